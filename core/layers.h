@@ -1,0 +1,108 @@
+// The overhead layers of dispatchlab and the switches that turn them on and off at run time.
+//
+// Every row of core/layers.def becomes a `Layer` enumerator, a name for the CLI and the reports, and a
+// default per CPython profile. The active set is one process-wide bitmask read by the hot paths
+// (`LayerOn`); experiments set it, the simulated interpreter only reads it. The story of each layer is in
+// docs/layers.md. The table lives in core/ because the object model itself consults some layers
+// (boxing, free lists, reference counting); the protocols in dispatch/ consult the rest.
+#ifndef DISPATCHLAB_CORE_LAYERS_H_
+#define DISPATCHLAB_CORE_LAYERS_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace dispatchlab {
+
+enum class Layer : int {
+#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p313, p313t) k##Id,
+#include "core/layers.def"
+};
+
+inline constexpr int kLayerCount = 0
+#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p313, p313t) +1
+#include "core/layers.def"
+    ;
+
+// A set of layers, one bit per Layer.
+class LayerSet {
+ public:
+  constexpr LayerSet() = default;
+  constexpr explicit LayerSet(uint32_t bits) : bits_(bits) {}
+  static constexpr LayerSet All() { return LayerSet((1u << kLayerCount) - 1); }
+  static constexpr LayerSet None() { return LayerSet(0); }
+
+  constexpr bool Has(Layer l) const { return (bits_ >> static_cast<int>(l)) & 1u; }
+  constexpr LayerSet With(Layer l) const { return LayerSet(bits_ | (1u << static_cast<int>(l))); }
+  constexpr LayerSet Without(Layer l) const { return LayerSet(bits_ & ~(1u << static_cast<int>(l))); }
+  constexpr LayerSet Set(Layer l, bool on) const { return on ? With(l) : Without(l); }
+  constexpr uint32_t bits() const { return bits_; }
+  constexpr bool operator==(const LayerSet&) const = default;
+
+  // "all", "none", or the names of the layers on, comma-separated, in table order.
+  std::string ToString() const;
+  std::vector<Layer> Members() const;
+
+ private:
+  uint32_t bits_ = 0;
+};
+
+// One row of the layer table.
+struct LayerInfo {
+  Layer layer;
+  std::string_view name;
+  std::string_view on;
+  std::string_view off;
+  std::string_view mirrors;
+};
+
+// The table, in call-chain order (the order of core/layers.def).
+const std::array<LayerInfo, kLayerCount>& LayerTable();
+const LayerInfo& InfoOf(Layer layer);
+absl::StatusOr<Layer> LayerFromName(std::string_view name);
+
+// A named set of layers that follows CPython's version history (docs/layers.md, "Profiles").
+struct Profile {
+  std::string_view name;
+  std::string_view description;
+  LayerSet layers;
+};
+const std::vector<Profile>& ProfileTable();
+absl::StatusOr<Profile> ProfileFromName(std::string_view name);
+inline constexpr std::string_view kDefaultProfile = "cpython311";
+
+// Applies a --layers= specification to `base`: "all", "none", or a comma-separated list of
+// "+name" (switch on), "-name" (switch off) and bare "name" entries. A list made only of bare names means
+// exactly those layers; a list with any +/- entry edits `base`. Unknown or repeated names are errors.
+absl::StatusOr<LayerSet> ParseLayerSpec(std::string_view spec, LayerSet base);
+
+// The process-wide active set, read by every switch in the hot paths.
+namespace internal {
+extern uint32_t g_active_layers;
+}  // namespace internal
+
+inline bool LayerOn(Layer layer) {
+  return (internal::g_active_layers >> static_cast<int>(layer)) & 1u;
+}
+inline LayerSet ActiveLayers() { return LayerSet(internal::g_active_layers); }
+void SetActiveLayers(LayerSet layers);
+
+// Sets the active layers for a scope and restores the previous set on exit.
+class ScopedLayers {
+ public:
+  explicit ScopedLayers(LayerSet layers) : saved_(ActiveLayers()) { SetActiveLayers(layers); }
+  ~ScopedLayers() { SetActiveLayers(saved_); }
+  ScopedLayers(const ScopedLayers&) = delete;
+  ScopedLayers& operator=(const ScopedLayers&) = delete;
+
+ private:
+  LayerSet saved_;
+};
+
+}  // namespace dispatchlab
+
+#endif  // DISPATCHLAB_CORE_LAYERS_H_

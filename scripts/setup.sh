@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what dispatchlab needs from Debian's packages, and nothing else.
+# As root: apt-get installs whatever is missing. Otherwise: prints the exact apt-get line and fails.
+# Usage: scripts/setup.sh [--with-tools]   (--with-tools adds perf, valgrind, clang for fuzzing)
+set -euo pipefail
+
+required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2)
+tools=(valgrind linux-perf clang libclang-rt-14-dev libbenchmark-tools python3-scipy)
+
+wanted=("${required[@]}")
+if [[ "${1:-}" == "--with-tools" ]]; then
+  wanted+=("${tools[@]}")
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+line="apt-get install -y --no-install-recommends ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+  echo "setup: missing Debian packages: ${missing[*]}" >&2
+  echo "setup: run as root:  apt-get update && $line" >&2
+  exit 1
+fi
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
