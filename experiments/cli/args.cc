@@ -1,0 +1,151 @@
+#include "experiments/cli/args.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace dispatchlab::cli {
+
+std::string ParsedArgs::Get(std::string_view flag, std::string_view fallback) const {
+  auto it = values_.find(flag);
+  return it == values_.end() ? std::string(fallback) : it->second;
+}
+
+absl::StatusOr<ParsedArgs> ParseArgs(const CommandSpec& spec, const std::vector<std::string>& args) {
+  ParsedArgs out;
+  for (const std::string& arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      out.values_["help"] = "";
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      if (!arg.empty() && arg[0] == '-' && arg.size() > 1) {
+        return absl::InvalidArgumentError(absl::StrCat(spec.name, ": unknown option '", arg, "'"));
+      }
+      if (spec.positionals.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(spec.name, ": unexpected argument '", arg, "' (this command takes none)"));
+      }
+      out.positionals_.push_back(arg);
+      continue;
+    }
+    std::string_view body(arg);
+    body.remove_prefix(2);
+    std::string_view name = body;
+    std::optional<std::string_view> value;
+    if (size_t eq = body.find('='); eq != std::string_view::npos) {
+      name = body.substr(0, eq);
+      value = body.substr(eq + 1);
+    }
+    const FlagSpec* flag = nullptr;
+    for (const FlagSpec& f : spec.flags) {
+      if (f.name == name) flag = &f;
+    }
+    if (flag == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(spec.name, ": unknown flag '--", name,
+                                                     "' (see 'dispatchlab ", spec.name, " --help')"));
+    }
+    if (out.values_.contains(name)) {
+      return absl::InvalidArgumentError(absl::StrCat(spec.name, ": flag '--", name, "' given twice"));
+    }
+    if (flag->value_name.empty()) {
+      if (value.has_value()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(spec.name, ": flag '--", name, "' takes no value"));
+      }
+      out.values_[std::string(name)] = "true";
+    } else {
+      if (!value.has_value() || value->empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(spec.name, ": flag '--", name, "' needs a value (--",
+                                                       name, "=", flag->value_name, ")"));
+      }
+      out.values_[std::string(name)] = std::string(*value);
+    }
+  }
+  return out;
+}
+
+std::string HelpText(const CommandSpec& spec) {
+  std::string text = absl::StrCat("usage: dispatchlab ", spec.synopsis, "\n\n", spec.description, "\n");
+  if (!spec.flags.empty()) {
+    absl::StrAppend(&text, "\nflags:\n");
+    for (const FlagSpec& f : spec.flags) {
+      std::string left = absl::StrCat("  --", f.name);
+      if (!f.value_name.empty()) absl::StrAppend(&left, "=", f.value_name);
+      if (left.size() < 26) left.resize(26, ' ');
+      else absl::StrAppend(&left, "\n", std::string(26, ' '));
+      absl::StrAppend(&text, left, f.help);
+      if (!f.default_value.empty()) absl::StrAppend(&text, " (default: ", f.default_value, ")");
+      absl::StrAppend(&text, "\n");
+    }
+  }
+  return text;
+}
+
+absl::StatusOr<int64_t> ParseCount(std::string_view flag, std::string_view text) {
+  constexpr int64_t kMax = int64_t{1} << 40;
+  auto bad = [&](std::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, "=", text, ": ", why));
+  };
+  int64_t value = 0;
+  if (absl::SimpleAtoi(text, &value)) {
+    if (value <= 0) return bad("must be a positive number of elements");
+    if (value > kMax) return bad("too large (at most 2^40)");
+    return value;
+  }
+  double d = 0;
+  if (!absl::SimpleAtod(text, &d) || !std::isfinite(d)) return bad("not a number");
+  if (d <= 0) return bad("must be a positive number of elements");
+  if (d > static_cast<double>(kMax)) return bad("too large (at most 2^40)");
+  if (d != std::floor(d)) return bad("must be a whole number");
+  return static_cast<int64_t>(d);
+}
+
+absl::StatusOr<std::vector<int64_t>> ParseCountList(std::string_view flag, std::string_view text) {
+  std::vector<int64_t> out;
+  for (std::string_view item : absl::StrSplit(text, ',')) {
+    absl::StatusOr<int64_t> n = ParseCount(flag, item);
+    if (!n.ok()) return n.status();
+    out.push_back(*n);
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> ParseIntInRange(std::string_view flag, std::string_view text, int64_t min,
+                                        int64_t max) {
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(text, &value)) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": not a whole number"));
+  }
+  if (value < min || value > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, "=", text, ": must be between ", min, " and ", max));
+  }
+  return value;
+}
+
+absl::StatusOr<double> ParsePositiveDouble(std::string_view flag, std::string_view text) {
+  double d = 0;
+  if (!absl::SimpleAtod(text, &d) || !std::isfinite(d) || d <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": must be a positive number"));
+  }
+  return d;
+}
+
+absl::StatusOr<std::string> ParseChoice(std::string_view flag, std::string_view text,
+                                        const std::vector<std::string_view>& choices) {
+  for (std::string_view c : choices) {
+    if (c == text) return std::string(text);
+  }
+  return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": unknown value (choose from ",
+                                                 absl::StrJoin(choices, ", "), ")"));
+}
+
+}  // namespace dispatchlab::cli

@@ -1,0 +1,70 @@
+// Command-line parsing for dispatchlab's subcommands.
+//
+// Each subcommand declares its flags in a CommandSpec (a table, so --help, the parser and the docs come
+// from one place). Flags are written --name=value (or --name for a boolean); every flag may appear once;
+// unknown flags, repeated flags and missing values are errors naming the flag. Bad input exits with
+// status 2 (kExitUsage) and a one-line message on stderr.
+#ifndef DISPATCHLAB_EXPERIMENTS_CLI_ARGS_H_
+#define DISPATCHLAB_EXPERIMENTS_CLI_ARGS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+
+namespace dispatchlab::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // the run itself failed (a tool missing, an I/O error, ...)
+inline constexpr int kExitUsage = 2;    // bad input: unknown name, bad number, conflicting flags, ...
+
+struct FlagSpec {
+  std::string_view name;        // without the leading "--"
+  std::string_view value_name;  // e.g. "N"; empty for a boolean flag
+  std::string_view help;
+  std::string_view default_value;  // shown in --help; empty for none
+};
+
+struct CommandSpec {
+  std::string_view name;
+  std::string_view synopsis;     // e.g. "run [SCENARIO...] [--n=N]"
+  std::string_view description;  // one paragraph
+  std::vector<FlagSpec> flags;
+  std::string_view positionals;  // e.g. "SCENARIO..."; empty when the command takes none
+};
+
+class ParsedArgs {
+ public:
+  const std::vector<std::string>& positionals() const { return positionals_; }
+  bool Has(std::string_view flag) const { return values_.contains(flag); }
+  // The flag's value, or `fallback` when absent.
+  std::string Get(std::string_view flag, std::string_view fallback = "") const;
+
+  std::vector<std::string> positionals_;
+  absl::flat_hash_map<std::string, std::string> values_;
+};
+
+// Parses `args` (the words after the subcommand name). "--help" is reported as has_help.
+absl::StatusOr<ParsedArgs> ParseArgs(const CommandSpec& spec, const std::vector<std::string>& args);
+std::string HelpText(const CommandSpec& spec);
+
+// Value parsers shared by the commands; errors name the flag.
+// An element count: a positive integer, also written 1e5 or 100000; at most 2^40.
+absl::StatusOr<int64_t> ParseCount(std::string_view flag, std::string_view text);
+// A comma-separated list of counts (for --n=1e3,1e4 in sweeps).
+absl::StatusOr<std::vector<int64_t>> ParseCountList(std::string_view flag, std::string_view text);
+// A positive integer (repetitions, workers, ...) in [min, max].
+absl::StatusOr<int64_t> ParseIntInRange(std::string_view flag, std::string_view text, int64_t min,
+                                        int64_t max);
+absl::StatusOr<double> ParsePositiveDouble(std::string_view flag, std::string_view text);
+// One of `choices`.
+absl::StatusOr<std::string> ParseChoice(std::string_view flag, std::string_view text,
+                                        const std::vector<std::string_view>& choices);
+
+}  // namespace dispatchlab::cli
+
+#endif  // DISPATCHLAB_EXPERIMENTS_CLI_ARGS_H_
