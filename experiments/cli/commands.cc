@@ -5,6 +5,7 @@
 #include "absl/strings/str_format.h"
 #include "experiments/cli/cmd_counts.h"
 #include "experiments/cli/cmd_list.h"
+#include "experiments/cli/cmd_report.h"
 #include "experiments/cli/cmd_run.h"
 
 namespace dispatchlab::cli {
@@ -14,6 +15,7 @@ const std::vector<Command>& CommandTable() {
       {RunCommandSpec, RunRunCommand},
       {CountsCommandSpec, RunCountsCommand},
       {ListCommandSpec, RunListCommand},
+      {ReportCommandSpec, RunReportCommand},
   };
   return table;
 }
