@@ -1,0 +1,33 @@
+// A BatchSampler (experiments/sampler.h) that counts instructions instead of timing: each layer set of
+// the batch runs in its own measured region of ONE callgrind process (callgrind_runner.h), and the sample
+// is the region's instructions per element. Used by `dispatchlab attribute --metric=instructions`.
+//
+// Deterministic: the same batch gives the same numbers on every run, on every machine with the same
+// binary. Order matters only through state a run leaves behind (allocator, free lists); each config is
+// warmed up right before its region to keep that small, so a config measured at two positions of a batch
+// differs by a few instructions at most.
+#ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_INSTRUCTION_SAMPLER_H_
+#define DISPATCHLAB_EXPERIMENTS_PROFILING_INSTRUCTION_SAMPLER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "experiments/sampler.h"
+
+namespace dispatchlab::profiling {
+
+struct InstructionSamplerOptions {
+  int64_t iterations = 1;         // scenario runs per region (the count is exact; 1 is enough)
+  int64_t warmup = 1;             // runs of the same config before its region
+  std::string child_executable;   // the dispatchlab binary; empty = this executable
+};
+
+// Fails (InvalidArgument) on a bad target (n <= 0, unknown scenario); the returned sampler fails with
+// FailedPrecondition when valgrind is missing.
+absl::StatusOr<BatchSampler> MakeInstructionSampler(const SampleTarget& target,
+                                                   const InstructionSamplerOptions& options = {});
+
+}  // namespace dispatchlab::profiling
+
+#endif  // DISPATCHLAB_EXPERIMENTS_PROFILING_INSTRUCTION_SAMPLER_H_
