@@ -71,7 +71,7 @@ std::string ProfileTable(const LayerProfile& p) {
 std::string ProfileJson(const LayerProfile& p, std::string_view metadata_json) {
   std::vector<std::string> layers;
   for (const LayerInfo& info : LayerTable()) {
-    layers.push_back(Cat(JsonString(info.name), ": ", JsonNumber(p.Of(info.layer))));
+    layers.push_back(Cat(JsonString(ToStd(info.name)), ": ", JsonNumber(p.Of(info.layer))));
   }
   std::vector<std::string> unknown, notes;
   for (const std::string& s : p.unknown_layer_names) unknown.push_back(JsonString(s));

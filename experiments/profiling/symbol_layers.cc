@@ -1,6 +1,8 @@
 // Symbol -> layer classification and innermost-frame attribution (see symbol_layers.h).
 #include "experiments/profiling/symbol_layers.h"
 
+#include "experiments/profiling/text.h"
+
 namespace dispatchlab::profiling {
 namespace {
 
@@ -22,7 +24,7 @@ SymbolLayer LayerOfSymbol(std::string_view symbol) {
     if (end > begin && symbol.substr(end, 2) == "::") {
       std::string_view name = symbol.substr(begin, end - begin);
       for (const LayerInfo& info : LayerTable()) {
-        if (info.name == name) {
+        if (ToStd(info.name) == name) {
           out.layer = info.layer;
           return out;
         }
