@@ -2,6 +2,9 @@
 #include "experiments/profiling/subprocess.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -138,20 +141,45 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
     return absl::NotFoundError(absl::StrCat("cannot run ", *program, ": ", std::strerror(rc)));
   }
 
+  // Wait without a window between "no signal yet" and "blocked waiting": SIGINT/SIGTERM stay blocked
+  // except inside ppoll, which unblocks them atomically and returns EINTR when one arrives; the child's
+  // exit makes its pidfd readable. (Without pidfd_open, Linux < 5.3, a plain waitpid is used.)
+  sigset_t interrupts, saved;
+  sigemptyset(&interrupts);
+  sigaddset(&interrupts, SIGINT);
+  sigaddset(&interrupts, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &interrupts, &saved);
+  sigset_t wait_mask = saved;
+  sigdelset(&wait_mask, SIGINT);
+  sigdelset(&wait_mask, SIGTERM);
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   ProcessResult result;
+  absl::Status failure;
   while (true) {
     if (InterruptSignal() != 0) {
       StopChild(pid);
-      return absl::CancelledError(absl::StrCat("interrupted by signal ", InterruptSignal()));
+      failure = absl::CancelledError(absl::StrCat("interrupted by signal ", InterruptSignal()));
+      break;
+    }
+    if (pidfd >= 0) {
+      struct pollfd pfd = {pidfd, POLLIN, 0};
+      if (ppoll(&pfd, 1, nullptr, &wait_mask) < 0) continue;  // EINTR: a signal; look at the flag
     }
     int status = 0;
-    pid_t r = waitpid(pid, &status, 0);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return absl::InternalError(absl::StrCat("waitpid: ", std::strerror(errno)));
+    pid_t r = waitpid(pid, &status, pidfd >= 0 ? WNOHANG : 0);
+    if (r == 0 || (r < 0 && errno == EINTR)) continue;
+    if (r < 0) {
+      failure = absl::InternalError(absl::StrCat("waitpid: ", std::strerror(errno)));
+      break;
+    }
     if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
-    return result;
+    break;
   }
+  if (pidfd >= 0) close(pidfd);
+  pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+  if (!failure.ok()) return failure;
+  return result;
 }
 
 }  // namespace dispatchlab::profiling
