@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "experiments/cli/commands.h"
+#include "experiments/cli/common.h"
 #include "experiments/profiling/child_loop.h"
 #include "experiments/profiling/perf_runner.h"
 #include "experiments/profiling/region.h"
@@ -26,9 +27,9 @@ const CommandSpec& PerfCommandSpec() {
       "so perf report names them; build with the `profile` preset for frame-pointer call stacks. See "
       "docs/perf.md.",
       {
-          {"layers", "SPEC", "layers on, as for every command: all, none, a,b or +a,-b over --profile", ""},
-          {"profile", "NAME", "the CPython profile the layers start from", "cpython311"},
-          {"n", "N", "elements per scenario run", "100000"},
+          kFlagLayers,
+          kFlagProfile,
+          kFlagN,
           {"seconds", "S", "length of the measured loop", "10"},
           {"warmup", "W", "scenario runs before the measured loop", "1"},
           {"perf-ctl", "FIFO", "perf's control fifo (--control=fifo:CTL,ACK); default $DISPATCHLAB_PERF_CTL", ""},
@@ -48,9 +49,10 @@ int RunPerfCommand(const ParsedArgs& args) {
   const std::string& scenario = args.positionals()[0];
   absl::Status valid = profiling::ValidateScenarioName(scenario);
   if (!valid.ok()) return UsageError(absl::StrCat("perf: ", valid.message()));
-  absl::StatusOr<LayerSet> layers = profiling::ResolveLayers(args.Get("profile"), args.Get("layers"));
-  if (!layers.ok()) return UsageError(absl::StrCat("perf: ", layers.status().message()));
-  absl::StatusOr<int64_t> n = ParseCount("n", args.Get("n", "100000"));
+  absl::StatusOr<ProfileAndLayers> profile_and_layers = ResolveProfileAndLayers(args);
+  if (!profile_and_layers.ok()) return UsageError(absl::StrCat("perf: ", profile_and_layers.status().message()));
+  const LayerSet* layers = &profile_and_layers->layers;
+  absl::StatusOr<int64_t> n = ResolveN(args);
   if (!n.ok()) return UsageError(absl::StrCat("perf: ", n.status().message()));
   absl::StatusOr<double> seconds = ParsePositiveDouble("seconds", args.Get("seconds", "10"));
   if (!seconds.ok()) return UsageError(absl::StrCat("perf: ", seconds.status().message()));

@@ -1,8 +1,6 @@
 // `dispatchlab profile` and the hidden `dispatchlab profile-child` (see cmd_profile.h, docs/perf.md).
 #include "experiments/cli/cmd_profile.h"
 
-#include <chrono>
-#include <ctime>
 #include <iostream>
 
 #include "absl/strings/numbers.h"
@@ -11,6 +9,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "experiments/cli/commands.h"
+#include "experiments/cli/common.h"
+#include "experiments/metadata.h"
 #include "experiments/profiling/callgrind_runner.h"
 #include "experiments/profiling/child_loop.h"
 #include "experiments/profiling/perf_runner.h"
@@ -19,32 +19,7 @@
 #include "experiments/profiling/text.h"
 #include "experiments/profiling/workload.h"
 
-#ifndef DISPATCHLAB_CXX_FLAGS
-#define DISPATCHLAB_CXX_FLAGS ""
-#endif
-#ifndef DISPATCHLAB_BUILD_TYPE
-#define DISPATCHLAB_BUILD_TYPE ""
-#endif
-
 namespace dispatchlab::cli {
-namespace {
-
-// PENDING-METADATA: replace with experiments/metadata.h MetadataJson(...) once it is on main. Until then
-// the fields this command knows itself.
-std::string ProfileMetadataJson(const profiling::LayerProfile& p, const std::string& profile_name) {
-  char date[32];
-  std::time_t now = std::time(nullptr);
-  std::strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return absl::StrCat("{\"compiler\": ", profiling::JsonString(__VERSION__),
-                      ", \"flags\": ", profiling::JsonString(DISPATCHLAB_CXX_FLAGS),
-                      ", \"build_type\": ", profiling::JsonString(DISPATCHLAB_BUILD_TYPE),
-                      ", \"profile\": ", profiling::JsonString(profile_name),
-                      ", \"layers\": ", profiling::JsonString(p.layers.ToString()), ", \"n\": ", p.n,
-                      ", \"repetitions\": ", p.runs, ", \"date\": ", profiling::JsonString(date), "}");
-}
-
-}  // namespace
-
 const CommandSpec& ProfileCommandSpec() {
   static const CommandSpec spec = {
       "profile",
@@ -56,9 +31,9 @@ const CommandSpec& ProfileCommandSpec() {
       "identical on every run. Needs perf or valgrind installed. See docs/perf.md.",
       {
           {"tool", "TOOL", "perf or callgrind", ""},
-          {"n", "N", "elements per scenario run", "100000 (perf), 10000 (callgrind)"},
-          {"layers", "SPEC", "layers on: all, none, a,b or +a,-b over --profile", ""},
-          {"profile", "NAME", "the CPython profile the layers start from", "cpython311"},
+          {"n", "N", "elements per array (1e5 or 100000)", "100000 (perf), 10000 (callgrind)"},
+          kFlagProfile,
+          kFlagLayers,
           {"seconds", "S", "perf: length of the recorded loop", "5"},
           {"iterations", "K", "callgrind: scenario runs inside the counted region", "1"},
           {"format", "FORMAT", "table or json", "table"},
@@ -86,10 +61,12 @@ int RunProfileCommand(const ParsedArgs& args) {
   request.scenario = args.positionals()[0];
   absl::Status valid = profiling::ValidateScenarioName(request.scenario);
   if (!valid.ok()) return UsageError(absl::StrCat("profile: ", valid.message()));
-  absl::StatusOr<LayerSet> layers = profiling::ResolveLayers(args.Get("profile"), args.Get("layers"));
-  if (!layers.ok()) return UsageError(absl::StrCat("profile: ", layers.status().message()));
-  request.layers = *layers;
-  absl::StatusOr<int64_t> n = ParseCount("n", args.Get("n", *tool == "perf" ? "100000" : "10000"));
+  absl::StatusOr<ProfileAndLayers> profile_and_layers = ResolveProfileAndLayers(args);
+  if (!profile_and_layers.ok()) {
+    return UsageError(absl::StrCat("profile: ", profile_and_layers.status().message()));
+  }
+  request.layers = profile_and_layers->layers;
+  absl::StatusOr<int64_t> n = ResolveN(args, *tool == "perf" ? 100000 : 10000);
   if (!n.ok()) return UsageError(absl::StrCat("profile: ", n.status().message()));
   request.n = *n;
   absl::StatusOr<int64_t> iterations = ParseIntInRange("iterations", args.Get("iterations", "1"), 1, 1000000);
@@ -111,7 +88,8 @@ int RunProfileCommand(const ParsedArgs& args) {
     return Failure(absl::StrCat("profile: ", profile.status().message()));
   }
   if (*format == "json") {
-    std::cout << profiling::ProfileJson(*profile, ProfileMetadataJson(*profile, args.Get("profile", "cpython311")));
+    std::cout << profiling::ProfileJson(
+        *profile, MetadataJson({profile_and_layers->profile, profile->layers, true, profile->n, profile->runs}));
   } else {
     std::cout << profiling::ProfileTable(*profile);
     if (!request.keep_output.empty()) {

@@ -1,32 +1,31 @@
 // The bridge from the profilers to the scenario table (see workload.h).
-//
-// PENDING-SCENARIOS: the scenario table and runner (experiments/scenarios.h, experiments/runner.h) are
-// not on this branch yet. Until they are merged, every scenario name is reported as unavailable; the
-// bridge below is the single place to wire them in.
 #include "experiments/profiling/workload.h"
 
-#include "absl/strings/str_cat.h"
+#include <memory>
+
+#include "experiments/scenarios.h"
 
 namespace dispatchlab::profiling {
 
 absl::Status ValidateScenarioName(const std::string& scenario) {
-  return absl::NotFoundError(absl::StrCat("unknown scenario '", scenario,
-                                          "' (the scenario table is not built into this binary yet)"));
-}
-
-absl::StatusOr<LayerSet> ResolveLayers(const std::string& profile_name, const std::string& layer_spec) {
-  absl::StatusOr<Profile> profile =
-      ProfileFromName(profile_name.empty() ? std::string(kDefaultProfile) : profile_name);
-  if (!profile.ok()) return profile.status();
-  if (layer_spec.empty()) return profile->layers;
-  return ParseLayerSpec(layer_spec, profile->layers);
+  absl::StatusOr<const Scenario*> s = ScenarioFromName(scenario);
+  return s.ok() ? absl::OkStatus() : s.status();
 }
 
 WorkloadFactory ScenarioWorkloadFactory() {
-  return [](const std::string& scenario, int64_t, LayerSet) -> absl::StatusOr<RunOnce> {
-    absl::Status valid = ValidateScenarioName(scenario);
-    if (!valid.ok()) return valid;
-    return absl::UnimplementedError("scenario table missing");
+  return [](const std::string& name, int64_t n, LayerSet layers) -> absl::StatusOr<RunOnce> {
+    absl::StatusOr<const Scenario*> scenario = ScenarioFromName(name);
+    if (!scenario.ok()) return scenario.status();
+    absl::StatusOr<ScenarioInput> input = ScenarioInput::Make(n);
+    if (!input.ok()) return input.status();
+    // The inputs are made here, outside the measured region; each run allocates, fills and frees its
+    // array (the ScenarioResult going out of scope is the `del sh`), as a timed call does.
+    auto shared_input = std::make_shared<ScenarioInput>(*std::move(input));
+    const Scenario* s = *scenario;
+    return RunOnce([s, shared_input, layers]() -> absl::Status {
+      ScenarioResult result;
+      return ::dispatchlab::RunOnce(*s, *shared_input, layers, &result);
+    });
   };
 }
 

@@ -28,10 +28,6 @@ WorkloadFactory ScenarioWorkloadFactory();
 // Checks a scenario name before any tool is started (so bad input is exit 2, not a failed child).
 absl::Status ValidateScenarioName(const std::string& scenario);
 
-// The layer set of a run: the named profile (core/layers.h ProfileTable; empty = kDefaultProfile) edited by
-// a --layers= spec (empty = the profile as is). InvalidArgument names the bad part.
-absl::StatusOr<LayerSet> ResolveLayers(const std::string& profile_name, const std::string& layer_spec);
-
 }  // namespace dispatchlab::profiling
 
 #endif  // DISPATCHLAB_EXPERIMENTS_PROFILING_WORKLOAD_H_
