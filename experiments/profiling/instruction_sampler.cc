@@ -24,15 +24,25 @@ absl::StatusOr<BatchSampler> MakeInstructionSampler(const SampleTarget& target,
   request.iterations = options.iterations;
   request.warmup = options.warmup;
   request.child_executable = options.child_executable;
-  return BatchSampler([request](const std::vector<LayerSet>& order)
+  const bool per_config = options.process_per_config;
+  return BatchSampler([request, per_config](const std::vector<LayerSet>& order)
                           -> absl::StatusOr<std::vector<double>> {
-    if (order.empty()) return std::vector<double>{};
-    absl::StatusOr<std::vector<CallgrindDump>> dumps = RunCallgrindConfigs(request, order);
-    if (!dumps.ok()) return dumps.status();
+    std::vector<CallgrindDump> dumps;
+    if (per_config) {
+      for (LayerSet config : order) {
+        absl::StatusOr<std::vector<CallgrindDump>> one = RunCallgrindConfigs(request, {config});
+        if (!one.ok()) return one.status();
+        dumps.push_back(std::move(one->front()));
+      }
+    } else if (!order.empty()) {
+      absl::StatusOr<std::vector<CallgrindDump>> all = RunCallgrindConfigs(request, order);
+      if (!all.ok()) return all.status();
+      dumps = *std::move(all);
+    }
     std::vector<double> samples;
     samples.reserve(order.size());
     const double elements = static_cast<double>(request.n * request.iterations);
-    for (const CallgrindDump& dump : *dumps) samples.push_back(static_cast<double>(dump.totals) / elements);
+    for (const CallgrindDump& dump : dumps) samples.push_back(static_cast<double>(dump.totals) / elements);
     return samples;
   });
 }

@@ -63,6 +63,37 @@ TEST_CASE("callgrind per-layer instruction counts are identical on two runs", "[
   CHECK(LayerValue(layers, "call_tuple") > 0);
 }
 
+TEST_CASE("The instruction sampler counts each layer set of a batch", "[profiling][e2e]") {
+  if (!FindInPath("valgrind").has_value()) {
+    WARN("valgrind is not installed: instruction sampler test skipped");
+    return;
+  }
+  InstructionSamplerOptions options;
+  options.child_executable = DISPATCHLAB_CLI;
+  absl::StatusOr<BatchSampler> sampler = MakeInstructionSampler(SampleTarget{"sct_init", 300}, options);
+  REQUIRE(sampler.ok());
+  absl::StatusOr<Profile> profile = ProfileFromName("cpython311");
+  REQUIRE(profile.ok());
+  const LayerSet all = profile->layers;
+  const LayerSet without_call_tuple = all.Without(Layer::kCallTuple);
+  const std::vector<LayerSet> batch = {all, without_call_tuple, all};
+  absl::StatusOr<std::vector<double>> first = (*sampler)(batch);
+  REQUIRE(first.ok());
+  REQUIRE(first->size() == 3);
+  CHECK((*first)[1] < (*first)[0]);  // switching a layer off removes instructions
+  CHECK((*first)[1] < (*first)[2]);
+  CHECK((*first)[1] > 0);
+  // One process per config: a config's count no longer depends on what ran before it.
+  options.process_per_config = true;
+  absl::StatusOr<BatchSampler> isolated = MakeInstructionSampler(SampleTarget{"sct_init", 300}, options);
+  REQUIRE(isolated.ok());
+  absl::StatusOr<std::vector<double>> third = (*isolated)({all, all});
+  REQUIRE(third.ok());
+  REQUIRE(third->size() == 2);
+  CHECK((*third)[0] == (*third)[1]);
+  CHECK((*third)[0] == Approx((*first)[0]).epsilon(0.01));
+}
+
 TEST_CASE("The instruction sampler rejects bad targets", "[profiling]") {
   CHECK_FALSE(MakeInstructionSampler(SampleTarget{"sct_init", 0}).ok());
   InstructionSamplerOptions options;
