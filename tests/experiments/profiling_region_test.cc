@@ -120,8 +120,9 @@ TEST_CASE("Opening a control fifo no perf reads fails at once", "[profiling]") {
   CHECK_FALSE(PerfControl::Open({(*dir)->File("missing"), ""}).ok());
 }
 
-TEST_CASE("Without perf or valgrind the region is a no-op", "[profiling]") {
-  CHECK_FALSE(RunningOnValgrind());
+TEST_CASE("Without perf control the region only marks callgrind's counts", "[profiling]") {
+  // Outside valgrind the client requests do nothing; under it (e.g. a memcheck run of the tests) they are
+  // ignored by tools other than callgrind. Either way there is no perf protocol to fail.
   MeasuredRegion region(nullptr, "nothing");
   CHECK(region.status().ok());
   CHECK(region.End().ok());
