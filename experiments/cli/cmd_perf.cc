@@ -51,7 +51,7 @@ int RunPerfCommand(const ParsedArgs& args) {
   if (!valid.ok()) return UsageError(absl::StrCat("perf: ", valid.message()));
   absl::StatusOr<ProfileAndLayers> profile_and_layers = ResolveProfileAndLayers(args);
   if (!profile_and_layers.ok()) return UsageError(absl::StrCat("perf: ", profile_and_layers.status().message()));
-  const LayerSet* layers = &profile_and_layers->layers;
+  const LayerSet layers = profile_and_layers->layers;
   absl::StatusOr<int64_t> n = ResolveN(args);
   if (!n.ok()) return UsageError(absl::StrCat("perf: ", n.status().message()));
   absl::StatusOr<double> seconds = ParsePositiveDouble("seconds", args.Get("seconds", "10"));
@@ -76,7 +76,7 @@ int RunPerfCommand(const ParsedArgs& args) {
     control.emplace(*std::move(opened));
   } else if (!quiet) {
     const std::string child = absl::StrFormat("perf %s --n=%d --layers=%s --seconds=%g", scenario, *n,
-                                              layers->ToString(), *seconds);
+                                              layers.ToString(), *seconds);
     profiling::PerfProbe probe = profiling::ProbePerf();
     absl::StatusOr<std::string> self = profiling::SelfExecutable();
     std::cerr << "dispatchlab perf: not under perf control; the whole process would be recorded.\n"
@@ -93,7 +93,7 @@ int RunPerfCommand(const ParsedArgs& args) {
   }
 
   absl::StatusOr<profiling::RunOnce> run_once =
-      profiling::ScenarioWorkloadFactory()(scenario, *n, *layers);
+      profiling::ScenarioWorkloadFactory()(scenario, *n, layers);
   if (!run_once.ok()) return Failure(absl::StrCat("perf: ", run_once.status().message()));
   profiling::LoopOptions options;
   options.warmup = *warmup;
@@ -106,7 +106,7 @@ int RunPerfCommand(const ParsedArgs& args) {
     std::cout << "runs: " << *runs << "\n";
   } else {
     std::cout << absl::StrFormat("ran %s (n=%d, layers=%s) %d times in %g s inside the measured region%s\n",
-                                 scenario, *n, layers->ToString(), *runs, *seconds,
+                                 scenario, *n, layers.ToString(), *runs, *seconds,
                                  control.has_value() ? " (perf enabled only there)" : "");
   }
   return kExitOk;
