@@ -19,7 +19,7 @@ const CommandSpec& ReportCommandSpec() {
       "Measures, on this machine, the seed suite (every scenario), a waterfall and leave-one-out attribution "
       "of the main scenarios to their layers and a sweep of cost per element against n (1e3 to 1e6; --quick stops at "
       "1e5), and writes DIR/report.md, DIR/report.html (pictures inlined) and the pictures "
-      "DIR/attribution.svg and DIR/scaling.svg. Files are written all or nothing. About a minute.",
+      "DIR/attribution.svg and DIR/scaling.svg. Files are written all or nothing. Takes under a minute.",
       {{"out", "DIR", "directory for the report (created if missing; its parent must exist)", ""},
        kFlagN,
        {"quick", "", "sweep n = 1e3, 1e4, 1e5 only (skip 1e6)", ""},
