@@ -1,5 +1,6 @@
 #include "experiments/report/output_dir.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,9 +74,42 @@ absl::Status CheckOutputDir(const std::string& dir) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// Holds SIGINT, SIGTERM and SIGHUP for a scope: an interrupt during the few milliseconds of writing and
+// renaming is delivered after the temporary directory is gone, never in between.
+class ScopedBlockInterrupts {
+ public:
+  ScopedBlockInterrupts() {
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &saved_);
+  }
+  ~ScopedBlockInterrupts() { sigprocmask(SIG_SETMASK, &saved_, nullptr); }
+  ScopedBlockInterrupts(const ScopedBlockInterrupts&) = delete;
+  ScopedBlockInterrupts& operator=(const ScopedBlockInterrupts&) = delete;
+
+ private:
+  sigset_t saved_;
+};
+
+absl::Status WriteAndRename(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files);
+
+}  // namespace
+
 absl::Status WriteFilesAtomically(const std::string& dir,
                                   const std::vector<std::pair<std::string, std::string>>& files) {
   if (absl::Status s = CheckOutputDir(dir); !s.ok()) return s;
+  ScopedBlockInterrupts hold;
+  return WriteAndRename(dir, files);
+}
+
+namespace {
+
+absl::Status WriteAndRename(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
   const std::string target = Trimmed(dir);
   std::string pattern = absl::StrCat(ParentOf(target), "/.dispatchlab-report-XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) {
@@ -113,5 +147,7 @@ absl::Status WriteFilesAtomically(const std::string& dir,
   rmdir(tmp.c_str());
   return absl::OkStatus();
 }
+
+}  // namespace
 
 }  // namespace dispatchlab::report

@@ -19,7 +19,9 @@ absl::Status CheckOutputDir(const std::string& dir);
 
 // Writes (name, contents) pairs into `dir` all or nothing. When `dir` does not exist the temporary
 // directory is renamed to it; when it exists each file is renamed into it (replacing files of the same
-// name, leaving others). Internal error on an I/O failure, with nothing left behind.
+// name, leaving others). Internal error on an I/O failure, with nothing left behind. SIGINT, SIGTERM and
+// SIGHUP are held while the files are written and renamed, so an interrupt cannot leave a temporary
+// directory behind either.
 absl::Status WriteFilesAtomically(const std::string& dir,
                                   const std::vector<std::pair<std::string, std::string>>& files);
 
