@@ -175,9 +175,14 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
        "are alive at once (docs/patches.md).");
 
   heading("Reproduce");
-  para(absl::StrFormat("dispatchlab report --out=DIR --n=%d --profile=%s; the pieces: dispatchlab run --suite=seed "
-                       "--n=%d; dispatchlab counts sct_init sct_subscript --n=%d.",
-                       o.n, o.profile, o.n, o.n));
+  // "cpython311+edits" is a label, not a profile: give the base profile and the exact layer set.
+  std::string layer_flags = absl::StrCat("--profile=", o.profile);
+  if (const size_t plus = o.profile.find('+'); plus != std::string::npos) {
+    layer_flags = absl::StrCat("--profile=", o.profile.substr(0, plus), " --layers=", o.layers.ToString());
+  }
+  para(absl::StrFormat("dispatchlab report --out=DIR --n=%d %s; the pieces: dispatchlab run --suite=seed --n=%d %s; "
+                       "dispatchlab counts sct_init sct_subscript --n=%d %s.",
+                       o.n, layer_flags, o.n, layer_flags, o.n, layer_flags));
   return out;
 }
 
