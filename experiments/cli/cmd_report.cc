@@ -15,17 +15,23 @@ namespace dispatchlab::cli {
 const CommandSpec& ReportCommandSpec() {
   static const CommandSpec spec = {
       "report",
-      "report --out=DIR [--n=N] [--quick] [--repetitions=R] [--min-time=SECONDS] [--profile=P] [--layers=SPEC]",
+      "report --out=DIR [--n=N] [--quick] [--repetitions=R] [--min-time=SECONDS] [--profile=P] "
+      "[--layers=SPEC]",
       "Measures, on this machine, the seed suite (every scenario), a waterfall and leave-one-out attribution "
-      "of the main scenarios to their layers and a sweep of cost per element against n (1e3 to 1e6; --quick stops at "
+      "of the main scenarios to their layers and a sweep of cost per element against n (1e3 to 1e6; --quick "
+      "stops at "
       "1e5), and writes DIR/report.md, DIR/report.html (pictures inlined) and the pictures "
       "DIR/attribution.svg and DIR/scaling.svg. Files are written all or nothing. Takes under a minute.",
       {{"out", "DIR", "directory for the report (created if missing; its parent must exist)", ""},
        kFlagN,
        {"quick", "", "sweep n = 1e3, 1e4, 1e5 only (skip 1e6)", ""},
-       {"repetitions", "R", "repetitions of the suite and the sweep (attribution rounds: max(R, 2) + 2)", "3"},
+       {"repetitions", "R", "repetitions of the suite and the sweep (attribution rounds: max(R, 2) + 2)",
+        "3"},
        {"min-time", "SECONDS", "minimum time per repetition of the suite and the sweep", "0.05"},
-       kFlagProfile, kFlagLayers, kFlagBackend, kFlagTempdir},
+       kFlagProfile,
+       kFlagLayers,
+       kFlagBackend,
+       kFlagTempdir},
       "",
   };
   return spec;
@@ -68,8 +74,8 @@ int RunReportCommand(const ParsedArgs& args) {
   if (absl::Status s = report::WriteFilesAtomically(out, files); !s.ok()) {
     return s.code() == absl::StatusCode::kInvalidArgument ? UsageError(s.message()) : Failure(s.message());
   }
-  std::cout << absl::StrFormat("dispatchlab report: wrote %s/report.md, report.html, attribution.svg, scaling.svg\n",
-                               out);
+  std::cout << absl::StrFormat(
+      "dispatchlab report: wrote %s/report.md, report.html, attribution.svg, scaling.svg\n", out);
   return kExitOk;
 }
 

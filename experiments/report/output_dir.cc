@@ -53,13 +53,15 @@ absl::Status CheckOutputDir(const std::string& dir) {
   const std::string target = Trimmed(dir);
   struct stat st;
   if (stat(target.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) return absl::InvalidArgumentError(absl::StrCat("--out=", dir, ": not a directory"));
+    if (!S_ISDIR(st.st_mode))
+      return absl::InvalidArgumentError(absl::StrCat("--out=", dir, ": not a directory"));
     if (!IsWritableDirectory(target)) {
       return absl::InvalidArgumentError(absl::StrCat("--out=", dir, ": directory is not writable"));
     }
     if (!IsWritableDirectory(ParentOf(target))) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--out=", dir, ": its parent ", ParentOf(target), " is not writable (needed for the temporary directory)"));
+          absl::StrCat("--out=", dir, ": its parent ", ParentOf(target),
+                       " is not writable (needed for the temporary directory)"));
     }
     return absl::OkStatus();
   }
@@ -96,7 +98,8 @@ class ScopedBlockInterrupts {
   sigset_t saved_;
 };
 
-absl::Status WriteAndRename(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files);
+absl::Status WriteAndRename(const std::string& dir,
+                            const std::vector<std::pair<std::string, std::string>>& files);
 
 }  // namespace
 
@@ -109,12 +112,13 @@ absl::Status WriteFilesAtomically(const std::string& dir,
 
 namespace {
 
-absl::Status WriteAndRename(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+absl::Status WriteAndRename(const std::string& dir,
+                            const std::vector<std::pair<std::string, std::string>>& files) {
   const std::string target = Trimmed(dir);
   std::string pattern = absl::StrCat(ParentOf(target), "/.dispatchlab-report-XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) {
-    return absl::InternalError(absl::StrCat("cannot create a temporary directory beside ", dir, ": ",
-                                            std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("cannot create a temporary directory beside ", dir, ": ", std::strerror(errno)));
   }
   const std::string tmp = pattern;
   chmod(tmp.c_str(), 0755);  // mkdtemp makes it 0700; the report is meant to be read

@@ -54,9 +54,10 @@ std::string AttributionSvg(const ReportData& data) {
     }
     bars.push_back(std::move(bar));
   }
-  return StackedBarsSvg(absl::StrFormat("Cost per layer (waterfall, outermost layer removed first), n = %d, %s",
-                                        data.options.n, data.options.profile),
-                        "ns per element (this machine)", bars);
+  return StackedBarsSvg(
+      absl::StrFormat("Cost per layer (waterfall, outermost layer removed first), n = %d, %s", data.options.n,
+                      data.options.profile),
+      "ns per element (this machine)", bars);
 }
 
 std::string ScalingSvg(const ReportData& data) {
@@ -92,42 +93,52 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
       data.date, data.machine, o.profile, o.layers.ToString(), o.n, o.repetitions, o.min_time));
 
   heading("1. The seed suite");
-  para("Every scenario of the scenario table, timed through Google Benchmark with interleaved repetitions. "
-       "ns/element is the median over repetitions; cv is the coefficient of variation. The last column is "
-       "what CPython showed (from the project's reference measurements: CPython 3.11 on a 2-vCPU machine, "
-       "the patches from the seed's 3.6 build), printed for comparison and never computed with.");
+  para(
+      "Every scenario of the scenario table, timed through Google Benchmark with interleaved repetitions. "
+      "ns/element is the median over repetitions; cv is the coefficient of variation. The last column is "
+      "what CPython showed (from the project's reference measurements: CPython 3.11 on a 2-vCPU machine, "
+      "the patches from the seed's 3.6 build), printed for comparison and never computed with.");
   std::vector<std::vector<std::string>> rows = {
       {"scenario", "models", "ns/element", "cv", "/ sct_subscript", "CPython / sct_subscript (reference)"}};
   for (const ScenarioTiming& t : data.suite) {
     absl::StatusOr<const Scenario*> s = ScenarioFromName(t.scenario);
-    const std::string cpython = s.ok() && !(*s)->cpython_ratio.empty() ? std::string((*s)->cpython_ratio) : "-";
-    rows.push_back({t.scenario, ScenarioExpression(t.scenario), Ns(t.median), absl::StrFormat("%.1f%%", 100 * t.cv),
-                    Ratio(data, t.scenario, "sct_subscript"), cpython});
+    const std::string cpython =
+        s.ok() && !(*s)->cpython_ratio.empty() ? std::string((*s)->cpython_ratio) : "-";
+    rows.push_back({t.scenario, ScenarioExpression(t.scenario), Ns(t.median),
+                    absl::StrFormat("%.1f%%", 100 * t.cv), Ratio(data, t.scenario, "sct_subscript"),
+                    cpython});
   }
   table(std::move(rows));
-  para("The seed's comparisons, as ratios of this run's medians, beside what the seed (CPython 3.6 alpha) and "
-       "CPython 3.11 measured (docs/puzzle.md):");
-  table({{"comparison", "ratio here", "seed / CPython"},
-         {"sct_init / sct_subscript (the puzzle)", Ratio(data, "sct_init", "sct_subscript"),
-          "3.0 to 3.2 (3.6a0); 3.6 to 3.7 (3.11, numpy source)"},
-         {"sct_init / ct_init (shared vs private memory)", Ratio(data, "sct_init", "ct_init"), "about 1.0"},
-         {"sct_init_direct / sct_subscript (patch A)", Ratio(data, "sct_init_direct", "sct_subscript"), "1.23"},
-         {"sct_init_setslice / sct_subscript (patch B)", Ratio(data, "sct_init_setslice", "sct_subscript"), "1.12"},
-         {"sct_init_setslice / sct_subscript_tuple (patch B vs a tuple source)",
-          Ratio(data, "sct_init_setslice", "sct_subscript_tuple"), "1.05"},
-         {"sct_buffer_copy / sct_subscript (memoryview, same format)", Ratio(data, "sct_buffer_copy", "sct_subscript"),
-          "under 1%"},
-         {"sct_buffer_convert / sct_subscript (convert, then copy)", Ratio(data, "sct_buffer_convert", "sct_subscript"),
-          "about 3%"}});
+  para(
+      "The seed's comparisons, as ratios of this run's medians, beside what the seed (CPython 3.6 alpha) and "
+      "CPython 3.11 measured (docs/puzzle.md):");
+  table(
+      {{"comparison", "ratio here", "seed / CPython"},
+       {"sct_init / sct_subscript (the puzzle)", Ratio(data, "sct_init", "sct_subscript"),
+        "3.0 to 3.2 (3.6a0); 3.6 to 3.7 (3.11, numpy source)"},
+       {"sct_init / ct_init (shared vs private memory)", Ratio(data, "sct_init", "ct_init"), "about 1.0"},
+       {"sct_init_direct / sct_subscript (patch A)", Ratio(data, "sct_init_direct", "sct_subscript"), "1.23"},
+       {"sct_init_setslice / sct_subscript (patch B)", Ratio(data, "sct_init_setslice", "sct_subscript"),
+        "1.12"},
+       {"sct_init_setslice / sct_subscript_tuple (patch B vs a tuple source)",
+        Ratio(data, "sct_init_setslice", "sct_subscript_tuple"), "1.05"},
+       {"sct_buffer_copy / sct_subscript (memoryview, same format)",
+        Ratio(data, "sct_buffer_copy", "sct_subscript"), "under 1%"},
+       {"sct_buffer_convert / sct_subscript (convert, then copy)",
+        Ratio(data, "sct_buffer_convert", "sct_subscript"), "about 3%"}});
 
   heading("2. Where the time goes, layer by layer");
-  out.push_back({Block::kPicture,
-                 "Cost of each layer: the relevant layers switched off one after another, outermost first (the "
-                 "right end of each bar), down to the cost with every layer off (grey)",
-                 {}, "attribution.svg", AttributionSvg(data)});
+  out.push_back(
+      {Block::kPicture,
+       "Cost of each layer: the relevant layers switched off one after another, outermost first (the "
+       "right end of each bar), down to the cost with every layer off (grey)",
+       {},
+       "attribution.svg",
+       AttributionSvg(data)});
   para(absl::StrFormat(
       "Measured by this report, not by `dispatchlab attribute` (docs/attribution.md has the full tool and "
-      "Shapley values). For each scenario, B is the profile's layers the scenario uses; the layers listed are "
+      "Shapley values). For each scenario, B is the profile's layers the scenario uses; the layers listed "
+      "are "
       "those whose switching changes an exact counter of the scenario. Two decompositions, from one "
       "interleaved batch in which every configuration was sampled %d times in rounds of a seeded random "
       "order: the waterfall (the picture) switches the layers off one after another in call-chain order, "
@@ -141,8 +152,9 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
       "on a quiet machine or with more --repetitions.",
       o.rounds));
   for (const Attribution& a : data.attributions) {
-    para(absl::StrFormat("%s: every layer on %.2f ns/element (standard error %.2f); every layer off %.2f (%.2f).",
-                         a.scenario, a.all_on, a.all_on_se, a.floor, a.floor_se));
+    para(absl::StrFormat(
+        "%s: every layer on %.2f ns/element (standard error %.2f); every layer off %.2f (%.2f).", a.scenario,
+        a.all_on, a.all_on_se, a.floor, a.floor_se));
     std::vector<std::vector<std::string>> t = {
         {"layer", "waterfall ns/element", "+-", "share", "leave-one-out ns/element", "+-"}};
     auto share = [&](double v) { return a.all_on > 0 ? absl::StrFormat("%.1f%%", 100 * v / a.all_on) : "-"; };
@@ -152,15 +164,20 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
       t.push_back({std::string(InfoOf(w.layer).name), Ns(w.delta), Ns(w.standard_error), share(w.delta),
                    Ns(l.delta), Ns(l.standard_error)});
     }
-    t.push_back({"(every layer off)", Ns(a.floor), Ns(a.floor_se), share(a.floor), Ns(a.floor), Ns(a.floor_se)});
+    t.push_back(
+        {"(every layer off)", Ns(a.floor), Ns(a.floor_se), share(a.floor), Ns(a.floor), Ns(a.floor_se)});
     t.push_back({"(not separated)", "0", "", "", Ns(a.Unexplained()), ""});
-    t.push_back({"(total: every layer on)", Ns(a.all_on), Ns(a.all_on_se), "100%", Ns(a.all_on), Ns(a.all_on_se)});
+    t.push_back(
+        {"(total: every layer on)", Ns(a.all_on), Ns(a.all_on_se), "100%", Ns(a.all_on), Ns(a.all_on_se)});
     table(std::move(t));
   }
 
   heading("3. Cost per element against n");
-  out.push_back({Block::kPicture, "ns per element against n, log-log (a flat line is linear cost)", {},
-                 "scaling.svg", ScalingSvg(data)});
+  out.push_back({Block::kPicture,
+                 "ns per element against n, log-log (a flat line is linear cost)",
+                 {},
+                 "scaling.svg",
+                 ScalingSvg(data)});
   std::vector<std::vector<std::string>> s = {{"scenario"}};
   for (int64_t n : o.sweep_n) s[0].push_back(absl::StrFormat("n = %d", n));
   for (const std::string& name : o.sweep_scenarios) {
@@ -175,9 +192,10 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
     s.push_back(std::move(row));
   }
   table(std::move(s));
-  para("The seed saw time grow linearly with n (a flat line here). CPython 3.11 with a numpy source grows "
-       "from about 140 to 180 ns per element for sct_init between n = 1e5 and 1e6, because all n scalars "
-       "are alive at once (docs/patches.md).");
+  para(
+      "The seed saw time grow linearly with n (a flat line here). CPython 3.11 with a numpy source grows "
+      "from about 140 to 180 ns per element for sct_init between n = 1e5 and 1e6, because all n scalars "
+      "are alive at once (docs/patches.md).");
 
   heading("Reproduce");
   // "cpython311+edits" is a label, not a profile: give the base profile and the exact layer set.
@@ -185,9 +203,10 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
   if (const size_t plus = o.profile.find('+'); plus != std::string::npos) {
     layer_flags = absl::StrCat("--profile=", o.profile.substr(0, plus), " --layers=", o.layers.ToString());
   }
-  para(absl::StrFormat("dispatchlab report --out=DIR --n=%d %s; the pieces: dispatchlab run --suite=seed --n=%d %s; "
-                       "dispatchlab counts sct_init sct_subscript --n=%d %s.",
-                       o.n, layer_flags, o.n, layer_flags, o.n, layer_flags));
+  para(absl::StrFormat(
+      "dispatchlab report --out=DIR --n=%d %s; the pieces: dispatchlab run --suite=seed --n=%d %s; "
+      "dispatchlab counts sct_init sct_subscript --n=%d %s.",
+      o.n, layer_flags, o.n, layer_flags, o.n, layer_flags));
   return out;
 }
 
@@ -204,8 +223,12 @@ std::string RenderMarkdown(const std::vector<Block>& blocks) {
         absl::StrAppend(&md, first_heading ? "# " : "## ", b.text, "\n\n");
         first_heading = false;
         break;
-      case Block::kParagraph: absl::StrAppend(&md, b.text, "\n\n"); break;
-      case Block::kPicture: absl::StrAppend(&md, "![", b.text, "](", b.file, ")\n\n"); break;
+      case Block::kParagraph:
+        absl::StrAppend(&md, b.text, "\n\n");
+        break;
+      case Block::kPicture:
+        absl::StrAppend(&md, "![", b.text, "](", b.file, ")\n\n");
+        break;
       case Block::kTable:
         for (size_t r = 0; r < b.rows.size(); ++r) {
           std::vector<std::string> cells;
@@ -225,7 +248,8 @@ std::string RenderMarkdown(const std::vector<Block>& blocks) {
 
 std::string RenderHtml(const std::vector<Block>& blocks) {
   std::string html =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>dispatchlab report</title>\n"
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>dispatchlab "
+      "report</title>\n"
       "<style>body{font-family:sans-serif;max-width:1020px;margin:2em auto;padding:0 1em;line-height:1.45}"
       "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
       "text-align:left}th{background:#f3f3f3}figure{margin:1.5em 0}figcaption{font-style:italic}"
@@ -234,14 +258,16 @@ std::string RenderHtml(const std::vector<Block>& blocks) {
   for (const Block& b : blocks) {
     switch (b.kind) {
       case Block::kHeading:
-        absl::StrAppend(&html, first_heading ? "<h1>" : "<h2>", XmlEscape(b.text), first_heading ? "</h1>" : "</h2>",
-                        "\n");
+        absl::StrAppend(&html, first_heading ? "<h1>" : "<h2>", XmlEscape(b.text),
+                        first_heading ? "</h1>" : "</h2>", "\n");
         first_heading = false;
         break;
-      case Block::kParagraph: absl::StrAppend(&html, "<p>", XmlEscape(b.text), "</p>\n"); break;
+      case Block::kParagraph:
+        absl::StrAppend(&html, "<p>", XmlEscape(b.text), "</p>\n");
+        break;
       case Block::kPicture:
-        absl::StrAppend(&html, "<figure>\n", b.svg, "<figcaption>", XmlEscape(b.text), " (", XmlEscape(b.file),
-                        ")</figcaption>\n</figure>\n");
+        absl::StrAppend(&html, "<figure>\n", b.svg, "<figcaption>", XmlEscape(b.text), " (",
+                        XmlEscape(b.file), ")</figcaption>\n</figure>\n");
         break;
       case Block::kTable:
         absl::StrAppend(&html, "<table>\n");

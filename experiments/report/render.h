@@ -13,10 +13,10 @@ namespace dispatchlab::report {
 
 struct Block {
   enum Kind { kHeading, kParagraph, kTable, kPicture } kind;
-  std::string text;                        // heading / paragraph text; picture caption
+  std::string text;                            // heading / paragraph text; picture caption
   std::vector<std::vector<std::string>> rows;  // table: rows[0] is the header
-  std::string file;                        // picture: its file name (attribution.svg)
-  std::string svg;                         // picture: the SVG document
+  std::string file;                            // picture: its file name (attribution.svg)
+  std::string svg;                             // picture: the SVG document
 };
 
 // The two pictures.

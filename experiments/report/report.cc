@@ -88,8 +88,8 @@ absl::StatusOr<Attribution> Attribute(absl::string_view scenario, LayerSet base,
   absl::StatusOr<std::vector<double>> samples = sampler(order);
   if (!samples.ok()) return samples.status();
   if (samples->size() != order.size()) {
-    return absl::InternalError(absl::StrFormat("sampler returned %d samples for %d configurations",
-                                               samples->size(), order.size()));
+    return absl::InternalError(
+        absl::StrFormat("sampler returned %d samples for %d configurations", samples->size(), order.size()));
   }
   std::vector<std::vector<double>> per_config(configs.size());
   for (size_t i = 0; i < order.size(); ++i) per_config[which[i]].push_back((*samples)[i]);

@@ -6,8 +6,8 @@
 // scenario and the profile's layer set B, leave-one-out gives each layer L relevant to the scenario
 // cost(B) - cost(B without L), and the waterfall switches the relevant layers off one after another in
 // call-chain order. Every configuration of one scenario is sampled in one interleaved batch (rounds of a
-// seeded random permutation), so the differences are measured side by side. docs/attribution.md explains why leave-one-out deltas need not add up (Shapley
-// values do); `dispatchlab attribute` is the full tool.
+// seeded random permutation), so the differences are measured side by side. docs/attribution.md explains why
+// leave-one-out deltas need not add up (Shapley values do); `dispatchlab attribute` is the full tool.
 #ifndef DISPATCHLAB_EXPERIMENTS_REPORT_REPORT_H_
 #define DISPATCHLAB_EXPERIMENTS_REPORT_REPORT_H_
 
@@ -23,20 +23,20 @@
 namespace dispatchlab::report {
 
 struct ReportOptions {
-  int64_t n = 100000;                   // elements, for the suite and the attribution
+  int64_t n = 100000;  // elements, for the suite and the attribution
   std::vector<int64_t> sweep_n = {1000, 10000, 100000, 1000000};
-  int repetitions = 3;                  // suite and sweep repetitions
-  int rounds = 5;                       // attribution rounds (each configuration sampled this often)
-  double min_time = 0.05;               // seconds per suite / sweep repetition
-  double seconds_per_sample = 0.02;     // attribution: seconds per sample
+  int repetitions = 3;               // suite and sweep repetitions
+  int rounds = 5;                    // attribution rounds (each configuration sampled this often)
+  double min_time = 0.05;            // seconds per suite / sweep repetition
+  double seconds_per_sample = 0.02;  // attribution: seconds per sample
   std::string profile = "cpython311";
-  LayerSet layers;                      // the profile's layers (after --layers edits)
+  LayerSet layers;  // the profile's layers (after --layers edits)
   std::vector<std::string> attribution_scenarios = {"sct_init", "ct_init", "sct_init_setslice",
                                                     "sct_subscript_tuple", "sct_subscript"};
   std::vector<std::string> sweep_scenarios = {"sct_init",        "sct_subscript",   "ct_init",
                                               "ct_subscript",    "sct_init_direct", "sct_subscript_tuple",
                                               "sct_buffer_copy", "plain_loop"};
-  bool progress = true;                 // one line per stage on stderr
+  bool progress = true;  // one line per stage on stderr
 };
 
 // The share of one layer, ns per element, and the standard error of that difference of two means.
@@ -48,7 +48,7 @@ struct LayerDelta {
 
 struct Attribution {
   std::string scenario;
-  LayerSet base;                   // the scenario's effective layers (forced-off layers removed)
+  LayerSet base;                     // the scenario's effective layers (forced-off layers removed)
   double all_on = 0, all_on_se = 0;  // mean cost with B, and its standard error
   double floor = 0, floor_se = 0;    // mean cost with every relevant layer off
   // Leave-one-out: cost(B) - cost(B without L), one per relevant layer, in table order.

@@ -55,11 +55,20 @@ std::string XmlEscape(absl::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -73,7 +82,8 @@ std::string StackedBarsSvg(absl::string_view title, absl::string_view unit, cons
     double sum = 0;
     for (const BarSegment& s : bar.segments) {
       if (s.value > 0) sum += s.value;
-      const bool known = std::any_of(legend.begin(), legend.end(), [&](const auto& e) { return e.first == s.label; });
+      const bool known =
+          std::any_of(legend.begin(), legend.end(), [&](const auto& e) { return e.first == s.label; });
       if (!known) legend.emplace_back(s.label, s.color);
     }
     max = std::max({max, sum, bar.total});
@@ -93,8 +103,9 @@ std::string StackedBarsSvg(absl::string_view title, absl::string_view unit, cons
 
   std::string svg = Header(kWidth, height, title);
   for (double t = 0; t <= axis_max + step / 2; t += step) {
-    absl::StrAppend(&svg, absl::StrFormat("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>\n",
-                                          x_of(t), kTop - 6, x_of(t), plot_bottom));
+    absl::StrAppend(&svg,
+                    absl::StrFormat("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>\n",
+                                    x_of(t), kTop - 6, x_of(t), plot_bottom));
     absl::StrAppend(&svg, Text(x_of(t), plot_bottom + 16, Number(t), "text-anchor=\"middle\""));
   }
   absl::StrAppend(&svg, Text(kLeft + plot_width / 2.0, plot_bottom + 36, unit, "text-anchor=\"middle\""));
@@ -105,10 +116,11 @@ std::string StackedBarsSvg(absl::string_view title, absl::string_view unit, cons
     double at = 0;
     for (const BarSegment& s : bar.segments) {
       if (s.value <= 0) continue;
-      absl::StrAppend(&svg, absl::StrFormat("<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" fill=\"%s\" "
-                                            "stroke=\"white\" stroke-width=\"0.5\"><title>%s: %s %s</title></rect>\n",
-                                            x_of(at), y, x_of(at + s.value) - x_of(at), kBarHeight, Color(s.color),
-                                            XmlEscape(s.label), Number(s.value), XmlEscape(unit)));
+      absl::StrAppend(
+          &svg, absl::StrFormat("<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" fill=\"%s\" "
+                                "stroke=\"white\" stroke-width=\"0.5\"><title>%s: %s %s</title></rect>\n",
+                                x_of(at), y, x_of(at + s.value) - x_of(at), kBarHeight, Color(s.color),
+                                XmlEscape(s.label), Number(s.value), XmlEscape(unit)));
       at += s.value;
     }
     // Negative segments (savings: removing the layer makes the scenario dearer) run leftwards from the end
@@ -116,30 +128,36 @@ std::string StackedBarsSvg(absl::string_view title, absl::string_view unit, cons
     for (const BarSegment& s : bar.segments) {
       if (s.value >= 0) continue;
       const double from = std::max(0.0, at + s.value);
-      absl::StrAppend(&svg, absl::StrFormat("<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"6\" fill=\"%s\" "
-                                            "stroke=\"black\" stroke-width=\"0.5\"><title>%s: %s %s (a saving)</title>"
-                                            "</rect>\n",
-                                            x_of(from), y + kBarHeight + 1, x_of(at) - x_of(from), Color(s.color),
-                                            XmlEscape(s.label), Number(s.value), XmlEscape(unit)));
+      absl::StrAppend(
+          &svg, absl::StrFormat("<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"6\" fill=\"%s\" "
+                                "stroke=\"black\" stroke-width=\"0.5\"><title>%s: %s %s (a saving)</title>"
+                                "</rect>\n",
+                                x_of(from), y + kBarHeight + 1, x_of(at) - x_of(from), Color(s.color),
+                                XmlEscape(s.label), Number(s.value), XmlEscape(unit)));
       at = from;
     }
     if (bar.total > 0) {
-      absl::StrAppend(&svg, absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\" "
-                                            "stroke-width=\"2.5\"/>\n",
-                                            x_of(bar.total), y - 4, x_of(bar.total), y + kBarHeight + 4));
+      absl::StrAppend(
+          &svg, absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\" "
+                                "stroke-width=\"2.5\"/>\n",
+                                x_of(bar.total), y - 4, x_of(bar.total), y + kBarHeight + 4));
     }
   }
-  absl::StrAppend(&svg, absl::StrFormat("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n", kLeft,
-                                        kTop - 6, kLeft, plot_bottom));
+  absl::StrAppend(&svg, absl::StrFormat("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n",
+                                        kLeft, kTop - 6, kLeft, plot_bottom));
   for (size_t i = 0; i < legend.size(); ++i) {
     const double x = 20 + kLegendColumnWidth * static_cast<double>(i % kLegendColumns);
     const double y = legend_top + kLegendRow * static_cast<double>(i / kLegendColumns);
-    absl::StrAppend(&svg, absl::StrFormat("<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"12\" fill=\"%s\"/>\n",
-                                          x, y - 10, Color(legend[i].second)));
+    absl::StrAppend(
+        &svg, absl::StrFormat("<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"12\" fill=\"%s\"/>\n", x,
+                              y - 10, Color(legend[i].second)));
     absl::StrAppend(&svg, Text(x + 20, y, legend[i].first));
   }
-  absl::StrAppend(&svg, Text(20, legend_top - 22, "black tick: measured cost with every layer on; thin strips under a bar: savings, drawn leftwards",
-                             "font-style=\"italic\""));
+  absl::StrAppend(
+      &svg,
+      Text(20, legend_top - 22,
+           "black tick: measured cost with every layer on; thin strips under a bar: savings, drawn leftwards",
+           "font-style=\"italic\""));
   absl::StrAppend(&svg, "</svg>\n");
   return svg;
 }
@@ -168,15 +186,18 @@ std::string LogLogLinesSvg(absl::string_view title, absl::string_view x_label, a
   for (double d = ly0; d <= ly1; d += 1) {
     for (int m = 1; m < 10 && d + std::log10(m) <= ly1; ++m) {
       const double y = y_of(m * std::pow(10.0, d));
-      absl::StrAppend(&svg, absl::StrFormat("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>\n", kLeft,
-                                            y, kLeft + plot_width, y, m == 1 ? "#bbb" : "#eee"));
-      if (m == 1) absl::StrAppend(&svg, Text(kLeft - 6, y + 4, Number(std::pow(10.0, d)), "text-anchor=\"end\""));
+      absl::StrAppend(
+          &svg, absl::StrFormat("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>\n", kLeft,
+                                y, kLeft + plot_width, y, m == 1 ? "#bbb" : "#eee"));
+      if (m == 1)
+        absl::StrAppend(&svg, Text(kLeft - 6, y + 4, Number(std::pow(10.0, d)), "text-anchor=\"end\""));
     }
   }
   for (double d = lx0; d <= lx1; d += 1) {
     const double x = x_of(std::pow(10.0, d));
-    absl::StrAppend(&svg, absl::StrFormat("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#bbb\"/>\n", x,
-                                          kTop, x, kTop + plot_height));
+    absl::StrAppend(
+        &svg, absl::StrFormat("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#bbb\"/>\n", x,
+                              kTop, x, kTop + plot_height));
     absl::StrAppend(&svg, Text(x, kTop + plot_height + 18, absl::StrFormat("1e%d", static_cast<int>(d)),
                                "text-anchor=\"middle\""));
   }
@@ -184,23 +205,25 @@ std::string LogLogLinesSvg(absl::string_view title, absl::string_view x_label, a
                                         "stroke=\"black\"/>\n",
                                         kLeft, kTop, plot_width, plot_height));
   absl::StrAppend(&svg, Text(kLeft + plot_width / 2.0, kHeight - 24, x_label, "text-anchor=\"middle\""));
-  absl::StrAppend(&svg, absl::StrFormat("<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" "
-                                        "transform=\"rotate(-90 18 %.1f)\">%s</text>\n",
-                                        kTop + plot_height / 2.0, kTop + plot_height / 2.0, XmlEscape(y_label)));
+  absl::StrAppend(&svg,
+                  absl::StrFormat("<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" "
+                                  "transform=\"rotate(-90 18 %.1f)\">%s</text>\n",
+                                  kTop + plot_height / 2.0, kTop + plot_height / 2.0, XmlEscape(y_label)));
   for (size_t i = 0; i < series.size(); ++i) {
     const Series& s = series[i];
     std::string path;
     for (const auto& [x, y] : s.points) {
       if (x <= 0 || y <= 0) continue;
       absl::StrAppend(&path, path.empty() ? "M" : " L", absl::StrFormat("%.1f %.1f", x_of(x), y_of(y)));
-      absl::StrAppend(&svg, absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s, n = %s: "
-                                            "%s</title></circle>\n",
-                                            x_of(x), y_of(y), Color(s.color), XmlEscape(s.label), Number(x),
-                                            Number(y)));
+      absl::StrAppend(
+          &svg, absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s, n = %s: "
+                                "%s</title></circle>\n",
+                                x_of(x), y_of(y), Color(s.color), XmlEscape(s.label), Number(x), Number(y)));
     }
     if (!path.empty()) {
-      absl::StrAppend(&svg, absl::StrFormat("<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n", path,
-                                            Color(s.color)));
+      absl::StrAppend(
+          &svg, absl::StrFormat("<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n", path,
+                                Color(s.color)));
     }
     const double ly = kTop + 10 + 20 * static_cast<double>(i);
     absl::StrAppend(&svg, absl::StrFormat("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" "

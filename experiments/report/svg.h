@@ -24,7 +24,7 @@ struct BarSegment {
 struct Bar {
   std::string label;  // drawn left of the bar (a scenario name)
   std::vector<BarSegment> segments;
-  double total = 0;   // drawn as a black tick: the measured cost with every layer on
+  double total = 0;  // drawn as a black tick: the measured cost with every layer on
 };
 
 // Stacked horizontal bars, one row per Bar, with a legend of every segment label (first color wins).

@@ -3,8 +3,8 @@
 // every scenario of the scenario table is named in docs/.
 #include <sys/wait.h>
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -109,7 +109,8 @@ std::string Shrink(const std::string& command) {
   std::string head = cut == std::string::npos ? c : c.substr(0, cut);
   std::string tail = cut == std::string::npos ? "" : c.substr(cut);
   while (!head.empty() && head.back() == ' ') head.pop_back();
-  if (head.find("--min-time") == std::string::npos && HasFlag(subcommand, "min-time")) head += " --min-time=0.01";
+  if (head.find("--min-time") == std::string::npos && HasFlag(subcommand, "min-time"))
+    head += " --min-time=0.01";
   if (head.find("--quick") == std::string::npos && HasFlag(subcommand, "quick")) head += " --quick";
   return tail.empty() ? head : head + " " + tail;
 }
@@ -124,7 +125,8 @@ TEST_CASE("every dispatchlab command quoted in docs runs and exits 0") {
   const std::string workdir = pattern;
   for (const Quoted& q : commands) {
     const std::string shrunk = Shrink(q.command);
-    const std::string shell = "cd '" + workdir + "' && timeout 600 '" + std::string(DISPATCHLAB_CLI) + "' " + shrunk;
+    const std::string shell =
+        "cd '" + workdir + "' && timeout 600 '" + std::string(DISPATCHLAB_CLI) + "' " + shrunk;
     std::string output;
     const int rc = RunShell(shell, &output);
     INFO(q.file << ":" << q.line << ": dispatchlab " << q.command << "\nran: " << shrunk << "\noutput:\n"

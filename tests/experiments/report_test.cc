@@ -1,5 +1,7 @@
 // The report's pieces without timing anything: the attribution arithmetic through a synthetic sampler
 // whose cost model is known exactly, the SVG charts, the pages, and the all-or-nothing output directory.
+#include "experiments/report/report.h"
+
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -11,7 +13,6 @@
 
 #include "experiments/report/output_dir.h"
 #include "experiments/report/render.h"
-#include "experiments/report/report.h"
 #include "experiments/report/svg.h"
 
 namespace {
@@ -81,7 +82,7 @@ TEST_CASE("report attribution: waterfall adds up and leave-one-out sees nesting"
   CHECK(a->leave_one_out[1].delta == Approx(30));
   CHECK(a->leave_one_out[2].delta == Approx(20));
   CHECK(a->leave_one_out[3].delta == Approx(-5));
-  CHECK(a->Unexplained() == Approx(155 - 10 - 165));  // the lookup counted twice
+  CHECK(a->Unexplained() == Approx(155 - 10 - 165));                // the lookup counted twice
   CHECK(a->waterfall[0].standard_error == Approx(0).margin(1e-9));  // a noiseless sampler
 }
 
@@ -89,7 +90,8 @@ TEST_CASE("report attribution refuses zero rounds and short sampler answers") {
   int calls = 0;
   size_t samples = 0;
   CHECK(!report::Attribute("x", kBase, kBase, Synthetic(&calls, &samples), 0).ok());
-  dispatchlab::BatchSampler short_sampler = [](const std::vector<LayerSet>&) -> absl::StatusOr<std::vector<double>> {
+  dispatchlab::BatchSampler short_sampler =
+      [](const std::vector<LayerSet>&) -> absl::StatusOr<std::vector<double>> {
     return std::vector<double>{1.0};
   };
   CHECK(!report::Attribute("x", kBase, kBase, short_sampler, 2).ok());
