@@ -178,3 +178,43 @@ TEST_CASE("progress is reported in batches up to the total", "[attribution]") {
 
 }  // namespace
 }  // namespace dispatchlab::attribution
+
+namespace dispatchlab::attribution {
+namespace {
+
+// The worked example of docs/attribution.md: three layers, noise-free, trampoline x lookup = 6.
+TEST_CASE("the worked example in docs/attribution.md holds", "[attribution]") {
+  testing::SyntheticModel m;
+  m.base = 10;
+  m.additive = {{Layer::kTrampoline, 20}, {Layer::kBoxing, 8}, {Layer::kLookup, 3}};
+  m.interaction = 6;
+  AttributionRequest req;
+  req.scenario = "example";
+  req.chosen = LayerSet().With(Layer::kTrampoline).With(Layer::kBoxing).With(Layer::kLookup);
+  req.methods = *MethodsFromName("all");
+  req.repetitions = 2;
+  absl::StatusOr<AttributionResult> r = Attribute(req, testing::MakeSyntheticSampler(m, 1));
+  REQUIRE(r.ok());
+  CHECK(r->base == 10);
+  CHECK(r->full == 47);
+  CHECK(r->total == 37);
+  // Chosen order: trampoline, boxing, lookup (call-chain order).
+  CHECK(r->waterfall->value == std::vector<double>{26, 8, 3});
+  CHECK(r->loo->value == std::vector<double>{26, 8, 9});
+  CHECK(r->add_one_in->value == std::vector<double>{20, 8, 3});
+  CHECK(r->shapley->value[0] == Approx(23));
+  CHECK(r->shapley->value[1] == Approx(8));
+  CHECK(r->shapley->value[2] == Approx(6));
+  const FactorialResult& f = *r->factorial;
+  CHECK(f.q0 == Approx(27));
+  CHECK(f.Effect(0b001).q == Approx(11.5));
+  CHECK(f.Effect(0b010).q == Approx(4));
+  CHECK(f.Effect(0b100).q == Approx(3));
+  CHECK(f.Effect(0b101).q == Approx(1.5));
+  CHECK(f.Effect(0b001).share == Approx(132.25 / 159.5));
+  CHECK(f.Effect(0b101).share == Approx(2.25 / 159.5));
+  CHECK(f.error_share == 0);
+}
+
+}  // namespace
+}  // namespace dispatchlab::attribution
