@@ -110,11 +110,11 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
 
   std::vector<Method> methods = request.methods;
   if (Wants(methods, Method::kFactorial) && k > kMaxFactorialLayers) {
-    const std::string why = absl::StrCat("factorial design skipped: ", k, " layers need 2^", k,
-                                         " configurations (at most ", kMaxFactorialLayers,
+    const std::string why = absl::StrCat("factorial design needs 2^", k, " configurations for ", k,
+                                         " layers (at most ", kMaxFactorialLayers,
                                          " layers; choose fewer with --layers)");
     if (!request.skip_infeasible) return absl::InvalidArgumentError(why);
-    result.notes.push_back(why);
+    result.notes.push_back(absl::StrCat("skipped: ", why));
     methods.erase(std::find(methods.begin(), methods.end(), Method::kFactorial));
   }
 
