@@ -29,8 +29,8 @@ absl::StatusOr<std::vector<Method>> MethodsFromName(std::string_view name) {
     names.emplace_back(m.name);
   }
   if (out.empty()) {
-    return absl::InvalidArgumentError(absl::StrFormat("unknown method '%s' (methods: %s, all)", name,
-                                                      absl::StrJoin(names, ", ")));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("unknown method '%s' (methods: %s, all)", name, absl::StrJoin(names, ", ")));
   }
   return out;
 }
@@ -88,8 +88,8 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
     return absl::InvalidArgumentError("no layers to attribute (choose some with --layers)");
   }
   if (request.repetitions < 2) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--repetitions=", request.repetitions, ": at least 2 are needed for a spread (9 recommended)"));
+    return absl::InvalidArgumentError(absl::StrCat("--repetitions=", request.repetitions,
+                                                   ": at least 2 are needed for a spread (9 recommended)"));
   }
   if (request.n <= 0) return absl::InvalidArgumentError("n must be positive");
   if (request.methods.empty()) return absl::InvalidArgumentError("no attribution method requested");
@@ -110,9 +110,9 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
 
   std::vector<Method> methods = request.methods;
   if (Wants(methods, Method::kFactorial) && k > kMaxFactorialLayers) {
-    const std::string why = absl::StrCat("factorial design needs 2^", k, " configurations for ", k,
-                                         " layers (at most ", kMaxFactorialLayers,
-                                         " layers; choose fewer with --layers)");
+    const std::string why =
+        absl::StrCat("factorial design needs 2^", k, " configurations for ", k, " layers (at most ",
+                     kMaxFactorialLayers, " layers; choose fewer with --layers)");
     if (!request.skip_infeasible) return absl::InvalidArgumentError(why);
     result.notes.push_back(absl::StrCat("skipped: ", why));
     methods.erase(std::find(methods.begin(), methods.end(), Method::kFactorial));

@@ -59,10 +59,10 @@ struct AttributionRequest {
   // With all methods requested, a method infeasible for k (factorial beyond kMaxFactorialLayers) is
   // skipped with a note instead of failing the request.
   bool skip_infeasible = false;
-  int repetitions = 9;        // r >= 2; 9 or more for a stable verdict
-  uint64_t seed = 0;          // the run order's std::mt19937_64 seed (permutations use seed + 1)
-  int permutations = 0;       // sampled Shapley (k > kMaxExactShapleyLayers); 0 = DefaultPermutationCount
-  double confidence = 0.95;   // of the factorial intervals
+  int repetitions = 9;       // r >= 2; 9 or more for a stable verdict
+  uint64_t seed = 0;         // the run order's std::mt19937_64 seed (permutations use seed + 1)
+  int permutations = 0;      // sampled Shapley (k > kMaxExactShapleyLayers); 0 = DefaultPermutationCount
+  double confidence = 0.95;  // of the factorial intervals
   // Called after each batch of samples with (samples done, samples in all); may be empty. With a
   // progress callback the run order is measured in about 20 batches, otherwise in one.
   std::function<void(int64_t, int64_t)> progress;
@@ -77,12 +77,12 @@ struct AttributionResult {
   int repetitions = 0;
   uint64_t order_seed = 0;
   double confidence = 0.95;
-  LayerSpace space;                   // base and chosen layers (call-chain order)
+  LayerSpace space;                    // base and chosen layers (call-chain order)
   std::vector<ConfigSamples> configs;  // sorted by mask; samples in the order taken
   std::vector<int> run_order;          // indices into configs, in the order run
-  double base = 0;   // cost with every chosen layer off
-  double full = 0;   // cost with every chosen layer on
-  double total = 0;  // full - base
+  double base = 0;                     // cost with every chosen layer off
+  double full = 0;                     // cost with every chosen layer on
+  double total = 0;                    // full - base
   std::optional<LayerValues> waterfall;
   std::optional<LayerValues> loo;
   std::optional<LayerValues> add_one_in;

@@ -125,8 +125,7 @@ SampleStats Summarize(const std::vector<double>& samples) {
   return s;
 }
 
-CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs)
-    : k_(k), index_(size_t{1} << k, -1) {
+CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs) : k_(k), index_(size_t{1} << k, -1) {
   for (const ConfigSamples& c : configs) {
     index_[c.mask] = static_cast<int>(mean_.size());
     mean_.push_back(c.stats.mean);

@@ -12,14 +12,26 @@ std::string JsonQuote(std::string_view text) {
   for (char ch : text) {
     const unsigned char c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
-        if (c < 0x20) out += absl::StrFormat("\\u%04x", c);
-        else out += ch;
+        if (c < 0x20)
+          out += absl::StrFormat("\\u%04x", c);
+        else
+          out += ch;
     }
   }
   out += '"';
@@ -92,8 +104,10 @@ JsonWriter& JsonWriter::String(std::string_view value) {
 
 JsonWriter& JsonWriter::Number(double value) {
   BeforeValue();
-  if (!std::isfinite(value)) out_ += "null";
-  else out_ += absl::StrFormat("%.10g", value);
+  if (!std::isfinite(value))
+    out_ += "null";
+  else
+    out_ += absl::StrFormat("%.10g", value);
   return *this;
 }
 
@@ -119,8 +133,10 @@ JsonWriter& JsonWriter::Raw(std::string_view json) {
   BeforeValue();
   // Re-indent a multi-line value so it nests under the current member.
   for (char c : json) {
-    if (c == '\n') Newline();
-    else out_ += c;
+    if (c == '\n')
+      Newline();
+    else
+      out_ += c;
   }
   while (!out_.empty() && (out_.back() == ' ' || out_.back() == '\n')) out_.pop_back();
   return *this;

@@ -73,7 +73,8 @@ std::string Bar(double value, double max_abs, int left_width, int width, bool un
     const int full = unicode ? eighths / 8 : (eighths + 4) / 8;
     right = Repeat(unicode ? "\u2588" : "#", full);
     used = full;
-    static const char* kEighths[] = {"", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a", "\u2589"};
+    static const char* kEighths[] = {"",       "\u258f", "\u258e", "\u258d",
+                                     "\u258c", "\u258b", "\u258a", "\u2589"};
     if (unicode && eighths % 8 != 0) {
       right += kEighths[eighths % 8];
       ++used;
@@ -136,7 +137,7 @@ std::string RenderTable(const AttributionResult& r, const RenderOptions& options
   if (r.shapley) {
     double se = 0;
     for (double v : r.shapley->noise_se) se = std::max(se, v);
-    absl::StrAppendFormat(&out, "(Shapley: %s; largest noise standard error %.3f", 
+    absl::StrAppendFormat(&out, "(Shapley: %s; largest noise standard error %.3f",
                           r.shapley->exact ? "exact over all configurations" : "sampled", se);
     if (!r.shapley->exact) {
       double s = 0;
@@ -168,7 +169,8 @@ std::string RenderTable(const AttributionResult& r, const RenderOptions& options
       }
     }
     size_t effect_width = 13;
-    for (int e : shown) effect_width = std::max(effect_width, EffectName(r.space, f.effects[e].layers).size());
+    for (int e : shown)
+      effect_width = std::max(effect_width, EffectName(r.space, f.effects[e].layers).size());
     absl::StrAppendFormat(&out, "%-*s %10s %22s %10s\n", effect_width, "effect", "q", "confidence interval",
                           "variation");
     for (int e : shown) {
@@ -182,8 +184,9 @@ std::string RenderTable(const AttributionResult& r, const RenderOptions& options
                             100 * folded_share, folded);
     }
     absl::StrAppendFormat(&out, "%-*s %44.2f%%\n", effect_width, "error (noise)", 100 * f.error_share);
-    out += "(main effect q of a layer = half the average cost of switching it on; the factorial column "
-           "above shows 2q)\n";
+    out +=
+        "(main effect q of a layer = half the average cost of switching it on; the factorial column "
+        "above shows 2q)\n";
   }
 
   const StabilityVerdict& s = r.stability;

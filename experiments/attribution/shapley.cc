@@ -72,8 +72,7 @@ std::vector<ConfigMask> PermutationConfigs(const std::vector<std::vector<int>>& 
   return MergeConfigs({masks});
 }
 
-ShapleyResult PermutationShapley(const CostTable& costs,
-                                 const std::vector<std::vector<int>>& permutations) {
+ShapleyResult PermutationShapley(const CostTable& costs, const std::vector<std::vector<int>>& permutations) {
   const int k = costs.k();
   const int m = static_cast<int>(permutations.size());
   ShapleyResult r;

@@ -44,8 +44,7 @@ std::vector<ConfigMask> PermutationConfigs(const std::vector<std::vector<int>>& 
 // Shapley values estimated by averaging marginal costs over `permutations` (every visited mask must be
 // measured). The estimate sums exactly to the total; sampling_se[i] = sd(marginals of i) / sqrt(count).
 // noise_se is the measurement noise of the estimate, propagated through its weights.
-ShapleyResult PermutationShapley(const CostTable& costs,
-                                 const std::vector<std::vector<int>>& permutations);
+ShapleyResult PermutationShapley(const CostTable& costs, const std::vector<std::vector<int>>& permutations);
 
 // The default number of sampled permutations for k layers beyond exactness.
 int DefaultPermutationCount(int k);

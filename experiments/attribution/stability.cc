@@ -63,9 +63,8 @@ StabilityVerdict JudgeStability(const LayerSpace& space, const std::vector<Confi
         "%d outliers (beyond %.1f IQR) in %d of %d configurations (%.1f%% of samples > %.0f%%); most in %s "
         "(%d of %d)",
         v.outlier_count, limits.fence, configs_with_outliers, static_cast<int>(configs.size()),
-        100.0 * v.outlier_count / v.sample_count, 100 * limits.max_outlier_share,
-        ConfigLabel(space, w.mask), static_cast<int>(v.per_config[worst_outliers].outliers.size()),
-        static_cast<int>(w.samples.size())));
+        100.0 * v.outlier_count / v.sample_count, 100 * limits.max_outlier_share, ConfigLabel(space, w.mask),
+        static_cast<int>(v.per_config[worst_outliers].outliers.size()), static_cast<int>(w.samples.size())));
   }
   v.stable = v.reasons.empty();
   return v;

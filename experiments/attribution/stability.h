@@ -27,7 +27,7 @@ struct ConfigStability {
 
 struct StabilityVerdict {
   bool stable = true;
-  std::vector<std::string> reasons;  // empty when stable
+  std::vector<std::string> reasons;         // empty when stable
   std::vector<ConfigStability> per_config;  // parallel to the configurations given
   double max_cv = 0;
   int outlier_count = 0;

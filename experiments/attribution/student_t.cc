@@ -70,8 +70,10 @@ double StudentTQuantile(double p, double dof) {
   }
   for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; ++i) {
     const double mid = 0.5 * (lo + hi);
-    if (StudentTCdf(mid, dof) < p) lo = mid;
-    else hi = mid;
+    if (StudentTCdf(mid, dof) < p)
+      lo = mid;
+    else
+      hi = mid;
   }
   return 0.5 * (lo + hi);
 }

@@ -1,7 +1,6 @@
 // Attribute() end to end over a synthetic sampler (known additive costs, one known interaction, seeded
 // noise): what it measures, what each method returns, and its errors.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <map>
 
@@ -53,7 +52,8 @@ TEST_CASE("attribution measures each configuration r times and keeps the raw sam
 }
 
 TEST_CASE("attribution Shapley sums to the total and recovers the synthetic model", "[attribution]") {
-  absl::StatusOr<AttributionResult> r = Attribute(SixLayerRequest(), MakeSyntheticSampler(SixLayerModel(0.05), 7));
+  absl::StatusOr<AttributionResult> r =
+      Attribute(SixLayerRequest(), MakeSyntheticSampler(SixLayerModel(0.05), 7));
   REQUIRE(r.ok());
   REQUIRE(r->shapley.has_value());
   double sum = 0;
@@ -66,12 +66,14 @@ TEST_CASE("attribution Shapley sums to the total and recovers the synthetic mode
   // Symmetric layers (boxing and setfunc both cost 8) agree within noise; the dummy gets about 0.
   CHECK(std::fabs(r->shapley->value[Idx(Layer::kBoxing)] - r->shapley->value[Idx(Layer::kSetfunc)]) <
         4 * r->shapley->noise_se[Idx(Layer::kBoxing)]);
-  CHECK(std::fabs(r->shapley->value[Idx(Layer::kCallTuple)]) < 4 * r->shapley->noise_se[Idx(Layer::kCallTuple)]);
+  CHECK(std::fabs(r->shapley->value[Idx(Layer::kCallTuple)]) <
+        4 * r->shapley->noise_se[Idx(Layer::kCallTuple)]);
   CHECK(r->stability.stable);
 }
 
 TEST_CASE("waterfall leave-one-out and add-one-in on a noise-free model", "[attribution]") {
-  absl::StatusOr<AttributionResult> r = Attribute(SixLayerRequest(), MakeSyntheticSampler(SixLayerModel(0), 7));
+  absl::StatusOr<AttributionResult> r =
+      Attribute(SixLayerRequest(), MakeSyntheticSampler(SixLayerModel(0), 7));
   REQUIRE(r.ok());
   const int t = Idx(Layer::kTrampoline), l = Idx(Layer::kLookup);
   // Waterfall removes trampoline first: it takes the interaction with it.
@@ -94,7 +96,8 @@ TEST_CASE("waterfall leave-one-out and add-one-in on a noise-free model", "[attr
 }
 
 TEST_CASE("attribution with noise recovers the factorial effects within their intervals", "[attribution]") {
-  absl::StatusOr<AttributionResult> r = Attribute(SixLayerRequest(), MakeSyntheticSampler(SixLayerModel(0.2), 3));
+  absl::StatusOr<AttributionResult> r =
+      Attribute(SixLayerRequest(), MakeSyntheticSampler(SixLayerModel(0.2), 3));
   REQUIRE(r.ok());
   const FactorialResult& f = *r->factorial;
   const ConfigMask tl = (ConfigMask{1} << Idx(Layer::kTrampoline)) | (ConfigMask{1} << Idx(Layer::kLookup));

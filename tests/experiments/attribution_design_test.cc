@@ -1,7 +1,6 @@
 // The attribution design: which configurations each method needs, the run order, the summaries.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
 

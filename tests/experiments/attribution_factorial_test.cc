@@ -1,7 +1,6 @@
 // The 2^k r factorial analysis (Jain ch. 17-18) on data with known effects, and the t quantiles behind
 // its confidence intervals.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "experiments/attribution/factorial.h"

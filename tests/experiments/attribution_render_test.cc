@@ -16,7 +16,8 @@ AttributionResult SyntheticResult() {
   req.methods = *MethodsFromName("all");
   req.repetitions = 9;
   req.seed = 5;
-  absl::StatusOr<AttributionResult> r = Attribute(req, testing::MakeSyntheticSampler(testing::SixLayerModel(0.05), 9));
+  absl::StatusOr<AttributionResult> r =
+      Attribute(req, testing::MakeSyntheticSampler(testing::SixLayerModel(0.05), 9));
   REQUIRE(r.ok());
   return *r;
 }
@@ -28,12 +29,16 @@ bool Balanced(const std::string& json) {
   for (size_t i = 0; i < json.size(); ++i) {
     const char c = json[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') stack.push_back(c);
+    if (c == '"')
+      in_string = true;
+    else if (c == '{' || c == '[')
+      stack.push_back(c);
     else if (c == '}' || c == ']') {
       if (stack.empty() || stack.back() != (c == '}' ? '{' : '[')) return false;
       stack.pop_back();
@@ -47,12 +52,29 @@ TEST_CASE("attribution JSON carries the required keys", "[attribution]") {
   options.metadata_json = "{\n  \"profile\": \"cpython311\"\n}";
   const std::string json = RenderJson(SyntheticResult(), options);
   CHECK(Balanced(json));
-  for (const char* key : {"\"scenario\": \"synthetic\"", "\"metric\": \"time\"", "\"n\": 1000", "\"total\": ",
-                          "\"base\": ", "\"full\": ", "\"methods\": {", "\"shapley\": {", "\"loo\": {",
-                          "\"add_one_in\": {", "\"waterfall\": {", "\"factorial\": {", "\"unit\": \"ns/element\"",
-                          "\"samples\": [", "\"stability\": {", "\"order_seed\": 5", "\"metadata\": {",
-                          "\"profile\": \"cpython311\"", "\"statistic\": \"mean\"", "\"trampoline\": ",
-                          "\"values\": [", "\"effects\": [", "\"reasons\": []"}) {
+  for (const char* key : {"\"scenario\": \"synthetic\"",
+                          "\"metric\": \"time\"",
+                          "\"n\": 1000",
+                          "\"total\": ",
+                          "\"base\": ",
+                          "\"full\": ",
+                          "\"methods\": {",
+                          "\"shapley\": {",
+                          "\"loo\": {",
+                          "\"add_one_in\": {",
+                          "\"waterfall\": {",
+                          "\"factorial\": {",
+                          "\"unit\": \"ns/element\"",
+                          "\"samples\": [",
+                          "\"stability\": {",
+                          "\"order_seed\": 5",
+                          "\"metadata\": {",
+                          "\"profile\": \"cpython311\"",
+                          "\"statistic\": \"mean\"",
+                          "\"trampoline\": ",
+                          "\"values\": [",
+                          "\"effects\": [",
+                          "\"reasons\": []"}) {
     INFO(key);
     CHECK(json.find(key) != std::string::npos);
   }

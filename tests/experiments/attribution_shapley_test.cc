@@ -1,8 +1,7 @@
 // Shapley values: efficiency, symmetry, the dummy layer, a known split of an interaction, and the
 // permutation estimate's convergence to the exact values within its stated error.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
 
@@ -67,7 +66,8 @@ TEST_CASE("symmetric layers get equal Shapley values", "[attribution]") {
 TEST_CASE("Shapley noise error propagates the variance of each configuration mean", "[attribution]") {
   // Every mean has variance (spread^2 * 2) / 2 = spread^2 with two samples at -/+ spread.
   const double spread = 0.5;
-  const ShapleyResult s = ExactShapley(TableOf(1, [](ConfigMask m) { return m ? 3.0 : 1.0; }, spread));
+  const ShapleyResult s = ExactShapley(TableOf(
+      1, [](ConfigMask m) { return m ? 3.0 : 1.0; }, spread));
   // One layer: value = cost(1) - cost(0), variance = 2 spread^2.
   CHECK(s.value[0] == Approx(2.0));
   CHECK(s.noise_se[0] == Approx(std::sqrt(2 * spread * spread)));

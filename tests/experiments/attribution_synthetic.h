@@ -34,8 +34,8 @@ struct SyntheticModel {
 // The model used by most tests: six layers, call_tuple a dummy (cost 0), trampoline x lookup = 6.
 inline SyntheticModel SixLayerModel(double noise_sd) {
   SyntheticModel m;
-  m.additive = {{Layer::kTrampoline, 20}, {Layer::kArgsTuple, 5},  {Layer::kBoxing, 8},
-                {Layer::kLookup, 3},      {Layer::kCallTuple, 0},  {Layer::kSetfunc, 8}};
+  m.additive = {{Layer::kTrampoline, 20}, {Layer::kArgsTuple, 5}, {Layer::kBoxing, 8},
+                {Layer::kLookup, 3},      {Layer::kCallTuple, 0}, {Layer::kSetfunc, 8}};
   m.interaction = 6;
   m.noise_sd = noise_sd;
   return m;
