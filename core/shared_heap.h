@@ -16,15 +16,15 @@
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 
 namespace dispatchlab {
 
 enum class Backend { kAnon, kShm, kFile, kPrivate };
-absl::StatusOr<Backend> BackendFromName(std::string_view name);  // "anon", "shm", "file", "private"
-std::string_view BackendName(Backend backend);
+absl::StatusOr<Backend> BackendFromName(absl::string_view name);  // "anon", "shm", "file", "private"
+absl::string_view BackendName(Backend backend);
 
 // How a new file-backed arena gets its zero bytes.
 enum class ArenaFill {
@@ -36,7 +36,10 @@ struct HeapOptions {
   Backend backend = Backend::kAnon;
   std::string tempdir;  // kFile: the directory (default $TMPDIR or /tmp); ignored otherwise
   ArenaFill fill = ArenaFill::kFtruncate;
-  bool cap_arena_doubling = true;  // 3.8+: arenas stop doubling at 4 MiB
+  bool cap_arena_doubling = true;  // 3.8+: arenas stop doubling at 4 MiB (and wholly free ones of 4 MiB
+                                   // or more are unmapped)
+  bool prefault = false;  // map arenas with MAP_POPULATE: pages are faulted in by mmap, not on first touch
+                          // (an experiment knob: multiprocessing never does this)
 };
 
 // A block handed out by a heap. `data` is 8-byte aligned; its bytes are not zeroed by Allocate.
