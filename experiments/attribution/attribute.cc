@@ -21,7 +21,7 @@ const std::vector<MethodInfo>& MethodTable() {
   return table;
 }
 
-absl::StatusOr<std::vector<Method>> MethodsFromName(std::string_view name) {
+absl::StatusOr<std::vector<Method>> MethodsFromName(absl::string_view name) {
   std::vector<Method> out;
   std::vector<std::string> names;
   for (const MethodInfo& m : MethodTable()) {
@@ -43,7 +43,7 @@ const std::vector<MetricInfo>& MetricTable() {
   return table;
 }
 
-absl::StatusOr<MetricInfo> MetricFromName(std::string_view name) {
+absl::StatusOr<MetricInfo> MetricFromName(absl::string_view name) {
   for (const MetricInfo& m : MetricTable()) {
     if (m.name == name) return m;
   }

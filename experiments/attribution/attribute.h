@@ -14,7 +14,7 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -34,20 +34,20 @@ enum class Method : int { kWaterfall, kLeaveOneOut, kShapley, kFactorial };
 
 struct MethodInfo {
   Method method;
-  std::string_view name;  // the --method value
-  std::string_view what;  // one line for --help and the docs
+  absl::string_view name;  // the --method value
+  absl::string_view what;  // one line for --help and the docs
 };
 const std::vector<MethodInfo>& MethodTable();
 // "waterfall", "loo", "shapley", "factorial", or "all" (every method).
-absl::StatusOr<std::vector<Method>> MethodsFromName(std::string_view name);
+absl::StatusOr<std::vector<Method>> MethodsFromName(absl::string_view name);
 
 // The metrics a sampler can measure, with their units.
 struct MetricInfo {
-  std::string_view name;  // "time", "instructions"
-  std::string_view unit;  // "ns/element", "instructions/element"
+  absl::string_view name;  // "time", "instructions"
+  absl::string_view unit;  // "ns/element", "instructions/element"
 };
 const std::vector<MetricInfo>& MetricTable();
-absl::StatusOr<MetricInfo> MetricFromName(std::string_view name);
+absl::StatusOr<MetricInfo> MetricFromName(absl::string_view name);
 
 struct AttributionRequest {
   std::string scenario;

@@ -7,7 +7,7 @@
 
 namespace dispatchlab::attribution {
 
-std::string JsonQuote(std::string_view text) {
+std::string JsonQuote(absl::string_view text) {
   std::string out = "\"";
   for (char ch : text) {
     const unsigned char c = static_cast<unsigned char>(ch);
@@ -85,7 +85,7 @@ JsonWriter& JsonWriter::EndArray() {
   return *this;
 }
 
-JsonWriter& JsonWriter::Key(std::string_view key) {
+JsonWriter& JsonWriter::Key(absl::string_view key) {
   Frame& f = stack_.back();
   if (!f.empty) out_ += ',';
   f.empty = false;
@@ -96,7 +96,7 @@ JsonWriter& JsonWriter::Key(std::string_view key) {
   return *this;
 }
 
-JsonWriter& JsonWriter::String(std::string_view value) {
+JsonWriter& JsonWriter::String(absl::string_view value) {
   BeforeValue();
   out_ += JsonQuote(value);
   return *this;
@@ -129,7 +129,7 @@ JsonWriter& JsonWriter::Bool(bool value) {
   return *this;
 }
 
-JsonWriter& JsonWriter::Raw(std::string_view json) {
+JsonWriter& JsonWriter::Raw(absl::string_view json) {
   BeforeValue();
   // Re-indent a multi-line value so it nests under the current member.
   for (char c : json) {

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 namespace dispatchlab::attribution {
@@ -18,23 +18,23 @@ class JsonWriter {
   JsonWriter& BeginArray();
   JsonWriter& EndArray();
   // The name of the next member; only inside an object.
-  JsonWriter& Key(std::string_view key);
-  JsonWriter& String(std::string_view value);
+  JsonWriter& Key(absl::string_view key);
+  JsonWriter& String(absl::string_view value);
   JsonWriter& Number(double value);
   JsonWriter& Int(int64_t value);
   JsonWriter& Uint(uint64_t value);
   JsonWriter& Bool(bool value);
   // A complete JSON value produced elsewhere (e.g. the metadata object), inserted verbatim.
-  JsonWriter& Raw(std::string_view json);
+  JsonWriter& Raw(absl::string_view json);
 
   // Convenience: Key(key) followed by the value.
-  JsonWriter& Member(std::string_view key, std::string_view value) { return Key(key).String(value); }
-  JsonWriter& Member(std::string_view key, const char* value) { return Key(key).String(value); }
-  JsonWriter& Member(std::string_view key, double value) { return Key(key).Number(value); }
-  JsonWriter& Member(std::string_view key, int value) { return Key(key).Int(value); }
-  JsonWriter& Member(std::string_view key, int64_t value) { return Key(key).Int(value); }
-  JsonWriter& Member(std::string_view key, uint64_t value) { return Key(key).Uint(value); }
-  JsonWriter& Member(std::string_view key, bool value) { return Key(key).Bool(value); }
+  JsonWriter& Member(absl::string_view key, absl::string_view value) { return Key(key).String(value); }
+  JsonWriter& Member(absl::string_view key, const char* value) { return Key(key).String(value); }
+  JsonWriter& Member(absl::string_view key, double value) { return Key(key).Number(value); }
+  JsonWriter& Member(absl::string_view key, int value) { return Key(key).Int(value); }
+  JsonWriter& Member(absl::string_view key, int64_t value) { return Key(key).Int(value); }
+  JsonWriter& Member(absl::string_view key, uint64_t value) { return Key(key).Uint(value); }
+  JsonWriter& Member(absl::string_view key, bool value) { return Key(key).Bool(value); }
 
   // The document so far, with a final newline once the outermost value is closed.
   const std::string& str() const { return out_; }
@@ -53,7 +53,7 @@ class JsonWriter {
 };
 
 // `text` as a JSON string literal, quotes included.
-std::string JsonQuote(std::string_view text);
+std::string JsonQuote(absl::string_view text);
 
 }  // namespace dispatchlab::attribution
 

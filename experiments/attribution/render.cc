@@ -14,8 +14,8 @@ namespace {
 
 // One column of per-layer values in the table, the JSON "methods" object and the CSV.
 struct Column {
-  std::string_view key;    // JSON key and CSV method name
-  std::string_view title;  // table heading
+  absl::string_view key;    // JSON key and CSV method name
+  absl::string_view title;  // table heading
   std::vector<double> value;
   std::vector<double> error;  // standard error per layer (noise, or 2 s_q for the factorial)
 };
@@ -37,11 +37,11 @@ std::vector<Column> Columns(const AttributionResult& r) {
   return cols;
 }
 
-std::string_view LayerName(const AttributionResult& r, int i) { return InfoOf(r.space.chosen[i]).name; }
+absl::string_view LayerName(const AttributionResult& r, int i) { return InfoOf(r.space.chosen[i]).name; }
 
-std::string Repeat(std::string_view s, int times) {
+std::string Repeat(absl::string_view s, int times) {
   std::string out;
-  for (int i = 0; i < times; ++i) out.append(s);
+  for (int i = 0; i < times; ++i) out.append(s.data(), s.size());
   return out;
 }
 
