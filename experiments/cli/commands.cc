@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "absl/strings/str_format.h"
+#include "experiments/cli/cmd_attribute.h"
 #include "experiments/cli/cmd_counts.h"
 #include "experiments/cli/cmd_list.h"
 #include "experiments/cli/cmd_run.h"
@@ -14,6 +15,7 @@ const std::vector<Command>& CommandTable() {
       {RunCommandSpec, RunRunCommand},
       {CountsCommandSpec, RunCountsCommand},
       {ListCommandSpec, RunListCommand},
+      {AttributeCommandSpec, RunAttributeCommand},
   };
   return table;
 }
