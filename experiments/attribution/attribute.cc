@@ -105,6 +105,7 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
   result.repetitions = request.repetitions;
   result.order_seed = request.seed;
   result.confidence = request.confidence;
+  result.statistic = std::string(StatisticName(request.statistic));
   result.space = MakeLayerSpace(request.base, request.chosen);
   const int k = result.space.k();
 
@@ -160,7 +161,7 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
   }
   for (ConfigSamples& c : result.configs) c.stats = Summarize(c.samples);
 
-  const CostTable costs(k, result.configs);
+  const CostTable costs(k, result.configs, request.statistic);
   result.base = costs.Cost(0);
   result.full = costs.Cost(result.space.full_mask());
   result.total = result.full - result.base;

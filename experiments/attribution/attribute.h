@@ -14,10 +14,10 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/layers.h"
 #include "experiments/attribution/design.h"
 #include "experiments/attribution/factorial.h"
@@ -59,7 +59,10 @@ struct AttributionRequest {
   // With all methods requested, a method infeasible for k (factorial beyond kMaxFactorialLayers) is
   // skipped with a note instead of failing the request.
   bool skip_infeasible = false;
-  int repetitions = 9;       // r >= 2; 9 or more for a stable verdict
+  int repetitions = 9;  // r >= 2; 9 or more for a stable verdict
+  // The per-configuration summary every method but the factorial reads (the factorial design is a
+  // least-squares model: it always works on means).
+  Statistic statistic = Statistic::kMean;
   uint64_t seed = 0;         // the run order's std::mt19937_64 seed (permutations use seed + 1)
   int permutations = 0;      // sampled Shapley (k > kMaxExactShapleyLayers); 0 = DefaultPermutationCount
   double confidence = 0.95;  // of the factorial intervals
@@ -72,7 +75,7 @@ struct AttributionResult {
   std::string scenario;
   std::string metric;
   std::string unit;
-  std::string statistic = "mean";  // the per-configuration summary every method reads
+  std::string statistic = "mean";  // the per-configuration summary the methods read: "mean" or "median"
   int64_t n = 0;
   int repetitions = 0;
   uint64_t order_seed = 0;

@@ -125,11 +125,17 @@ SampleStats Summarize(const std::vector<double>& samples) {
   return s;
 }
 
-CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs) : k_(k), index_(size_t{1} << k, -1) {
+absl::string_view StatisticName(Statistic s) { return s == Statistic::kMedian ? "median" : "mean"; }
+
+CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic statistic)
+    : k_(k), index_(size_t{1} << k, -1) {
+  constexpr double kMedianEfficiency = 1.5707963267948966;  // pi / 2
   for (const ConfigSamples& c : configs) {
     index_[c.mask] = static_cast<int>(mean_.size());
-    mean_.push_back(c.stats.mean);
-    mean_variance_.push_back(c.stats.count > 0 ? c.stats.stddev * c.stats.stddev / c.stats.count : 0);
+    const bool median = statistic == Statistic::kMedian;
+    mean_.push_back(median ? c.stats.median : c.stats.mean);
+    const double var = c.stats.count > 0 ? c.stats.stddev * c.stats.stddev / c.stats.count : 0;
+    mean_variance_.push_back(median ? kMedianEfficiency * var : var);
   }
 }
 

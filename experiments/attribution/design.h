@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "core/layers.h"
 
 namespace dispatchlab::attribution {
@@ -93,15 +94,21 @@ struct ConfigSamples {
   SampleStats stats;
 };
 
-// The cost table read by the attribution methods: the mean cost of every measured mask.
+// The per-configuration summary the attribution methods read. The mean by default (every method is
+// linear in it); the median on request, robust to a few disturbed samples on a busy machine.
+enum class Statistic { kMean, kMedian };
+absl::string_view StatisticName(Statistic s);  // "mean", "median"
+
+// The cost table read by the attribution methods: the mean (or median) cost of every measured mask.
 class CostTable {
  public:
-  CostTable(int k, const std::vector<ConfigSamples>& configs);
+  CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic statistic = Statistic::kMean);
   int k() const { return k_; }
   bool Has(ConfigMask mask) const;
-  // The mean cost of `mask`; aborts if the mask was not measured (a design bug, not bad input).
+  // The cost of `mask`; aborts if the mask was not measured (a design bug, not bad input).
   double Cost(ConfigMask mask) const;
-  // The variance of that mean (stddev^2 / count), for the noise of linear estimates.
+  // The variance of that cost, for the noise of linear estimates: stddev^2 / count for the mean, and the
+  // large-sample (pi / 2) stddev^2 / count for the median (exact for normal samples as count grows).
   double MeanVariance(ConfigMask mask) const;
 
  private:

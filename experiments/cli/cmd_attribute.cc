@@ -94,6 +94,9 @@ const CommandSpec& AttributeCommandSpec() {
           {"seed", "SEED", "seed of the random run order (recorded in the output)", "random"},
           {"permutations", "P", "sampled orders for Shapley beyond 8 layers", "16 per layer"},
           {"ascii", "", "draw bars with ASCII instead of Unicode blocks", ""},
+          {"statistic", "S",
+           "mean or median of each configuration's samples (the median resists a few disturbed samples)",
+           "mean"},
           {"sample-time", "SECONDS",
            "target duration of one time sample (iterations calibrated on the all-on configuration)", "0.05"},
           {"quiet", "", "no progress on stderr", ""},
@@ -150,6 +153,10 @@ int RunAttributeCommand(const ParsedArgs& args) {
       ParseChoice("metric", args.Get("metric", "time"), {"time", "instructions"});
   if (!metric.ok()) return UsageFrom(metric.status());
   req.metric = *metric;
+  absl::StatusOr<std::string> statistic =
+      ParseChoice("statistic", args.Get("statistic", "mean"), {"mean", "median"});
+  if (!statistic.ok()) return UsageFrom(statistic.status());
+  req.statistic = *statistic == "median" ? attribution::Statistic::kMedian : attribution::Statistic::kMean;
   if (args.Has("seed")) {
     // Seeds stay below 2^53 so JSON readers that hold numbers as doubles keep them exact.
     absl::StatusOr<int64_t> seed = ParseIntInRange("seed", args.Get("seed"), 0, (int64_t{1} << 53) - 1);
