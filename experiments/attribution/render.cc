@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "experiments/attribution/json_writer.h"
+#include "experiments/json.h"
 
 namespace dispatchlab::attribution {
 
@@ -44,6 +44,33 @@ std::string Repeat(absl::string_view s, int times) {
   for (int i = 0; i < times; ++i) out.append(s.data(), s.size());
   return out;
 }
+
+// The project's JsonWriter (experiments/json.h) with key-value shorthands for the report below.
+class Json {
+ public:
+  Json& BeginObject() { return Do(w_.BeginObject()); }
+  Json& EndObject() { return Do(w_.EndObject()); }
+  Json& BeginArray() { return Do(w_.BeginArray()); }
+  Json& EndArray() { return Do(w_.EndArray()); }
+  Json& Key(absl::string_view key) { return Do(w_.Key(key)); }
+  Json& String(absl::string_view v) { return Do(w_.String(v)); }
+  Json& Number(double v) { return Do(w_.Double(v)); }
+  Json& Int(int64_t v) { return Do(w_.Int(v)); }
+  Json& Raw(absl::string_view json) { return Do(w_.Raw(json)); }
+  Json& Member(absl::string_view key, absl::string_view v) { return Key(key).String(v); }
+  Json& Member(absl::string_view key, const std::string& v) { return Key(key).String(v); }
+  Json& Member(absl::string_view key, const char* v) { return Key(key).String(v); }
+  Json& Member(absl::string_view key, double v) { return Key(key).Number(v); }
+  Json& Member(absl::string_view key, int v) { return Key(key).Int(v); }
+  Json& Member(absl::string_view key, int64_t v) { return Key(key).Int(v); }
+  Json& Member(absl::string_view key, uint64_t v) { return Key(key).Int(static_cast<int64_t>(v)); }
+  Json& Member(absl::string_view key, bool v) { return Do(w_.Key(key).Bool(v)); }
+  std::string str() const { return w_.str() + "\n"; }
+
+ private:
+  Json& Do(JsonWriter&) { return *this; }
+  JsonWriter w_;
+};
 
 }  // namespace
 
@@ -200,12 +227,12 @@ std::string RenderTable(const AttributionResult& r, const RenderOptions& options
 std::string RenderJson(const AttributionResult& r, const RenderOptions& options) {
   const int k = r.space.k();
   const std::vector<Column> cols = Columns(r);
-  auto layer_object = [&](JsonWriter& w, const std::vector<double>& values) {
+  auto layer_object = [&](Json& w, const std::vector<double>& values) {
     w.BeginObject();
     for (int i = 0; i < k; ++i) w.Member(LayerName(r, i), values[i]);
     w.EndObject();
   };
-  JsonWriter w;
+  Json w;
   w.BeginObject();
   w.Member("scenario", r.scenario).Member("metric", r.metric).Member("unit", r.unit);
   w.Member("statistic", r.statistic).Member("n", r.n).Member("repetitions", r.repetitions);
