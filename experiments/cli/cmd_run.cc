@@ -1,13 +1,17 @@
 #include "experiments/cli/cmd_run.h"
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/counters.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/metadata.h"
 #include "experiments/runner.h"
+#include "experiments/sibling.h"
 
 namespace dispatchlab::cli {
 
@@ -40,6 +44,43 @@ void PrintTable(const std::vector<const Scenario*>& scenarios, const std::vector
   std::cout << "machine: " << MetadataLine() << "\n";
 }
 
+// Times the same request in the sibling build and prints both columns.
+int CompareCounting(const ParsedArgs& args, const RunRequest& request, const std::vector<ScenarioTiming>& mine) {
+  absl::StatusOr<std::string> sibling = SiblingBinary();
+  if (!sibling.ok()) return Failure(sibling.status().message());
+  std::vector<std::string> words = {"run"};
+  for (const Scenario* s : request.scenarios) words.emplace_back(s->name);
+  words.push_back(absl::StrCat("--n=", request.n));
+  words.push_back(absl::StrCat("--repetitions=", request.repetitions));
+  words.push_back(absl::StrCat("--min-time=", request.min_time));
+  words.push_back(absl::StrCat("--profile=", args.Get("profile", kDefaultProfile)));
+  if (args.Has("layers")) words.push_back(absl::StrCat("--layers=", args.Get("layers")));
+  for (const char* flag : {"backend", "tempdir"}) {
+    if (args.Has(flag)) words.push_back(absl::StrCat("--", flag, "=", args.Get(flag)));
+  }
+  words.push_back("--format=json");
+  std::cerr << "timing again in " << *sibling << "\n";
+  absl::StatusOr<std::string> json = RunAndCapture(*sibling, words);
+  if (!json.ok()) return Failure(json.status().message());
+  const auto other = NsPerElementByRun(*json);
+  const char* here = kCountingCompiledIn ? "counted" : "uncounted";
+  const char* there = kCountingCompiledIn ? "uncounted" : "counted";
+  std::cout << absl::StrFormat("\ncounting compiled in and out (ns/elem, medians):\n%-20s %10s %10s %8s\n",
+                               "scenario", here, there, "ratio");
+  for (const ScenarioTiming& t : mine) {
+    const std::string prefix = BenchmarkName(t.scenario, request.n) + "/";
+    auto it = std::find_if(other.begin(), other.end(), [&](const auto& entry) {
+      return entry.first.rfind(prefix, 0) == 0;
+    });
+    if (it == other.end() || it->second.empty()) continue;
+    std::vector<double> v = it->second;
+    std::sort(v.begin(), v.end());
+    const double median = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    std::cout << absl::StrFormat("%-20s %10.2f %10.2f %7.3fx\n", t.scenario, t.median, median, t.median / median);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 const CommandSpec& RunCommandSpec() {
@@ -57,7 +98,8 @@ const CommandSpec& RunCommandSpec() {
        kFlagProfile, kFlagLayers,
        {"min-time", "SECONDS", "minimum time per repetition", "0.1"},
        kFlagBackend, kFlagTempdir,
-       {"no-interleave", "", "run repetitions of one scenario back to back", ""}},
+       {"no-interleave", "", "run repetitions of one scenario back to back", ""},
+       {"compare-counting", "", "also time the same scenarios in the other build (counters compiled in/out)", ""}},
       "SCENARIO...",
   };
   return spec;
@@ -85,6 +127,9 @@ int RunRunCommand(const ParsedArgs& args) {
     if (!t.ok()) return UsageError(t.status().message());
     min_time = *t;
   }
+  if (args.Has("compare-counting") && *format == "json") {
+    return UsageError("--compare-counting goes with --format=table");
+  }
   if (absl::Status heap = InstallHeap(args); !heap.ok()) return UsageError(heap.message());
 
   RunRequest request;
@@ -101,9 +146,10 @@ int RunRunCommand(const ParsedArgs& args) {
   if (!timings.ok()) return Failure(timings.status().message());
   if (*format == "json") {
     std::cout << json.str();
-  } else {
-    PrintTable(*scenarios, *timings, request);
+    return kExitOk;
   }
+  PrintTable(*scenarios, *timings, request);
+  if (args.Has("compare-counting")) return CompareCounting(args, request, *timings);
   return kExitOk;
 }
 

@@ -7,6 +7,7 @@
 #include "experiments/cli/cmd_counts.h"
 #include "experiments/cli/cmd_list.h"
 #include "experiments/cli/cmd_run.h"
+#include "experiments/cli/cmd_sweep.h"
 
 namespace dispatchlab::cli {
 
@@ -15,6 +16,7 @@ const std::vector<Command>& CommandTable() {
       {RunCommandSpec, RunRunCommand},
       {CountsCommandSpec, RunCountsCommand},
       {ListCommandSpec, RunListCommand},
+      {SweepCommandSpec, RunSweepCommand},
       {AttributeCommandSpec, RunAttributeCommand},
   };
   return table;
