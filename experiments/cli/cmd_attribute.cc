@@ -16,6 +16,7 @@
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/metadata.h"
+#include "experiments/profiling/instruction_sampler.h"
 #include "experiments/runner.h"
 #include "experiments/scenarios.h"
 
@@ -28,18 +29,14 @@ using attribution::AttributionResult;
 
 // The one place a metric picks its sampler. Time: Google Benchmark through the runner, its iteration
 // count calibrated on `calibrate_on` (the most expensive configuration: every chosen layer on), progress
-// left to Attribute's batches. Instructions: callgrind, supplied by its own sampler when that lands (then
-// one more case here).
+// left to Attribute's batches. Instructions: callgrind, every entry of a batch a measured region of one
+// valgrind process running this executable (experiments/profiling/instruction_sampler.h).
 absl::StatusOr<BatchSampler> SamplerForMetric(absl::string_view metric, const SampleTarget& target,
                                               LayerSet calibrate_on, double seconds_per_sample) {
   if (metric == "time") {
     return MakeTimeSampler(target, calibrate_on, seconds_per_sample, /*progress=*/false);
   }
-  if (metric == "instructions") {
-    return absl::UnavailableError(
-        "metric instructions needs valgrind's callgrind (an instruction sampler), which this build does "
-        "not have yet; use --metric=time");
-  }
+  if (metric == "instructions") return profiling::MakeInstructionSampler(target);
   return absl::InvalidArgumentError(absl::StrFormat("unknown metric '%s'", metric));
 }
 
@@ -211,7 +208,13 @@ int RunAttributeCommand(const ParsedArgs& args) {
   if (!args.Has("quiet")) {
     absl::FPrintF(stderr, "attribute: %s, %d layers (%s), n = %d, %d repetitions per configuration\n",
                   req.scenario, k, req.chosen.ToString(), req.n, req.repetitions);
-    req.progress = StderrProgress();
+    // Progress comes between batches; each instruction batch starts a valgrind process, so that metric
+    // runs as one batch.
+    if (req.metric == "time") {
+      req.progress = StderrProgress();
+    } else {
+      absl::FPrintF(stderr, "attribute: counting under callgrind in one batch (this takes a while)\n");
+    }
   }
 
   absl::StatusOr<AttributionResult> result = attribution::Attribute(req, *sampler);
