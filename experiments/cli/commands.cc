@@ -6,6 +6,8 @@
 #include "experiments/cli/cmd_attribute.h"
 #include "experiments/cli/cmd_counts.h"
 #include "experiments/cli/cmd_list.h"
+#include "experiments/cli/cmd_perf.h"
+#include "experiments/cli/cmd_profile.h"
 #include "experiments/cli/cmd_run.h"
 #include "experiments/cli/cmd_sweep.h"
 
@@ -18,6 +20,9 @@ const std::vector<Command>& CommandTable() {
       {ListCommandSpec, RunListCommand},
       {SweepCommandSpec, RunSweepCommand},
       {AttributeCommandSpec, RunAttributeCommand},
+      {PerfCommandSpec, RunPerfCommand},
+      {ProfileCommandSpec, RunProfileCommand},
+      {ProfileChildCommandSpec, RunProfileChildCommand, /*hidden=*/true},  // what valgrind runs
   };
   return table;
 }
@@ -38,6 +43,7 @@ void PrintUsage(std::ostream& out) {
          "An instrumented miniature of CPython's dispatch: time, count and attribute each layer of\n"
          "indirection between RawArray(c_int, numpy_array) and the buffer.\n\ncommands:\n";
   for (const Command& c : CommandTable()) {
+    if (c.hidden) continue;
     out << absl::StrFormat("  %-10s %s\n", c.spec().name, c.spec().synopsis);
   }
   out << "\n'dispatchlab COMMAND --help' explains one command. docs/README.md is the guide.\n";

@@ -1,6 +1,8 @@
 // Table and JSON rendering of a LayerProfile (see profile_report.h).
 #include "experiments/profiling/profile_report.h"
 
+#include "experiments/json.h"
+
 #include "experiments/profiling/text.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -25,25 +27,7 @@ std::string JsonNumber(double v) { return absl::StrFormat("%.17g", v); }
 
 }  // namespace
 
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += absl::StrFormat("\\u%04x", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string JsonString(std::string_view text) { return JsonEscape(absl::string_view(text.data(), text.size())); }
 
 std::string ProfileTable(const LayerProfile& p) {
   std::string out = absl::StrFormat("%s under %s: %s (event %s), n=%d", p.scenario, p.tool, p.unit,

@@ -12,6 +12,14 @@ bool IsLayerNameChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <
 
 SymbolLayer LayerOfSymbol(std::string_view symbol) {
   SymbolLayer out;
+  {
+    const size_t essential = symbol.find(kEssentialNamespacePrefix);
+    const size_t layer = symbol.find(kLayerNamespacePrefix);
+    if (essential != std::string_view::npos && (layer == std::string_view::npos || essential < layer)) {
+      out.essential = true;
+      return out;
+    }
+  }
   size_t from = 0;
   // First match of dispatchlab::layers::([a-z0-9_]+):: ; a prefix followed by a non-matching name (e.g.
   // "dispatchlab::layers::Foo") is not a match, so the search continues after it, as the regex would.
@@ -60,6 +68,7 @@ std::optional<Layer> StackAttributor::InnermostLayer(
   for (std::string_view frame : frames_innermost_first) {
     const SymbolLayer& s = Classify(frame);
     if (s.layer.has_value()) return s.layer;
+    if (s.essential) return std::nullopt;
     if (!s.unknown_name.empty()) tally_.unknown_layer_names.insert(s.unknown_name);
   }
   return std::nullopt;

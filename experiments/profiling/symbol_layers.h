@@ -25,10 +25,14 @@ namespace dispatchlab::profiling {
 
 // The namespace prefix every layer function lives under.
 inline constexpr std::string_view kLayerNamespacePrefix = "dispatchlab::layers::";
+inline constexpr std::string_view kEssentialNamespacePrefix = "dispatchlab::essential::";
 
 // What a symbol says about layers.
 struct SymbolLayer {
   std::optional<Layer> layer;  // set when the symbol is in a known layer's namespace
+  // Set when the symbol is in `dispatchlab::essential::`: the work that remains with every layer off (the
+  // C store functions). Such a frame is a boundary: what runs beneath it belongs to no outer layer.
+  bool essential = false;
   std::string unknown_name;    // set when it is in dispatchlab::layers::<x>:: but <x> is not in the table
 };
 
@@ -53,7 +57,8 @@ struct LayerTally {
 // Caches LayerOfSymbol per distinct symbol and charges stacks to layers.
 class StackAttributor {
  public:
-  // The innermost layer of a stack given innermost frame first; nullopt when no frame is a layer's.
+  // The innermost layer of a stack given innermost frame first; nullopt when no frame is a layer's, or
+  // when an essential frame comes first.
   std::optional<Layer> InnermostLayer(const std::vector<std::string_view>& frames_innermost_first);
 
   // Charges `cost` for one stack to its innermost layer (or to unattributed).

@@ -18,6 +18,17 @@ struct Expected {
 // Boxed indices: the trampoline boxes 0..n-1; 0..256 come from the small-int cache.
 inline int64_t BoxedIndices(int64_t n) { return n > 257 ? n - 257 : 0; }
 
+// What both paths do per element between the source and the buffer: read a scalar (boxing), convert it
+// through __index__ (a temporary int), fetch type data (3.13), store.
+inline void AddSourceAndStore(int64_t n, LayerSet L, Expected* e) {
+  const bool boxing = L.Has(Layer::kBoxing);
+  e->scalars = boxing ? n : 0;
+  e->temp_ints = boxing && L.Has(Layer::kConversion) ? n : 0;
+  e->conversions = e->temp_ints;
+  e->type_data_lookups = L.Has(Layer::kTypeData) ? (L.Has(Layer::kSetfunc) ? 3 : 2) * n : 0;
+  e->stores = n;
+}
+
 // One steady-state call of RawArray(c_int, numpy_source) with `L` on (values 0..9, so every temporary
 // int of __index__ is a cached small int).
 inline Expected SctInitExpected(int64_t n, LayerSet L) {
@@ -44,24 +55,14 @@ inline Expected SctInitExpected(int64_t n, LayerSet L) {
     e.boxed_ints = L.Has(Layer::kIndexBoxing) ? BoxedIndices(n) : 0;
     e.index_conversions = L.Has(Layer::kIndexBoxing) ? n : 0;
   }
-  const bool boxing = L.Has(Layer::kBoxing);
-  e.scalars = boxing ? n : 0;
-  e.temp_ints = boxing && L.Has(Layer::kConversion) ? n : 0;
-  e.conversions = e.temp_ints;
-  e.type_data_lookups = L.Has(Layer::kTypeData) ? (L.Has(Layer::kSetfunc) ? 3 : 2) * n : 0;
-  e.stores = n;
+  AddSourceAndStore(n, L, &e);
   return e;
 }
 
 // One steady-state call of `sh = RawArray(c_int, n); sh[:] = numpy_source`.
 inline Expected SctSubscriptExpected(int64_t n, LayerSet L) {
   Expected e{};
-  const bool boxing = L.Has(Layer::kBoxing);
-  e.scalars = boxing ? n : 0;
-  e.temp_ints = boxing && L.Has(Layer::kConversion) ? n : 0;
-  e.conversions = e.temp_ints;
-  e.type_data_lookups = L.Has(Layer::kTypeData) ? (L.Has(Layer::kSetfunc) ? 3 : 2) * n : 0;
-  e.stores = n;
+  AddSourceAndStore(n, L, &e);
   return e;
 }
 
