@@ -17,15 +17,16 @@ const CommandSpec& ReportCommandSpec() {
       "report",
       "report --out=DIR [--n=N] [--quick] [--repetitions=R] [--min-time=SECONDS] [--profile=P] "
       "[--layers=SPEC]",
-      "Measures, on this machine, the seed suite (every scenario), a waterfall and leave-one-out attribution "
-      "of the main scenarios to their layers and a sweep of cost per element against n (1e3 to 1e6; --quick "
+      "Measures, on this machine, the seed suite (every scenario), an attribution of the main scenarios to "
+      "their layers (Shapley, waterfall, leave-one-out) and a sweep of cost per element against n (1e3 to "
+      "1e6; --quick "
       "stops at "
       "1e5), and writes DIR/report.md, DIR/report.html (pictures inlined) and the pictures "
       "DIR/attribution.svg and DIR/scaling.svg. Files are written all or nothing. Takes under a minute.",
       {{"out", "DIR", "directory for the report (created if missing; its parent must exist)", ""},
        kFlagN,
        {"quick", "", "sweep n = 1e3, 1e4, 1e5 only (skip 1e6)", ""},
-       {"repetitions", "R", "repetitions of the suite and the sweep (attribution rounds: max(R, 2) + 2)",
+       {"repetitions", "R", "repetitions of the suite and the sweep (attribution rounds: max(R, 2) + 1)",
         "3"},
        {"min-time", "SECONDS", "minimum time per repetition of the suite and the sweep", "0.05"},
        kFlagProfile,
@@ -58,7 +59,7 @@ int RunReportCommand(const ParsedArgs& args) {
   if (absl::Status heap = InstallHeap(args); !heap.ok()) return UsageError(heap.message());
   options.n = *n;
   options.repetitions = *reps;
-  options.rounds = std::max(*reps, 2) + 2;
+  options.rounds = std::max(*reps, 2) + 1;
   options.profile = pl->profile;
   options.layers = pl->layers;
   if (args.Has("quick")) options.sweep_n = {1000, 10000, 100000};

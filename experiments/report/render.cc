@@ -48,15 +48,14 @@ std::string AttributionSvg(const ReportData& data) {
     bar.label = a.scenario;
     bar.total = a.all_on;
     bar.segments.push_back({"rest: every layer off", a.floor, kFloorColor});
-    // Innermost first from the left, so the outermost layer (removed first) is the right end of the bar.
-    for (auto it = a.waterfall.rbegin(); it != a.waterfall.rend(); ++it) {
+    // Innermost first from the left, so the outermost layer is the right end of the bar.
+    for (auto it = a.shapley.rbegin(); it != a.shapley.rend(); ++it) {
       bar.segments.push_back({std::string(InfoOf(it->layer).name), it->delta, static_cast<int>(it->layer)});
     }
     bars.push_back(std::move(bar));
   }
   return StackedBarsSvg(
-      absl::StrFormat("Cost per layer (waterfall, outermost layer removed first), n = %d, %s", data.options.n,
-                      data.options.profile),
+      absl::StrFormat("Shapley value of each layer, n = %d, %s", data.options.n, data.options.profile),
       "ns per element (this machine)", bars);
 }
 
@@ -128,47 +127,56 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
         Ratio(data, "sct_buffer_convert", "sct_subscript"), "about 3%"}});
 
   heading("2. Where the time goes, layer by layer");
-  out.push_back(
-      {Block::kPicture,
-       "Cost of each layer: the relevant layers switched off one after another, outermost first (the "
-       "right end of each bar), down to the cost with every layer off (grey)",
-       {},
-       "attribution.svg",
-       AttributionSvg(data)});
+  out.push_back({Block::kPicture,
+                 "Shapley value of each layer (its fair share of the cost), stacked on the cost with every "
+                 "layer off (grey); the outermost layer is the right end of each bar",
+                 {},
+                 "attribution.svg",
+                 AttributionSvg(data)});
   para(absl::StrFormat(
-      "Measured by this report, not by `dispatchlab attribute` (docs/attribution.md has the full tool and "
-      "Shapley values). For each scenario, B is the profile's layers the scenario uses; the layers listed "
-      "are "
-      "those whose switching changes an exact counter of the scenario. Two decompositions, from one "
-      "interleaved batch in which every configuration was sampled %d times in rounds of a seeded random "
-      "order: the waterfall (the picture) switches the layers off one after another in call-chain order, "
-      "outermost first, and gives each the cost its removal takes off what was left; its parts add up to the "
-      "total. Leave-one-out gives each layer cost(B) - cost(B without it); its parts need not add up, "
-      "because layers nest (switching off the trampoline also removes the lookup and the call it makes), "
-      "and the difference is the 'not separated' row. A negative delta is a saving: switching that layer "
-      "off makes the scenario dearer (the method cache and the free lists are optimisations); the picture "
-      "draws savings as thin strips under the bar, leftwards from the end of the stack. The black tick is "
-      "the cost with all of B on. A standard error near the delta itself means the delta is noise: rerun "
-      "on a quiet machine or with more --repetitions.",
+      "Measured with the project's attribution library (docs/attribution.md), three methods from one "
+      "interleaved batch per scenario, every configuration sampled %d times in a seeded random order "
+      "(`dispatchlab attribute` is the full tool, with more samples, a factorial design and a stability "
+      "verdict). B is the profile's layers the scenario uses; the layers listed are those whose switching "
+      "changes an exact counter of the scenario. Shapley values (the picture) give each layer its marginal "
+      "cost averaged over every order in which the layers could be switched on; they add up to the total "
+      "and split interactions fairly. Exact up to 8 layers; beyond, averaged over one random order per "
+      "layer, "
+      "enough to rank the big layers (the standard error includes that sampling error). Every method reads "
+      "each configuration's median. The waterfall switches the "
+      "layers off one after another in call-chain order, outermost first; it also adds up, but hands every "
+      "shared cost to whichever layer goes first. Leave-one-out gives each layer cost(B) - cost(B without "
+      "it); layers nest (switching off the trampoline also removes the lookup and the call it makes), so its "
+      "parts need not add up, and the difference is the 'not separated' row. A negative value is a saving: "
+      "switching that layer off makes the scenario dearer (the method cache and the free lists are "
+      "optimisations); the picture draws savings as thin strips under the bar, leftwards from the end of "
+      "the stack. The black tick is the cost with all of B on. A standard error near the value itself "
+      "means noise: rerun on a quiet machine or with more --repetitions.",
       o.rounds));
   for (const Attribution& a : data.attributions) {
     para(absl::StrFormat(
-        "%s: every layer on %.2f ns/element (standard error %.2f); every layer off %.2f (%.2f).", a.scenario,
-        a.all_on, a.all_on_se, a.floor, a.floor_se));
+        "%s: every layer on %.2f ns/element (standard error %.2f); every layer off %.2f (%.2f); %d "
+        "configurations; Shapley %s.",
+        a.scenario, a.all_on, a.all_on_se, a.floor, a.floor_se, a.configurations,
+        a.shapley_exact ? "exact" : absl::StrFormat("sampled over %d orders", a.permutations)));
     std::vector<std::vector<std::string>> t = {
-        {"layer", "waterfall ns/element", "+-", "share", "leave-one-out ns/element", "+-"}};
+        {"layer", "Shapley ns/element", "+-", "share", "waterfall", "+-", "leave-one-out", "+-"}};
     auto share = [&](double v) { return a.all_on > 0 ? absl::StrFormat("%.1f%%", 100 * v / a.all_on) : "-"; };
-    for (size_t i = 0; i < a.waterfall.size(); ++i) {
-      const LayerDelta& w = a.waterfall[i];
-      const LayerDelta& l = a.leave_one_out[i];
-      t.push_back({std::string(InfoOf(w.layer).name), Ns(w.delta), Ns(w.standard_error), share(w.delta),
-                   Ns(l.delta), Ns(l.standard_error)});
+    auto cell = [](const std::vector<LayerDelta>& v, size_t i, bool se) {
+      if (i >= v.size()) return std::string("-");
+      return Ns(se ? v[i].standard_error : v[i].delta);
+    };
+    for (size_t i = 0; i < a.shapley.size(); ++i) {
+      t.push_back({std::string(InfoOf(a.shapley[i].layer).name), cell(a.shapley, i, false),
+                   cell(a.shapley, i, true), share(a.shapley[i].delta), cell(a.waterfall, i, false),
+                   cell(a.waterfall, i, true), cell(a.leave_one_out, i, false),
+                   cell(a.leave_one_out, i, true)});
     }
-    t.push_back(
-        {"(every layer off)", Ns(a.floor), Ns(a.floor_se), share(a.floor), Ns(a.floor), Ns(a.floor_se)});
-    t.push_back({"(not separated)", "0", "", "", Ns(a.Unexplained()), ""});
-    t.push_back(
-        {"(total: every layer on)", Ns(a.all_on), Ns(a.all_on_se), "100%", Ns(a.all_on), Ns(a.all_on_se)});
+    t.push_back({"(every layer off)", Ns(a.floor), Ns(a.floor_se), share(a.floor), Ns(a.floor),
+                 Ns(a.floor_se), Ns(a.floor), Ns(a.floor_se)});
+    t.push_back({"(not separated)", "0", "", "", "0", "", Ns(a.Unexplained()), ""});
+    t.push_back({"(total: every layer on)", Ns(a.all_on), Ns(a.all_on_se), "100%", Ns(a.all_on),
+                 Ns(a.all_on_se), Ns(a.all_on), Ns(a.all_on_se)});
     table(std::move(t));
   }
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "experiments/attribution/attribute.h"
 #include "experiments/metadata.h"
 #include "experiments/scenarios.h"
 
@@ -17,30 +18,24 @@ namespace dispatchlab::report {
 
 namespace {
 
-struct MeanAndError {
-  double mean = 0;
-  double variance = 0;  // sample variance
-  int count = 0;
-};
-
-MeanAndError Summarize(const std::vector<double>& xs) {
-  MeanAndError m;
-  m.count = static_cast<int>(xs.size());
-  if (xs.empty()) return m;
-  m.mean = std::accumulate(xs.begin(), xs.end(), 0.0) / m.count;
-  double sq = 0;
-  for (double x : xs) sq += (x - m.mean) * (x - m.mean);
-  m.variance = m.count > 1 ? sq / (m.count - 1) : 0;
-  return m;
-}
-
-double StandardErrorOfDifference(const MeanAndError& a, const MeanAndError& b) {
-  if (a.count == 0 || b.count == 0) return 0;
-  return std::sqrt(a.variance / a.count + b.variance / b.count);
-}
-
 void Stage(const ReportOptions& options, absl::string_view what) {
   if (options.progress) std::cerr << "report: " << what << "\n";
+}
+
+// One layer's value from the library's per-layer vectors (both in the chosen layers' order).
+LayerDelta DeltaOf(Layer layer, const std::vector<double>& value, const std::vector<double>& se, size_t i) {
+  return {layer, i < value.size() ? value[i] : 0, i < se.size() ? se[i] : 0};
+}
+
+double MeanStandardError(const attribution::ConfigSamples& c) {
+  const size_t k = c.samples.size();
+  if (k < 2) return 0;
+  double mean = 0;
+  for (double x : c.samples) mean += x;
+  mean /= static_cast<double>(k);
+  double sq = 0;
+  for (double x : c.samples) sq += (x - mean) * (x - mean);
+  return std::sqrt(sq / static_cast<double>(k - 1) / static_cast<double>(k));
 }
 
 }  // namespace
@@ -51,67 +46,54 @@ double Attribution::Unexplained() const {
   return all_on - floor - sum;
 }
 
-absl::StatusOr<Attribution> Attribute(absl::string_view scenario, LayerSet base, LayerSet relevant,
-                                      const BatchSampler& sampler, int rounds, uint64_t seed) {
-  if (rounds < 1) return absl::InvalidArgumentError("attribution needs at least one round");
-  const std::vector<Layer> members = relevant.Members();
-  // Distinct configurations, each measured once per round: B, B without L, B without the first j layers.
-  std::vector<LayerSet> configs;
-  auto index_of = [&](LayerSet set) {
-    for (size_t i = 0; i < configs.size(); ++i) {
-      if (configs[i] == set) return i;
-    }
-    configs.push_back(set);
-    return configs.size() - 1;
-  };
-  const size_t on_index = index_of(base);
-  std::vector<size_t> loo_index, cumulative_index = {on_index};
-  for (Layer layer : members) loo_index.push_back(index_of(base.Without(layer)));
-  LayerSet cumulative = base;
-  for (Layer layer : members) {
-    cumulative = cumulative.Without(layer);
-    cumulative_index.push_back(index_of(cumulative));
-  }
-
-  std::vector<LayerSet> order;
-  std::vector<size_t> which;
-  std::mt19937_64 rng(seed);
-  std::vector<size_t> permutation(configs.size());
-  std::iota(permutation.begin(), permutation.end(), 0);
-  for (int r = 0; r < rounds; ++r) {
-    std::shuffle(permutation.begin(), permutation.end(), rng);
-    for (size_t c : permutation) {
-      order.push_back(configs[c]);
-      which.push_back(c);
-    }
-  }
-  absl::StatusOr<std::vector<double>> samples = sampler(order);
-  if (!samples.ok()) return samples.status();
-  if (samples->size() != order.size()) {
-    return absl::InternalError(
-        absl::StrFormat("sampler returned %d samples for %d configurations", samples->size(), order.size()));
-  }
-  std::vector<std::vector<double>> per_config(configs.size());
-  for (size_t i = 0; i < order.size(); ++i) per_config[which[i]].push_back((*samples)[i]);
-  std::vector<MeanAndError> stats;
-  for (const std::vector<double>& xs : per_config) stats.push_back(Summarize(xs));
+absl::StatusOr<Attribution> Attribute(absl::string_view scenario, int64_t n, LayerSet base, LayerSet relevant,
+                                      const BatchSampler& sampler, int rounds, int permutations,
+                                      uint64_t seed) {
+  if (relevant.Members().empty()) return absl::InvalidArgumentError("no relevant layer to attribute");
+  attribution::AttributionRequest request;
+  request.scenario = std::string(scenario);
+  request.n = n;
+  request.base = base;
+  request.chosen = relevant;
+  request.methods = {attribution::Method::kShapley, attribution::Method::kWaterfall,
+                     attribution::Method::kLeaveOneOut};
+  request.repetitions = rounds;
+  request.seed = seed;
+  request.statistic = attribution::Statistic::kMedian;  // robust to a disturbed sample on a shared machine
+  const int k = static_cast<int>(relevant.Members().size());
+  request.permutations = permutations > 0 ? permutations : k;
+  absl::StatusOr<attribution::AttributionResult> r = attribution::Attribute(request, sampler);
+  if (!r.ok()) return r.status();
 
   Attribution out;
   out.scenario = std::string(scenario);
   out.base = base;
   out.rounds = rounds;
-  const MeanAndError& on = stats[on_index];
-  const MeanAndError& floor = stats[cumulative_index.back()];
-  out.all_on = on.mean;
-  out.all_on_se = on.count > 0 ? std::sqrt(on.variance / on.count) : 0;
-  out.floor = floor.mean;
-  out.floor_se = floor.count > 0 ? std::sqrt(floor.variance / floor.count) : 0;
-  for (size_t i = 0; i < members.size(); ++i) {
-    const MeanAndError& without = stats[loo_index[i]];
-    out.leave_one_out.push_back({members[i], on.mean - without.mean, StandardErrorOfDifference(on, without)});
-    const MeanAndError& before = stats[cumulative_index[i]];
-    const MeanAndError& after = stats[cumulative_index[i + 1]];
-    out.waterfall.push_back({members[i], before.mean - after.mean, StandardErrorOfDifference(before, after)});
+  out.configurations = static_cast<int>(r->configs.size());
+  out.all_on = r->full;
+  out.floor = r->base;
+  for (const attribution::ConfigSamples& c : r->configs) {
+    if (c.mask == r->space.full_mask()) out.all_on_se = MeanStandardError(c);
+    if (c.mask == 0) out.floor_se = MeanStandardError(c);
+  }
+  const std::vector<Layer>& chosen = r->space.chosen;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    if (r->shapley.has_value()) {
+      LayerDelta d = DeltaOf(chosen[i], r->shapley->value, r->shapley->noise_se, i);
+      if (i < r->shapley->sampling_se.size()) {
+        d.standard_error = std::hypot(d.standard_error, r->shapley->sampling_se[i]);
+      }
+      out.shapley.push_back(d);
+    }
+    if (r->waterfall.has_value()) {
+      out.waterfall.push_back(DeltaOf(chosen[i], r->waterfall->value, r->waterfall->noise_se, i));
+    }
+    if (r->loo.has_value())
+      out.leave_one_out.push_back(DeltaOf(chosen[i], r->loo->value, r->loo->noise_se, i));
+  }
+  if (r->shapley.has_value()) {
+    out.shapley_exact = r->shapley->exact;
+    out.permutations = r->shapley->permutations;
   }
   return out;
 }
@@ -148,7 +130,7 @@ absl::StatusOr<ReportData> Measure(const ReportOptions& options) {
     absl::StatusOr<BatchSampler> sampler =
         MakeTimeSampler({name, options.n}, base, options.seconds_per_sample, /*progress=*/false);
     if (!sampler.ok()) return sampler.status();
-    absl::StatusOr<Attribution> a = Attribute(name, base, relevant, *sampler, options.rounds);
+    absl::StatusOr<Attribution> a = Attribute(name, options.n, base, relevant, *sampler, options.rounds);
     if (!a.ok()) return a.status();
     data.attributions.push_back(std::move(*a));
   }

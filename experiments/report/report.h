@@ -2,12 +2,11 @@
 // per-layer attribution of the main scenarios and a sweep of cost per element against n -- and keeps the
 // numbers for the renderers (experiments/report/render.h).
 //
-// The attribution here is measured through the time sampler (experiments/runner.h), two ways: for a
-// scenario and the profile's layer set B, leave-one-out gives each layer L relevant to the scenario
-// cost(B) - cost(B without L), and the waterfall switches the relevant layers off one after another in
-// call-chain order. Every configuration of one scenario is sampled in one interleaved batch (rounds of a
-// seeded random permutation), so the differences are measured side by side. docs/attribution.md explains why
-// leave-one-out deltas need not add up (Shapley values do); `dispatchlab attribute` is the full tool.
+// The attribution is the project's attribution library (experiments/attribution/attribute.h), asked for
+// three methods from one interleaved batch of time samples (experiments/runner.h): Shapley values (the
+// picture: each layer's fair share, summing to the total), the waterfall (layers switched off one after
+// another in call-chain order) and leave-one-out. docs/attribution.md explains the methods;
+// `dispatchlab attribute` is the full tool.
 #ifndef DISPATCHLAB_EXPERIMENTS_REPORT_REPORT_H_
 #define DISPATCHLAB_EXPERIMENTS_REPORT_REPORT_H_
 
@@ -26,9 +25,9 @@ struct ReportOptions {
   int64_t n = 100000;  // elements, for the suite and the attribution
   std::vector<int64_t> sweep_n = {1000, 10000, 100000, 1000000};
   int repetitions = 3;               // suite and sweep repetitions
-  int rounds = 5;                    // attribution rounds (each configuration sampled this often)
+  int rounds = 4;                    // attribution rounds (each configuration sampled this often)
   double min_time = 0.05;            // seconds per suite / sweep repetition
-  double seconds_per_sample = 0.02;  // attribution: seconds per sample
+  double seconds_per_sample = 0.03;  // attribution: seconds per sample (with every layer on)
   std::string profile = "cpython311";
   LayerSet layers;  // the profile's layers (after --layers edits)
   std::vector<std::string> attribution_scenarios = {"sct_init", "ct_init", "sct_init_setslice",
@@ -51,12 +50,18 @@ struct Attribution {
   LayerSet base;                     // the scenario's effective layers (forced-off layers removed)
   double all_on = 0, all_on_se = 0;  // mean cost with B, and its standard error
   double floor = 0, floor_se = 0;    // mean cost with every relevant layer off
-  // Leave-one-out: cost(B) - cost(B without L), one per relevant layer, in table order.
-  std::vector<LayerDelta> leave_one_out;
+  // Shapley values, one per relevant layer in table order: exact up to 8 layers, else sampled over random
+  // orders (standard_error then includes the sampling error). They sum to all_on - floor.
+  std::vector<LayerDelta> shapley;
+  bool shapley_exact = true;
+  int permutations = 0;  // sampled Shapley only
   // Waterfall: relevant layers switched off one after another in table (call-chain) order, outermost first;
   // each gets the cost its removal takes off what the previous removals left. Sums to all_on - floor.
   std::vector<LayerDelta> waterfall;
+  // Leave-one-out: cost(B) - cost(B without L).
+  std::vector<LayerDelta> leave_one_out;
   int rounds = 0;
+  int configurations = 0;  // distinct layer sets measured
   // all_on - floor - sum of leave-one-out deltas: what leave-one-out does not separate (interactions of
   // nested layers: switching off the trampoline also removes the lookup and the call it makes). May be < 0.
   double Unexplained() const;
@@ -78,11 +83,14 @@ struct ReportData {
   std::string date;     // UTC, ISO 8601
 };
 
-// Leave-one-out and waterfall for one scenario, through `sampler`: the configurations B, B without each
-// layer of `relevant`, and B without the first j layers of `relevant` (j = 2..k), each sampled `rounds`
-// times in one batch ordered by rounds of a permutation seeded by `seed`.
-absl::StatusOr<Attribution> Attribute(absl::string_view scenario, LayerSet base, LayerSet relevant,
-                                      const BatchSampler& sampler, int rounds, uint64_t seed = 7);
+// Shapley, waterfall and leave-one-out for one scenario through the attribution library: the layers of
+// `relevant` are varied over `base`, every configuration is sampled `rounds` times (>= 2) in one batch in
+// a seeded random order; each configuration's median is what the methods read. Beyond 8 layers Shapley is
+// sampled over `permutations` random orders (0: one per layer, enough to rank the big layers of a
+// report, with the sampling error in the standard error; `dispatchlab attribute` samples 16 per layer).
+absl::StatusOr<Attribution> Attribute(absl::string_view scenario, int64_t n, LayerSet base, LayerSet relevant,
+                                      const BatchSampler& sampler, int rounds, int permutations = 0,
+                                      uint64_t seed = 7);
 
 // Runs everything the report shows. Long: about a minute at the defaults on a 2-vCPU machine.
 absl::StatusOr<ReportData> Measure(const ReportOptions& options);

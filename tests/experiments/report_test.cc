@@ -56,45 +56,69 @@ std::string TempDir() {
 
 }  // namespace
 
-TEST_CASE("report attribution: waterfall adds up and leave-one-out sees nesting") {
+TEST_CASE("report attribution: Shapley and waterfall add up and leave-one-out sees nesting") {
   int calls = 0;
   size_t samples = 0;
   absl::StatusOr<report::Attribution> a =
-      report::Attribute("synthetic", kBase, kBase, Synthetic(&calls, &samples), /*rounds=*/3);
+      report::Attribute("synthetic", 1000, kBase, kBase, Synthetic(&calls, &samples), /*rounds=*/3);
   REQUIRE(a.ok());
-  CHECK(calls == 1);  // one interleaved batch
-  // Distinct configurations: B, B minus each of 4 layers, B minus the first 2, 3, 4 (the first is shared).
-  CHECK(samples == 3u * 8u);
+  CHECK(calls == 1);               // one interleaved batch
+  CHECK(a->configurations == 16);  // 4 layers: exact Shapley measures all 2^4 configurations
+  CHECK(samples == 3u * 16u);
   CHECK(a->all_on == Approx(155));
   CHECK(a->floor == Approx(10));
+  CHECK(a->shapley_exact);
+  REQUIRE(a->shapley.size() == 4);
   REQUIRE(a->waterfall.size() == 4);
   REQUIRE(a->leave_one_out.size() == 4);
   // Table order: trampoline, boxing, lookup, method_cache.
-  CHECK(a->waterfall[0].layer == Layer::kTrampoline);
-  CHECK(a->waterfall[0].delta == Approx(120));  // removing it first also removes the nested lookup
-  CHECK(a->waterfall[1].delta == Approx(30));
-  CHECK(a->waterfall[2].delta == Approx(0).margin(1e-9));
-  CHECK(a->waterfall[3].delta == Approx(-5));  // a saving
-  double sum = 0;
-  for (const auto& d : a->waterfall) sum += d.delta;
-  CHECK(sum == Approx(a->all_on - a->floor));
+  CHECK(a->shapley[0].layer == Layer::kTrampoline);
+  CHECK(a->shapley[0].delta == Approx(110));  // 100 of its own + half of the nested lookup's 20
+  CHECK(a->shapley[1].delta == Approx(30));
+  CHECK(a->shapley[2].delta == Approx(10));
+  CHECK(a->shapley[3].delta == Approx(-5));  // a saving
+  double shapley_sum = 0, waterfall_sum = 0;
+  for (const auto& d : a->shapley) shapley_sum += d.delta;
+  for (const auto& d : a->waterfall) waterfall_sum += d.delta;
+  CHECK(shapley_sum == Approx(a->all_on - a->floor));
+  CHECK(waterfall_sum == Approx(a->all_on - a->floor));
   CHECK(a->leave_one_out[0].delta == Approx(120));
   CHECK(a->leave_one_out[1].delta == Approx(30));
   CHECK(a->leave_one_out[2].delta == Approx(20));
   CHECK(a->leave_one_out[3].delta == Approx(-5));
-  CHECK(a->Unexplained() == Approx(155 - 10 - 165));                // the lookup counted twice
-  CHECK(a->waterfall[0].standard_error == Approx(0).margin(1e-9));  // a noiseless sampler
+  CHECK(a->Unexplained() == Approx(155 - 10 - 165));              // the lookup counted twice
+  CHECK(a->shapley[0].standard_error == Approx(0).margin(1e-9));  // a noiseless sampler
 }
 
-TEST_CASE("report attribution refuses zero rounds and short sampler answers") {
+TEST_CASE("report attribution samples Shapley beyond eight layers") {
   int calls = 0;
   size_t samples = 0;
-  CHECK(!report::Attribute("x", kBase, kBase, Synthetic(&calls, &samples), 0).ok());
+  const LayerSet nine = LayerSet(kBase.bits())
+                            .With(Layer::kIndexBoxing)
+                            .With(Layer::kCall)
+                            .With(Layer::kCallTuple)
+                            .With(Layer::kConversion)
+                            .With(Layer::kSetfunc);
+  absl::StatusOr<report::Attribution> a =
+      report::Attribute("synthetic", 1000, nine, nine, Synthetic(&calls, &samples), /*rounds=*/2);
+  REQUIRE(a.ok());
+  CHECK(!a->shapley_exact);
+  CHECK(a->permutations == 9);  // one per layer
+  double sum = 0;
+  for (const auto& d : a->shapley) sum += d.delta;
+  CHECK(sum == Approx(a->all_on - a->floor));  // every sampled order sums to the total
+}
+
+TEST_CASE("report attribution refuses too few rounds and short sampler answers") {
+  int calls = 0;
+  size_t samples = 0;
+  CHECK(!report::Attribute("x", 1000, kBase, kBase, Synthetic(&calls, &samples), 1).ok());
+  CHECK(!report::Attribute("x", 1000, kBase, LayerSet::None(), Synthetic(&calls, &samples), 2).ok());
   dispatchlab::BatchSampler short_sampler =
       [](const std::vector<LayerSet>&) -> absl::StatusOr<std::vector<double>> {
     return std::vector<double>{1.0};
   };
-  CHECK(!report::Attribute("x", kBase, kBase, short_sampler, 2).ok());
+  CHECK(!report::Attribute("x", 1000, kBase, kBase, short_sampler, 2).ok());
 }
 
 TEST_CASE("report charts are standalone SVG with one rect per positive segment") {
@@ -122,7 +146,8 @@ TEST_CASE("report pages carry every table and both pictures") {
   data.suite.push_back({"sct_subscript", {1, 1}, 1, 1, 0, 0, 1, 1});
   int calls = 0;
   size_t samples = 0;
-  data.attributions.push_back(*report::Attribute("sct_init", kBase, kBase, Synthetic(&calls, &samples), 2));
+  data.attributions.push_back(
+      *report::Attribute("sct_init", 1000, kBase, kBase, Synthetic(&calls, &samples), 2));
   data.sweep = {{"sct_init", 1000, 4, 0}, {"sct_init", 10000, 4.5, 0}};
   const std::vector<report::Block> blocks = report::ReportBlocks(data);
   const std::string md = report::RenderMarkdown(blocks);
