@@ -27,7 +27,7 @@ struct ReportOptions {
   int repetitions = 3;               // suite and sweep repetitions
   int rounds = 4;                    // attribution rounds (each configuration sampled this often)
   double min_time = 0.05;            // seconds per suite / sweep repetition
-  double seconds_per_sample = 0.03;  // attribution: seconds per sample (with every layer on)
+  double seconds_per_sample = 0.02;  // attribution: seconds per sample (each configuration calibrated)
   std::string profile = "cpython311";
   LayerSet layers;  // the profile's layers (after --layers edits)
   std::vector<std::string> attribution_scenarios = {"sct_init", "ct_init", "sct_init_setslice",
