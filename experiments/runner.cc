@@ -113,13 +113,19 @@ absl::StatusOr<std::vector<ScenarioTiming>> RunTimings(const RunRequest& request
   if (!input.ok()) return input.status();
 
   benchmark::ClearRegisteredBenchmarks();
-  benchmark::AddCustomContext("dispatchlab_profile", request.profile);
-  benchmark::AddCustomContext("dispatchlab_layers", request.layers.ToString());
-  benchmark::AddCustomContext("dispatchlab_n", absl::StrCat(request.n));
-  benchmark::AddCustomContext("dispatchlab_counting", kCountingCompiledIn ? "compiled in" : "compiled out");
-  benchmark::AddCustomContext("dispatchlab_repetitions", absl::StrCat(request.repetitions));
-  benchmark::AddCustomContext("dispatchlab_metadata", MetadataJson({request.profile, request.layers, true,
-                                                                    request.n, request.repetitions}));
+  // Google Benchmark keeps one context per process (a second add of a key is refused with a warning):
+  // the keys describe the one JSON document a `run --format=json` prints.
+  static bool context_added = false;
+  if (request.benchmark_json != nullptr && !context_added) {
+    context_added = true;
+    benchmark::AddCustomContext("dispatchlab_profile", request.profile);
+    benchmark::AddCustomContext("dispatchlab_layers", request.layers.ToString());
+    benchmark::AddCustomContext("dispatchlab_n", absl::StrCat(request.n));
+    benchmark::AddCustomContext("dispatchlab_counting", kCountingCompiledIn ? "compiled in" : "compiled out");
+    benchmark::AddCustomContext("dispatchlab_repetitions", absl::StrCat(request.repetitions));
+    benchmark::AddCustomContext("dispatchlab_metadata", MetadataJson({request.profile, request.layers, true,
+                                                                      request.n, request.repetitions}));
+  }
   for (const Scenario* scenario : request.scenarios) {
     benchmark::RegisterBenchmark(BenchmarkName(scenario->name, request.n).c_str(), TimeScenario, scenario,
                                  &*input, request.layers)
