@@ -113,8 +113,11 @@ class ArenaHeap final : public SharedHeap {
     }
     size_t length = RoundUp(size > size_ ? size : size_, PageSize());
     if (!options_.cap_arena_doubling || size_ < kDoubleArenaSizeUntil) size_ *= 2;
-    absl::StatusOr<shm::ArenaMapping> arena = shm::MapArena(options_, length);
-    if (!arena.ok()) return arena.status();
+    absl::StatusOr<shm::ArenaMapping> arena = shm::MapArena(options_, length, options_.prefault);
+    if (!arena.ok()) {
+      return absl::Status(arena.status().code(), absl::StrCat("cannot allocate ", size, " bytes: ",
+                                                              arena.status().message()));
+    }
     arenas_.push_back(*arena);
     return Span{static_cast<int>(arenas_.size() - 1), 0, length};
   }

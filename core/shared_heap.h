@@ -36,7 +36,10 @@ struct HeapOptions {
   Backend backend = Backend::kAnon;
   std::string tempdir;  // kFile: the directory (default $TMPDIR or /tmp); ignored otherwise
   ArenaFill fill = ArenaFill::kFtruncate;
-  bool cap_arena_doubling = true;  // 3.8+: arenas stop doubling at 4 MiB
+  bool cap_arena_doubling = true;  // 3.8+: arenas stop doubling at 4 MiB (and wholly free ones of 4 MiB
+                                   // or more are unmapped)
+  bool prefault = false;  // map arenas with MAP_POPULATE: pages are faulted in by mmap, not on first touch
+                          // (an experiment knob: multiprocessing never does this)
 };
 
 // A block handed out by a heap. `data` is 8-byte aligned; its bytes are not zeroed by Allocate.

@@ -3,6 +3,7 @@
 #include "core/shm_names.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -31,8 +32,6 @@ Slot g_slots[kMaxPendingNames];
 
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 struct sigaction g_previous[sizeof(kSignals) / sizeof(kSignals[0])];
-bool g_installed[sizeof(kSignals) / sizeof(kSignals[0])];
-std::once_flag g_install_once;
 
 void UnlinkAllPending() {
   for (Slot& slot : g_slots) {
@@ -40,40 +39,67 @@ void UnlinkAllPending() {
   }
 }
 
+volatile sig_atomic_t g_handling[sizeof(kSignals) / sizeof(kSignals[0])];
+
 // Unlinks every pending name, then hands the signal to whatever was installed before: the default action
 // is restored and the signal re-raised (it is delivered when this handler returns, so the process dies of
-// the same signal and the parent sees it); a previous handler function is called directly.
+// the same signal and the parent sees it); a previous handler function is called directly. If the signal
+// comes back here (a previous handler that restores its own predecessor, which was us, and re-raises),
+// the second round goes straight to the default action, so two such handlers cannot ping-pong forever.
 void CleanupHandler(int sig, siginfo_t* info, void* context) {
   int saved_errno = errno;
   UnlinkAllPending();
   for (size_t i = 0; i < sizeof(kSignals) / sizeof(kSignals[0]); ++i) {
     if (kSignals[i] != sig) continue;
     const struct sigaction& old = g_previous[i];
-    if (old.sa_flags & SA_SIGINFO) {
-      old.sa_sigaction(sig, info, context);
-    } else if (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN) {
-      old.sa_handler(sig);
+    bool has_function = (old.sa_flags & SA_SIGINFO) ||
+                        (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN);
+    if (has_function && g_handling[i] == 0) {
+      g_handling[i] = 1;
+      if (old.sa_flags & SA_SIGINFO) {
+        old.sa_sigaction(sig, info, context);
+      } else {
+        old.sa_handler(sig);
+      }
     } else {
-      sigaction(sig, &old, nullptr);
+      struct sigaction fallback;
+      std::memset(&fallback, 0, sizeof(fallback));
+      fallback.sa_handler = SIG_DFL;
+      sigaction(sig, &fallback, nullptr);
       raise(sig);
     }
   }
   errno = saved_errno;
 }
 
-void InstallHandlers() {
+bool IsOurs(const struct sigaction& action) {
+  return (action.sa_flags & SA_SIGINFO) && action.sa_sigaction == CleanupHandler;
+}
+
+// (Re)installs the handler for every signal whose current disposition is not ours. Checked on every
+// registration, not once: a library that saves and restores signal handlers around its own work (a test
+// framework does, per test case) silently removes ours, and arenas are created rarely enough that three
+// sigaction queries per arena cost nothing.
+void EnsureHandlers() {
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
   for (size_t i = 0; i < sizeof(kSignals) / sizeof(kSignals[0]); ++i) {
-    struct sigaction old;
-    if (sigaction(kSignals[i], nullptr, &old) != 0) continue;
+    struct sigaction current;
+    if (sigaction(kSignals[i], nullptr, &current) != 0 || IsOurs(current)) continue;
     // A signal the process ignores stays ignored (nohup, a shell's background job): it cannot kill us.
-    if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_IGN) continue;
-    g_previous[i] = old;
+    if (!(current.sa_flags & SA_SIGINFO) && current.sa_handler == SIG_IGN) continue;
     struct sigaction action;
     std::memset(&action, 0, sizeof(action));
     action.sa_sigaction = CleanupHandler;
     action.sa_flags = SA_SIGINFO | SA_RESTART;
     sigfillset(&action.sa_mask);  // no other signal interrupts the cleanup
-    g_installed[i] = sigaction(kSignals[i], &action, nullptr) == 0;
+    sigset_t all, old_mask;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old_mask);  // the handler never sees a half-written g_previous
+    g_previous[i] = current;
+    g_handling[i] = 0;
+    sigaction(kSignals[i], &action, nullptr);
+    pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   }
 }
 
@@ -113,7 +139,7 @@ absl::StatusOr<int> RegisterPendingName(const std::string& path) {
   if (path.size() + 1 > kMaxNameLength) {
     return absl::InvalidArgumentError(absl::StrCat("temporary file name too long: ", path));
   }
-  std::call_once(g_install_once, InstallHandlers);
+  EnsureHandlers();
   for (size_t i = 0; i < kMaxPendingNames; ++i) {
     int expected = kFree;
     if (g_slots[i].state.compare_exchange_strong(expected, kWriting, std::memory_order_acq_rel)) {
