@@ -8,7 +8,7 @@
 
 #include <array>
 #include <cstdint>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #ifndef DISPATCHLAB_COUNTING
 #define DISPATCHLAB_COUNTING 1
@@ -30,8 +30,8 @@ inline constexpr bool kCountingCompiledIn = DISPATCHLAB_COUNTING != 0;
 
 struct CounterInfo {
   Counter counter;
-  std::string_view name;
-  std::string_view meaning;
+  absl::string_view name;
+  absl::string_view meaning;
 };
 const std::array<CounterInfo, kCounterCount>& CounterTable();
 

@@ -38,11 +38,11 @@ const std::array<LayerInfo, kLayerCount>& LayerTable() {
 
 const LayerInfo& InfoOf(Layer layer) { return LayerTable()[static_cast<int>(layer)]; }
 
-absl::StatusOr<Layer> LayerFromName(std::string_view name) {
+absl::StatusOr<Layer> LayerFromName(absl::string_view name) {
   for (const LayerInfo& info : LayerTable()) {
     if (info.name == name) return info.layer;
   }
-  std::vector<std::string_view> names;
+  std::vector<absl::string_view> names;
   for (const LayerInfo& info : LayerTable()) names.push_back(info.name);
   return absl::InvalidArgumentError(
       absl::StrCat("unknown layer '", name, "' (layers: ", absl::StrJoin(names, ", "), ")"));
@@ -51,7 +51,7 @@ absl::StatusOr<Layer> LayerFromName(std::string_view name) {
 std::string LayerSet::ToString() const {
   if (*this == All()) return "all";
   if (*this == None()) return "none";
-  std::vector<std::string_view> names;
+  std::vector<absl::string_view> names;
   for (Layer l : Members()) names.push_back(InfoOf(l).name);
   return absl::StrJoin(names, ",");
 }
@@ -79,30 +79,30 @@ const std::vector<Profile>& ProfileTable() {
   return profiles;
 }
 
-absl::StatusOr<Profile> ProfileFromName(std::string_view name) {
+absl::StatusOr<Profile> ProfileFromName(absl::string_view name) {
   for (const Profile& p : ProfileTable()) {
     if (p.name == name) return p;
   }
-  std::vector<std::string_view> names;
+  std::vector<absl::string_view> names;
   for (const Profile& p : ProfileTable()) names.push_back(p.name);
   return absl::InvalidArgumentError(
       absl::StrCat("unknown profile '", name, "' (profiles: ", absl::StrJoin(names, ", "), ")"));
 }
 
-absl::StatusOr<LayerSet> ParseLayerSpec(std::string_view spec, LayerSet base) {
+absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base) {
   if (spec == "all") return LayerSet::All();
   if (spec == "none") return LayerSet::None();
   if (spec.empty()) return absl::InvalidArgumentError("empty --layers list");
-  std::vector<std::string_view> items = absl::StrSplit(spec, ',');
+  std::vector<absl::string_view> items = absl::StrSplit(spec, ',');
   bool any_edit = false;
-  for (std::string_view item : items) {
+  for (absl::string_view item : items) {
     if (!item.empty() && (item[0] == '+' || item[0] == '-')) any_edit = true;
   }
   LayerSet result = any_edit ? base : LayerSet::None();
-  absl::flat_hash_set<std::string_view> seen;
-  for (std::string_view item : items) {
+  absl::flat_hash_set<absl::string_view> seen;
+  for (absl::string_view item : items) {
     bool on = true;
-    std::string_view name = item;
+    absl::string_view name = item;
     if (!name.empty() && (name[0] == '+' || name[0] == '-')) {
       on = name[0] == '+';
       name.remove_prefix(1);

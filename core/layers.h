@@ -11,7 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -54,31 +54,31 @@ class LayerSet {
 // One row of the layer table.
 struct LayerInfo {
   Layer layer;
-  std::string_view name;
-  std::string_view on;
-  std::string_view off;
-  std::string_view mirrors;
+  absl::string_view name;
+  absl::string_view on;
+  absl::string_view off;
+  absl::string_view mirrors;
 };
 
 // The table, in call-chain order (the order of core/layers.def).
 const std::array<LayerInfo, kLayerCount>& LayerTable();
 const LayerInfo& InfoOf(Layer layer);
-absl::StatusOr<Layer> LayerFromName(std::string_view name);
+absl::StatusOr<Layer> LayerFromName(absl::string_view name);
 
 // A named set of layers that follows CPython's version history (docs/layers.md, "Profiles").
 struct Profile {
-  std::string_view name;
-  std::string_view description;
+  absl::string_view name;
+  absl::string_view description;
   LayerSet layers;
 };
 const std::vector<Profile>& ProfileTable();
-absl::StatusOr<Profile> ProfileFromName(std::string_view name);
-inline constexpr std::string_view kDefaultProfile = "cpython311";
+absl::StatusOr<Profile> ProfileFromName(absl::string_view name);
+inline constexpr absl::string_view kDefaultProfile = "cpython311";
 
 // Applies a --layers= specification to `base`: "all", "none", or a comma-separated list of
 // "+name" (switch on), "-name" (switch off) and bare "name" entries. A list made only of bare names means
 // exactly those layers; a list with any +/- entry edits `base`. Unknown or repeated names are errors.
-absl::StatusOr<LayerSet> ParseLayerSpec(std::string_view spec, LayerSet base);
+absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base);
 
 // The process-wide active set, read by every switch in the hot paths.
 namespace internal {

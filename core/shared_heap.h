@@ -16,15 +16,15 @@
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 
 namespace dispatchlab {
 
 enum class Backend { kAnon, kShm, kFile, kPrivate };
-absl::StatusOr<Backend> BackendFromName(std::string_view name);  // "anon", "shm", "file", "private"
-std::string_view BackendName(Backend backend);
+absl::StatusOr<Backend> BackendFromName(absl::string_view name);  // "anon", "shm", "file", "private"
+absl::string_view BackendName(Backend backend);
 
 // How a new file-backed arena gets its zero bytes.
 enum class ArenaFill {

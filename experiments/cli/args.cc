@@ -12,7 +12,7 @@
 
 namespace dispatchlab::cli {
 
-std::string ParsedArgs::Get(std::string_view flag, std::string_view fallback) const {
+std::string ParsedArgs::Get(absl::string_view flag, absl::string_view fallback) const {
   auto it = values_.find(flag);
   return it == values_.end() ? std::string(fallback) : it->second;
 }
@@ -35,11 +35,11 @@ absl::StatusOr<ParsedArgs> ParseArgs(const CommandSpec& spec, const std::vector<
       out.positionals_.push_back(arg);
       continue;
     }
-    std::string_view body(arg);
+    absl::string_view body(arg);
     body.remove_prefix(2);
-    std::string_view name = body;
-    std::optional<std::string_view> value;
-    if (size_t eq = body.find('='); eq != std::string_view::npos) {
+    absl::string_view name = body;
+    std::optional<absl::string_view> value;
+    if (size_t eq = body.find('='); eq != absl::string_view::npos) {
       name = body.substr(0, eq);
       value = body.substr(eq + 1);
     }
@@ -88,9 +88,9 @@ std::string HelpText(const CommandSpec& spec) {
   return text;
 }
 
-absl::StatusOr<int64_t> ParseCount(std::string_view flag, std::string_view text) {
+absl::StatusOr<int64_t> ParseCount(absl::string_view flag, absl::string_view text) {
   constexpr int64_t kMax = int64_t{1} << 40;
-  auto bad = [&](std::string_view why) {
+  auto bad = [&](absl::string_view why) {
     return absl::InvalidArgumentError(
         absl::StrCat("--", flag, "=", text, ": ", why));
   };
@@ -108,9 +108,9 @@ absl::StatusOr<int64_t> ParseCount(std::string_view flag, std::string_view text)
   return static_cast<int64_t>(d);
 }
 
-absl::StatusOr<std::vector<int64_t>> ParseCountList(std::string_view flag, std::string_view text) {
+absl::StatusOr<std::vector<int64_t>> ParseCountList(absl::string_view flag, absl::string_view text) {
   std::vector<int64_t> out;
-  for (std::string_view item : absl::StrSplit(text, ',')) {
+  for (absl::string_view item : absl::StrSplit(text, ',')) {
     absl::StatusOr<int64_t> n = ParseCount(flag, item);
     if (!n.ok()) return n.status();
     out.push_back(*n);
@@ -118,7 +118,7 @@ absl::StatusOr<std::vector<int64_t>> ParseCountList(std::string_view flag, std::
   return out;
 }
 
-absl::StatusOr<int64_t> ParseIntInRange(std::string_view flag, std::string_view text, int64_t min,
+absl::StatusOr<int64_t> ParseIntInRange(absl::string_view flag, absl::string_view text, int64_t min,
                                         int64_t max) {
   int64_t value = 0;
   if (!absl::SimpleAtoi(text, &value)) {
@@ -131,7 +131,7 @@ absl::StatusOr<int64_t> ParseIntInRange(std::string_view flag, std::string_view 
   return value;
 }
 
-absl::StatusOr<double> ParsePositiveDouble(std::string_view flag, std::string_view text) {
+absl::StatusOr<double> ParsePositiveDouble(absl::string_view flag, absl::string_view text) {
   double d = 0;
   if (!absl::SimpleAtod(text, &d) || !std::isfinite(d) || d <= 0) {
     return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": must be a positive number"));
@@ -139,9 +139,9 @@ absl::StatusOr<double> ParsePositiveDouble(std::string_view flag, std::string_vi
   return d;
 }
 
-absl::StatusOr<std::string> ParseChoice(std::string_view flag, std::string_view text,
-                                        const std::vector<std::string_view>& choices) {
-  for (std::string_view c : choices) {
+absl::StatusOr<std::string> ParseChoice(absl::string_view flag, absl::string_view text,
+                                        const std::vector<absl::string_view>& choices) {
+  for (absl::string_view c : choices) {
     if (c == text) return std::string(text);
   }
   return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": unknown value (choose from ",

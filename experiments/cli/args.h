@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -23,26 +23,26 @@ inline constexpr int kExitFailure = 1;  // the run itself failed (a tool missing
 inline constexpr int kExitUsage = 2;    // bad input: unknown name, bad number, conflicting flags, ...
 
 struct FlagSpec {
-  std::string_view name;        // without the leading "--"
-  std::string_view value_name;  // e.g. "N"; empty for a boolean flag
-  std::string_view help;
-  std::string_view default_value;  // shown in --help; empty for none
+  absl::string_view name;        // without the leading "--"
+  absl::string_view value_name;  // e.g. "N"; empty for a boolean flag
+  absl::string_view help;
+  absl::string_view default_value;  // shown in --help; empty for none
 };
 
 struct CommandSpec {
-  std::string_view name;
-  std::string_view synopsis;     // e.g. "run [SCENARIO...] [--n=N]"
-  std::string_view description;  // one paragraph
+  absl::string_view name;
+  absl::string_view synopsis;     // e.g. "run [SCENARIO...] [--n=N]"
+  absl::string_view description;  // one paragraph
   std::vector<FlagSpec> flags;
-  std::string_view positionals;  // e.g. "SCENARIO..."; empty when the command takes none
+  absl::string_view positionals;  // e.g. "SCENARIO..."; empty when the command takes none
 };
 
 class ParsedArgs {
  public:
   const std::vector<std::string>& positionals() const { return positionals_; }
-  bool Has(std::string_view flag) const { return values_.contains(flag); }
+  bool Has(absl::string_view flag) const { return values_.contains(flag); }
   // The flag's value, or `fallback` when absent.
-  std::string Get(std::string_view flag, std::string_view fallback = "") const;
+  std::string Get(absl::string_view flag, absl::string_view fallback = "") const;
 
   std::vector<std::string> positionals_;
   absl::flat_hash_map<std::string, std::string> values_;
@@ -54,16 +54,16 @@ std::string HelpText(const CommandSpec& spec);
 
 // Value parsers shared by the commands; errors name the flag.
 // An element count: a positive integer, also written 1e5 or 100000; at most 2^40.
-absl::StatusOr<int64_t> ParseCount(std::string_view flag, std::string_view text);
+absl::StatusOr<int64_t> ParseCount(absl::string_view flag, absl::string_view text);
 // A comma-separated list of counts (for --n=1e3,1e4 in sweeps).
-absl::StatusOr<std::vector<int64_t>> ParseCountList(std::string_view flag, std::string_view text);
+absl::StatusOr<std::vector<int64_t>> ParseCountList(absl::string_view flag, absl::string_view text);
 // A positive integer (repetitions, workers, ...) in [min, max].
-absl::StatusOr<int64_t> ParseIntInRange(std::string_view flag, std::string_view text, int64_t min,
+absl::StatusOr<int64_t> ParseIntInRange(absl::string_view flag, absl::string_view text, int64_t min,
                                         int64_t max);
-absl::StatusOr<double> ParsePositiveDouble(std::string_view flag, std::string_view text);
+absl::StatusOr<double> ParsePositiveDouble(absl::string_view flag, absl::string_view text);
 // One of `choices`.
-absl::StatusOr<std::string> ParseChoice(std::string_view flag, std::string_view text,
-                                        const std::vector<std::string_view>& choices);
+absl::StatusOr<std::string> ParseChoice(absl::string_view flag, absl::string_view text,
+                                        const std::vector<absl::string_view>& choices);
 
 }  // namespace dispatchlab::cli
 

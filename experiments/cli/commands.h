@@ -23,9 +23,9 @@ const std::vector<Command>& CommandTable();
 int Main(int argc, char** argv);
 
 // Prints "dispatchlab: <message>" on stderr and returns kExitUsage.
-int UsageError(std::string_view message);
+int UsageError(absl::string_view message);
 // Prints "dispatchlab: <message>" on stderr and returns kExitFailure.
-int Failure(std::string_view message);
+int Failure(absl::string_view message);
 
 }  // namespace dispatchlab::cli
 

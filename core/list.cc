@@ -1,0 +1,52 @@
+#include "core/list.h"
+
+#include "core/errors.h"
+#include "core/type.h"
+
+namespace dispatchlab {
+
+TypeObject PyList_Type;
+
+namespace {
+PySequenceMethods g_list_as_sequence;
+
+void list_dealloc(Object* o) {
+  GcUntrack(o);
+  auto* items = reinterpret_cast<ListObject*>(o)->items;
+  for (Object* item : *items) Py_DECREF(item);
+  delete items;
+  FreeObject(o);
+}
+
+Py_ssize_t list_length(Object* o) { return PyList_GET_SIZE(o); }
+
+Object* list_item(Object* o, Py_ssize_t i) {
+  if (i < 0 || i >= PyList_GET_SIZE(o)) {
+    PyErr_SetString(ExcKind::kIndexError, "list index out of range");
+    return nullptr;
+  }
+  return Py_NewRef(PyList_GET_ITEM(o, i));
+}
+}  // namespace
+
+Object* PyList_New() {
+  Object* o = AllocObject(&PyList_Type, sizeof(ListObject));
+  if (o == nullptr) return nullptr;
+  reinterpret_cast<ListObject*>(o)->items = new std::vector<Object*>();
+  GcTrack(o);
+  return o;
+}
+
+void PyList_Append(Object* list, Object* item) {
+  reinterpret_cast<ListObject*>(list)->items->push_back(Py_NewRef(item));
+}
+
+void InitListType() {
+  InitStaticType(&PyList_Type, "list", &PyBaseObject_Type, sizeof(ListObject), Py_TPFLAGS_HAVE_GC);
+  PyList_Type.tp_dealloc = list_dealloc;
+  g_list_as_sequence.sq_length = list_length;
+  g_list_as_sequence.sq_item = list_item;
+  PyList_Type.tp_as_sequence = &g_list_as_sequence;
+}
+
+}  // namespace dispatchlab

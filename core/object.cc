@@ -1,0 +1,140 @@
+// Object allocation, deallocation, GC tracking and the layered reference-count paths.
+#include "core/object.h"
+
+#include <cstdlib>
+
+#include "core/errors.h"
+
+namespace dispatchlab {
+
+TypeObject PyType_Type;
+TypeObject PyBaseObject_Type;
+TypeObject PyNone_Type;
+Object _Py_NoneStruct;
+
+namespace {
+
+// CPython's PyGC_Head: the links of the generation list, in front of every container object.
+struct GcHead {
+  GcHead* next;
+  GcHead* prev;
+};
+
+GcHead g_generation0 = {&g_generation0, &g_generation0};
+size_t g_gc_tracked = 0;
+Py_ssize_t g_live_objects = 0;
+std::atomic<uint32_t> g_next_thread_tag{1};
+
+GcHead* HeadOf(Object* o) { return reinterpret_cast<GcHead*>(o) - 1; }
+
+}  // namespace
+
+namespace internal {
+
+thread_local uint32_t t_thread_tag = g_next_thread_tag.fetch_add(1);
+
+// 3.12+: immortal objects skip the write. 3.13t: the owner thread increments its count plainly; any
+// other thread adds atomically (the shared half of biased reference counting).
+bool LayeredIncref(Object* o) {
+  if (LayerOn(Layer::kImmortal) && o->ob_refcnt >= kImmortalRefcnt) return true;
+  if (LayerOn(Layer::kAtomicRefcount) && o->ob_tid != t_thread_tag) {
+    Count(Counter::kAtomicRefOps);
+    std::atomic_ref<Py_ssize_t>(o->ob_refcnt).fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  return false;
+}
+
+bool LayeredDecref(Object* o) {
+  if (LayerOn(Layer::kImmortal) && o->ob_refcnt >= kImmortalRefcnt) return true;
+  if (LayerOn(Layer::kAtomicRefcount) && o->ob_tid != t_thread_tag) {
+    Count(Counter::kAtomicRefOps);
+    if (std::atomic_ref<Py_ssize_t>(o->ob_refcnt).fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      _Py_Dealloc(o);
+    }
+    return true;
+  }
+  return false;
+}
+
+}  // namespace internal
+
+void _Py_Dealloc(Object* o) { Py_TYPE(o)->tp_dealloc(o); }
+
+void InitObjectHeader(Object* o, TypeObject* type) {
+  o->ob_refcnt = 1;
+  o->ob_type = type;
+  o->ob_tid = internal::t_thread_tag;
+  o->ob_flags = 0;
+  ++type->live_instances;
+  ++g_live_objects;
+  Count(Counter::kObjects);
+}
+
+void InitStaticObject(Object* o, TypeObject* type) {
+  o->ob_refcnt = kImmortalRefcnt;
+  o->ob_type = type;
+  o->ob_tid = 0;
+  o->ob_flags = 0;
+}
+
+Object* AllocObject(TypeObject* type, size_t size) {
+  const bool gc = PyType_HasFeature(type, Py_TPFLAGS_HAVE_GC);
+  const size_t total = size + (gc ? sizeof(GcHead) : 0);
+  void* memory = std::malloc(total);
+  if (memory == nullptr) {
+    PyErr_SetString(ExcKind::kMemoryError, "");
+    return nullptr;
+  }
+  Count(Counter::kAllocations);
+  Object* o = gc ? reinterpret_cast<Object*>(static_cast<GcHead*>(memory) + 1) : static_cast<Object*>(memory);
+  if (gc) {
+    HeadOf(o)->next = nullptr;
+    HeadOf(o)->prev = nullptr;
+  }
+  InitObjectHeader(o, type);
+  return o;
+}
+
+void FreeObject(Object* o) {
+  TypeObject* type = o->ob_type;
+  --type->live_instances;
+  --g_live_objects;
+  Count(Counter::kFrees);
+  if (PyType_HasFeature(type, Py_TPFLAGS_HAVE_GC)) {
+    std::free(HeadOf(o));
+  } else {
+    std::free(o);
+  }
+}
+
+void ForgetObject(Object* o) {
+  --o->ob_type->live_instances;
+  --g_live_objects;
+}
+
+void GcTrack(Object* o) {
+  GcHead* h = HeadOf(o);
+  GcHead* last = g_generation0.prev;
+  h->prev = last;
+  h->next = &g_generation0;
+  last->next = h;
+  g_generation0.prev = h;
+  ++g_gc_tracked;
+}
+
+void GcUntrack(Object* o) {
+  GcHead* h = HeadOf(o);
+  if (h->next == nullptr) return;
+  h->prev->next = h->next;
+  h->next->prev = h->prev;
+  h->next = nullptr;
+  h->prev = nullptr;
+  --g_gc_tracked;
+}
+
+size_t GcTrackedCount() { return g_gc_tracked; }
+
+Py_ssize_t LiveObjects() { return g_live_objects; }
+
+}  // namespace dispatchlab

@@ -1,0 +1,211 @@
+// The object header, type objects with their slot suites, and reference counting
+// (CPython: Include/object.h, Include/cpython/object.h).
+//
+// Every object starts with `Object` (reference count, type, owning thread). A type is itself an object
+// whose slot suites (tp_, nb_, sq_, mp_, bf_) hold C function pointers; the protocols in dispatch/ call
+// through them. An `Object*` may also be a *tagged immediate*: an integer carried in the pointer itself
+// (low bit 1), which is how the `boxing` and `index_boxing` layers switched off let a value travel without
+// an allocation (like clox's immediate values). Code never dereferences an Object* without Py_TYPE.
+#ifndef DISPATCHLAB_CORE_OBJECT_H_
+#define DISPATCHLAB_CORE_OBJECT_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "core/counters.h"
+#include "core/layers.h"
+
+namespace dispatchlab {
+
+using Py_ssize_t = std::ptrdiff_t;
+
+struct TypeObject;
+struct StrObject;
+struct Py_buffer;
+
+struct Object {
+  Py_ssize_t ob_refcnt;
+  TypeObject* ob_type;
+  uint32_t ob_tid;  // the thread that created the object (biased refcounting, atomic_refcount layer)
+  uint32_t ob_flags;
+};
+
+// Objects with at least this count are immortal (statics, small ints, interned names, None).
+inline constexpr Py_ssize_t kImmortalRefcnt = Py_ssize_t{1} << 60;
+
+// ---- Slot signatures (CPython's names) ----
+using destructor = void (*)(Object*);
+using lenfunc = Py_ssize_t (*)(Object*);
+using ssizeargfunc = Object* (*)(Object*, Py_ssize_t);
+using ssizeobjargproc = int (*)(Object*, Py_ssize_t, Object*);
+using binaryfunc = Object* (*)(Object*, Object*);
+using objobjargproc = int (*)(Object*, Object*, Object*);
+using unaryfunc = Object* (*)(Object*);
+using ternaryfunc = Object* (*)(Object*, Object*, Object*);
+using initproc = int (*)(Object*, Object*, Object*);
+using descrgetfunc = Object* (*)(Object*, Object*, Object*);
+using vectorcallfunc = Object* (*)(Object* callable, Object* const* args, size_t nargsf, Object* kwnames);
+using getbufferproc = int (*)(Object*, Py_buffer*, int);
+using releasebufferproc = void (*)(Object*, Py_buffer*);
+
+inline constexpr size_t PY_VECTORCALL_ARGUMENTS_OFFSET = size_t{1} << (8 * sizeof(size_t) - 1);
+inline Py_ssize_t PyVectorcall_NARGS(size_t n) {
+  return static_cast<Py_ssize_t>(n & ~PY_VECTORCALL_ARGUMENTS_OFFSET);
+}
+
+struct PyNumberMethods {
+  unaryfunc nb_index = nullptr;
+};
+struct PySequenceMethods {
+  lenfunc sq_length = nullptr;
+  ssizeargfunc sq_item = nullptr;
+  ssizeobjargproc sq_ass_item = nullptr;
+};
+struct PyMappingMethods {
+  lenfunc mp_length = nullptr;
+  binaryfunc mp_subscript = nullptr;
+  objobjargproc mp_ass_subscript = nullptr;
+};
+struct PyBufferProcs {
+  getbufferproc bf_getbuffer = nullptr;
+  releasebufferproc bf_releasebuffer = nullptr;
+};
+
+// tp_flags bits (CPython's values).
+inline constexpr uint64_t Py_TPFLAGS_HEAPTYPE = 1ul << 9;
+inline constexpr uint64_t Py_TPFLAGS_READY = 1ul << 12;
+inline constexpr uint64_t Py_TPFLAGS_HAVE_GC = 1ul << 14;
+inline constexpr uint64_t Py_TPFLAGS_METHOD_DESCRIPTOR = 1ul << 17;
+inline constexpr uint64_t Py_TPFLAGS_VALID_VERSION_TAG = 1ul << 19;
+inline constexpr uint64_t Py_TPFLAGS_LONG_SUBCLASS = 1ul << 24;
+inline constexpr uint64_t Py_TPFLAGS_TUPLE_SUBCLASS = 1ul << 26;
+
+// A type's attribute dictionary, keyed by interned names (pointer identity). Values are owned.
+using TypeDict = absl::flat_hash_map<StrObject*, Object*>;
+
+struct TypeObject {
+  Object ob_base;
+  std::string tp_name;
+  Py_ssize_t tp_basicsize = 0;
+  destructor tp_dealloc = nullptr;
+  ternaryfunc tp_call = nullptr;
+  Py_ssize_t tp_vectorcall_offset = 0;  // where instances keep a vectorcallfunc; 0: no vector entry
+  descrgetfunc tp_descr_get = nullptr;
+  initproc tp_init = nullptr;
+  PyNumberMethods* tp_as_number = nullptr;
+  PySequenceMethods* tp_as_sequence = nullptr;
+  PyMappingMethods* tp_as_mapping = nullptr;
+  PyBufferProcs* tp_as_buffer = nullptr;
+  uint64_t tp_flags = 0;
+  TypeObject* tp_base = nullptr;
+  std::vector<TypeObject*> tp_mro;  // the type itself first (CPython: a tuple)
+  TypeDict tp_dict;
+  uint32_t tp_version_tag = 0;
+  std::vector<TypeObject*> tp_subclasses;
+  void* tp_type_data = nullptr;  // per-type data of an extension (ctypes' StgInfo)
+
+  // dispatchlab only: the vector entry CPython's wrapper_descriptor lacks. Used by the call protocol
+  // only when the `call_tuple` layer is off (docs/call-protocol.md).
+  vectorcallfunc dl_vectorcall_untupled = nullptr;
+
+  // The suites a heap type owns (PyHeapTypeObject's as_number, as_sequence, ...).
+  PyNumberMethods as_number;
+  PySequenceMethods as_sequence;
+  PyMappingMethods as_mapping;
+  PyBufferProcs as_buffer;
+
+  Py_ssize_t live_instances = 0;  // instances allocated and not yet deallocated
+};
+
+extern TypeObject PyType_Type;
+extern TypeObject PyBaseObject_Type;
+extern TypeObject PyLong_Type;
+extern TypeObject PyNone_Type;
+extern Object _Py_NoneStruct;
+inline Object* const Py_None = &_Py_NoneStruct;
+
+// ---- Tagged immediates ----
+inline constexpr int64_t kTaggedMax = (int64_t{1} << 61) - 1;
+inline constexpr int64_t kTaggedMin = -(int64_t{1} << 61);
+inline bool IsTagged(const Object* o) { return (reinterpret_cast<uintptr_t>(o) & 1u) != 0; }
+inline bool FitsTagged(int64_t v) { return v >= kTaggedMin && v <= kTaggedMax; }
+inline Object* TagInt(int64_t v) {
+  return reinterpret_cast<Object*>((static_cast<uintptr_t>(v) << 1) | 1u);
+}
+inline int64_t UntagInt(const Object* o) { return static_cast<int64_t>(reinterpret_cast<intptr_t>(o)) >> 1; }
+
+inline TypeObject* Py_TYPE(const Object* o) { return IsTagged(o) ? &PyLong_Type : o->ob_type; }
+inline bool Py_IS_TYPE(const Object* o, const TypeObject* t) { return Py_TYPE(o) == t; }
+inline bool PyType_HasFeature(const TypeObject* t, uint64_t flag) { return (t->tp_flags & flag) != 0; }
+inline Object* AsObject(TypeObject* t) { return &t->ob_base; }
+inline TypeObject* AsType(Object* o) { return reinterpret_cast<TypeObject*>(o); }
+
+// ---- Reference counting ----
+namespace internal {
+inline constexpr uint32_t kRefcountLayerMask =
+    (1u << static_cast<int>(Layer::kImmortal)) | (1u << static_cast<int>(Layer::kAtomicRefcount));
+extern thread_local uint32_t t_thread_tag;
+// The reference-count paths of the immortal and atomic_refcount layers. Return true when done.
+bool LayeredIncref(Object* o);
+bool LayeredDecref(Object* o);
+}  // namespace internal
+
+void _Py_Dealloc(Object* o);
+
+inline void Py_INCREF(Object* o) {
+  if (IsTagged(o)) return;
+  Count(Counter::kIncrefs);
+  if (internal::g_active_layers & internal::kRefcountLayerMask) [[unlikely]] {
+    if (internal::LayeredIncref(o)) return;
+  }
+  ++o->ob_refcnt;
+}
+
+inline void Py_DECREF(Object* o) {
+  if (IsTagged(o)) return;
+  Count(Counter::kDecrefs);
+  if (internal::g_active_layers & internal::kRefcountLayerMask) [[unlikely]] {
+    if (internal::LayeredDecref(o)) return;
+  }
+  if (--o->ob_refcnt == 0) _Py_Dealloc(o);
+}
+
+inline void Py_XINCREF(Object* o) {
+  if (o != nullptr) Py_INCREF(o);
+}
+inline void Py_XDECREF(Object* o) {
+  if (o != nullptr) Py_DECREF(o);
+}
+inline Object* Py_NewRef(Object* o) {
+  Py_INCREF(o);
+  return o;
+}
+
+// ---- Allocation ----
+// Allocates an object of `size` bytes of `type` with refcount 1 (counts objects and allocations). GC
+// types get a tracking header in front, as CPython's PyObject_GC_New. Returns nullptr with MemoryError.
+Object* AllocObject(TypeObject* type, size_t size);
+// Frees an object's memory (the tp_dealloc of every type ends here).
+void FreeObject(Object* o);
+// Initialises the header of an object whose memory came from elsewhere (a free list).
+void InitObjectHeader(Object* o, TypeObject* type);
+// Ends an object's life without freeing its memory (an object parked on a free list).
+void ForgetObject(Object* o);
+// Marks a statically allocated object immortal and gives it its type.
+void InitStaticObject(Object* o, TypeObject* type);
+
+// GC tracking (a doubly linked list of container objects, as CPython's generation 0).
+void GcTrack(Object* o);
+void GcUntrack(Object* o);
+size_t GcTrackedCount();
+
+// Objects allocated and not yet deallocated, over all types (statics and types excluded).
+Py_ssize_t LiveObjects();
+
+}  // namespace dispatchlab
+
+#endif  // DISPATCHLAB_CORE_OBJECT_H_
