@@ -190,7 +190,7 @@ std::unique_ptr<SharedHeap>& DefaultHeapSlot() {
 
 }  // namespace
 
-absl::StatusOr<Backend> BackendFromName(std::string_view name) {
+absl::StatusOr<Backend> BackendFromName(absl::string_view name) {
   if (name == "anon") return Backend::kAnon;
   if (name == "shm") return Backend::kShm;
   if (name == "file") return Backend::kFile;
@@ -199,7 +199,7 @@ absl::StatusOr<Backend> BackendFromName(std::string_view name) {
       absl::StrCat("unknown backend '", std::string(name), "' (expected anon, shm, file or private)"));
 }
 
-std::string_view BackendName(Backend backend) {
+absl::string_view BackendName(Backend backend) {
   switch (backend) {
     case Backend::kAnon:
       return "anon";

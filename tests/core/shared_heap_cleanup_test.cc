@@ -102,7 +102,7 @@ TEST_CASE("A missing temp directory is a clear error and creates nothing") {
   options.tempdir = "/nonexistent/dispatchlab-dir";
   absl::StatusOr<std::unique_ptr<SharedHeap>> heap = SharedHeap::Create(options);
   REQUIRE_FALSE(heap.ok());
-  CHECK(heap.status().message().find("/nonexistent/dispatchlab-dir") != std::string_view::npos);
+  CHECK(heap.status().message().find("/nonexistent/dispatchlab-dir") != absl::string_view::npos);
   CHECK(shm::PendingNameCount() == 0);
 }
 

@@ -33,7 +33,7 @@ TEST_CASE("BackendFromName and BackendName round-trip every backend") {
   }
   absl::StatusOr<Backend> bad = BackendFromName("tmpfs");
   CHECK(bad.status().code() == absl::StatusCode::kInvalidArgument);
-  CHECK(bad.status().message().find("tmpfs") != std::string_view::npos);
+  CHECK(bad.status().message().find("tmpfs") != absl::string_view::npos);
 }
 
 TEST_CASE("Allocate rounds to 8 bytes and aligns every block on every backend") {
