@@ -18,7 +18,8 @@
 //
 // Confounds: the file backend's cost depends on the file system of --tempdir (the table says which);
 // tmpfs and anonymous shared memory are the same shmem pages in the kernel; zero-fill is a memset, as
-// ctypes.memset is. Results are ns per element (per c_int), the median over repetitions with min and max.
+// ctypes.memset is; fault counts come from getrusage(RUSAGE_THREAD), which also counts the faults
+// MAP_POPULATE takes inside mmap. Results are ns per element (per c_int), the median over repetitions with min and max.
 #ifndef DISPATCHLAB_EXPERIMENTS_ALLOC_BENCH_H_
 #define DISPATCHLAB_EXPERIMENTS_ALLOC_BENCH_H_
 
@@ -58,6 +59,10 @@ struct AllocResult {
   int64_t n = 0;
   std::vector<double> ns_per_element;  // one per repetition, in run order
   double median = 0, min = 0, max = 0;
+  // Minor page faults in the timed region per 4 KiB page of the block, per repetition, and their median
+  // (the upper median for an even count): why a first touch costs what it costs.
+  std::vector<double> faults_per_page;
+  double median_faults_per_page = 0;
   std::string error;  // non-empty when the benchmark failed (e.g. ENOSPC); then no samples
 };
 

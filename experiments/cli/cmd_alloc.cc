@@ -40,37 +40,46 @@ const AllocResult* Find(const std::vector<AllocResult>& results, AllocExperiment
   return nullptr;
 }
 
-void PrintTable(const AllocBenchConfig& config, const std::vector<AllocResult>& results) {
-  std::printf("allocation cost of RawArray(c_int, n): ns per element, median [min-max] of %d interleaved "
-              "repetitions\n%s\n\n",
-              config.repetitions, DirectoryLine(config).c_str());
+// One grid: a row per (experiment, n), a column per backend; `cell` renders one result.
+template <typename Cell>
+void PrintGrid(const AllocBenchConfig& config, const std::vector<AllocResult>& results, int width, Cell cell) {
   std::string header = absl::StrFormat("%-15s %10s", "experiment", "n");
-  for (Backend b : config.backends) absl::StrAppend(&header, absl::StrFormat(" %26s", BackendName(b)));
+  for (Backend b : config.backends) absl::StrAppend(&header, absl::StrFormat(" %*s", width, BackendName(b)));
   std::printf("%s\n", header.c_str());
-  Backend base = config.backends.front();
   for (AllocExperiment e : config.experiments) {
     for (int64_t n : config.sizes) {
       std::string line = absl::StrFormat("%-15s %10d", ExperimentName(e), n);
-      const AllocResult* base_result = Find(results, e, base, n);
       bool any = false;
       for (Backend b : config.backends) {
         const AllocResult* r = Find(results, e, b, n);
-        std::string cell = "-";
-        if (r != nullptr && !r->error.empty()) {
-          cell = "error";
-        } else if (r != nullptr) {
-          std::string ratio = base_result != nullptr && base_result->median > 0 && b != base
-                                  ? absl::StrFormat(" x%.2f", r->median / base_result->median)
-                                  : "";
-          cell = absl::StrFormat("%.3g [%.3g-%.3g]%s", r->median, r->min, r->max, ratio);
-        }
+        std::string text = r == nullptr ? "-" : !r->error.empty() ? "error" : cell(*r, e, n);
         any = any || r != nullptr;
-        absl::StrAppend(&line, absl::StrFormat(" %26s", cell));
+        absl::StrAppend(&line, absl::StrFormat(" %*s", width, text));
       }
       if (any) std::printf("%s\n", line.c_str());
     }
   }
-  std::printf("\nxR: median ratio to %s in the same row.\n", std::string(BackendName(base)).c_str());
+}
+
+void PrintTable(const AllocBenchConfig& config, const std::vector<AllocResult>& results) {
+  std::printf("allocation cost of RawArray(c_int, n): ns per element, median [min-max] of %d interleaved "
+              "repetitions\n%s\n\n",
+              config.repetitions, DirectoryLine(config).c_str());
+  Backend base = config.backends.front();
+  PrintGrid(config, results, 27, [&](const AllocResult& r, AllocExperiment e, int64_t n) {
+    const AllocResult* base_result = Find(results, e, base, n);
+    std::string ratio = base_result != nullptr && base_result->error.empty() && base_result->median > 0 &&
+                                r.backend != base
+                            ? absl::StrFormat(" x%.2f", r.median / base_result->median)
+                            : "";
+    return absl::StrFormat("%.3g [%.3g-%.3g]%s", r.median, r.min, r.max, ratio);
+  });
+  std::printf("\nxR: median ratio to %s in the same row.\n\nminor page faults in the timed region per 4 KiB "
+              "page (median):\n",
+              std::string(BackendName(base)).c_str());
+  PrintGrid(config, results, 10, [](const AllocResult& r, AllocExperiment, int64_t) {
+    return absl::StrFormat("%.2f", r.median_faults_per_page);
+  });
   for (const AllocResult& r : results) {
     if (!r.error.empty()) {
       std::printf("error: %s %s n=%lld: %s\n", ExperimentName(r.experiment).c_str(),
@@ -99,8 +108,9 @@ void PrintJson(const AllocBenchConfig& config, const std::vector<AllocResult>& r
       absl::StrAppend(&out, ", \"error\": ", JsonQuote(r.error), "}");
       continue;
     }
-    absl::StrAppend(&out, absl::StrFormat(", \"median\": %.6g, \"min\": %.6g, \"max\": %.6g, \"ratio\": %.6g",
-                                          r.median, r.min, r.max, ratio),
+    absl::StrAppend(&out, absl::StrFormat(", \"median\": %.6g, \"min\": %.6g, \"max\": %.6g, \"ratio\": %.6g, "
+                                          "\"faults_per_page\": %.6g",
+                                          r.median, r.min, r.max, ratio, r.median_faults_per_page),
                     ", \"samples\": ", JsonNumbers(r.ns_per_element), "}");
   }
   absl::StrAppend(&out, "], \"metadata\": ", ShmMetadataJson(config.sizes, config.repetitions), "}");
