@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,7 @@ absl::Status RunOnce(MpWorkload& workload, int workers, LayerSet layers, MpRun& 
   const int64_t n = workload.n();
   std::fflush(nullptr);  // nothing buffered is written twice by the children
   std::vector<pid_t> children;
+  const pid_t parent = getpid();
   std::string failure;
   Clock::time_point start = Clock::now();
   for (int k = 0; k < workers; ++k) {
@@ -62,6 +64,8 @@ absl::Status RunOnce(MpWorkload& workload, int workers, LayerSet layers, MpRun& 
       break;
     }
     if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // a worker never outlives an interrupted parent
+      if (getppid() != parent) _exit(1);  // the parent died before prctl took effect
       SetActiveLayers(layers);
       int64_t lo = n * k / workers;
       int64_t hi = n * (k + 1) / workers;
@@ -130,6 +134,10 @@ absl::StatusOr<const MpScenarioInfo*> MpScenarioFromName(absl::string_view name)
 absl::StatusOr<MpResult> RunMp(const MpConfig& config) {
   absl::StatusOr<const MpScenarioInfo*> scenario = MpScenarioFromName(config.scenario);
   if (!scenario.ok()) return scenario.status();
+  return RunMpWith(config, (*scenario)->make);
+}
+
+absl::StatusOr<MpResult> RunMpWith(const MpConfig& config, const MpWorkloadFactory& make) {
   if (config.n < 1) return absl::InvalidArgumentError("--n must be at least 1");
   if (config.workers.empty()) return absl::InvalidArgumentError("--workers is empty");
   for (int w : config.workers) {
@@ -140,7 +148,7 @@ absl::StatusOr<MpResult> RunMp(const MpConfig& config) {
   if (config.repetitions < 1) return absl::InvalidArgumentError("--repetitions must be at least 1");
   absl::StatusOr<std::unique_ptr<SharedHeap>> heap = SharedHeap::Create(config.heap);
   if (!heap.ok()) return heap.status();
-  absl::StatusOr<std::unique_ptr<MpWorkload>> workload = (*scenario)->make(**heap, config.n, config.layers);
+  absl::StatusOr<std::unique_ptr<MpWorkload>> workload = make(**heap, config.n, config.layers);
   if (!workload.ok()) return workload.status();
 
   MpResult result;

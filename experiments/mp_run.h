@@ -87,6 +87,9 @@ struct MpResult {
 // Internal when a worker fails or dies (the message names the worker and its exit status or signal).
 // Every worker is reaped before this returns, whatever happened.
 absl::StatusOr<MpResult> RunMp(const MpConfig& config);
+// The same with a workload factory given directly (config.scenario is only the label): the plug for a
+// path that is not in MpScenarioTable(), and for tests.
+absl::StatusOr<MpResult> RunMpWith(const MpConfig& config, const MpWorkloadFactory& make);
 
 }  // namespace dispatchlab
 

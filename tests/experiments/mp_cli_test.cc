@@ -1,0 +1,103 @@
+// The `mp` and `alloc` subcommands from the command line: exit statuses, the JSON fields, one-line errors,
+// and no leftovers in /dev/shm or the temp directory.
+#include <dirent.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace {
+
+struct Output {
+  int status = -1;
+  std::string out;
+};
+
+// Runs the CLI with `args` (a shell-free word list joined by spaces: no quoting needed here), stderr
+// folded into the output.
+Output RunCli(const std::string& args) {
+  std::string command = std::string(DISPATCHLAB_CLI) + " " + args + " 2>&1";
+  Output result;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  size_t got;
+  while ((got = fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.out.append(buffer, got);
+  int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+int DispatchlabNamesIn(const char* path) {
+  int count = 0;
+  DIR* dir = opendir(path);
+  if (dir == nullptr) return 0;
+  while (dirent* entry = readdir(dir)) count += std::strncmp(entry->d_name, "dispatchlab-", 12) == 0 &&
+                                                std::strncmp(entry->d_name, "dispatchlab-test", 16) != 0 &&
+                                                std::strncmp(entry->d_name, "dispatchlab-tmpfs", 17) != 0;
+  closedir(dir);
+  return count;
+}
+
+TEST_CASE("mp store with 2 and 4 workers reports 0 wrong elements in JSON on every shared backend") {
+  int before = DispatchlabNamesIn("/dev/shm");
+  for (const char* backend : {"anon", "shm", "file"}) {
+    INFO(backend);
+    for (const char* workers : {"2", "4"}) {
+      Output result = RunCli(std::string("mp store --n=1e5 --repetitions=1 --format=json --workers=") + workers +
+                             " --backend=" + backend);
+      INFO(result.out);
+      CHECK(result.status == 0);
+      CHECK(result.out.find("\"scenario\": \"store\"") != std::string::npos);
+      CHECK(result.out.find(std::string("\"workers\": ") + workers) != std::string::npos);
+      CHECK(result.out.find("\"n\": 100000") != std::string::npos);
+      CHECK(result.out.find("\"wrong_elements\": 0") != std::string::npos);
+      CHECK(result.out.find("\"metadata\"") != std::string::npos);
+    }
+  }
+  CHECK(DispatchlabNamesIn("/dev/shm") == before);
+}
+
+TEST_CASE("mp on private memory exits 1 and says why") {
+  Output result = RunCli("mp store --n=1000 --workers=2 --repetitions=1 --backend=private");
+  INFO(result.out);
+  CHECK(result.status == 1);
+  CHECK(result.out.find("1000 wrong element(s)") != std::string::npos);
+}
+
+TEST_CASE("mp and alloc reject bad input with one line and status 2") {
+  for (const char* args : {"mp", "mp nosuch", "mp store --workers=0", "mp store --backend=tmpfs",
+                           "mp store --n=abc", "mp store --format=xml", "alloc --backend=anon,anon",
+                           "alloc --experiment=nope", "alloc --backend=file --tempdir=/nonexistent/dir",
+                           "alloc --n=0"}) {
+    INFO(args);
+    Output result = RunCli(args);
+    INFO(result.out);
+    CHECK(result.status == 2);
+    CHECK(result.out.rfind("dispatchlab: ", 0) == 0);
+    CHECK(std::count(result.out.begin(), result.out.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("alloc reports every backend side by side and leaves nothing behind") {
+  int shm_before = DispatchlabNamesIn("/dev/shm");
+  int tmp_before = DispatchlabNamesIn("/tmp");
+  Output result = RunCli("alloc --n=1000 --repetitions=1 --min-time=0.001 --format=json "
+                         "--experiment=warm,new_arena,new_arena_36");
+  INFO(result.out);
+  CHECK(result.status == 0);
+  for (const char* backend : {"anon", "shm", "file", "private"}) {
+    CHECK(result.out.find(std::string("\"experiment\": \"new_arena\", \"backend\": \"") + backend) !=
+          std::string::npos);
+  }
+  CHECK(result.out.find("\"experiment\": \"new_arena_36\", \"backend\": \"shm\"") != std::string::npos);
+  CHECK(result.out.find("\"experiment\": \"new_arena_36\", \"backend\": \"anon\"") == std::string::npos);
+  CHECK(result.out.find("\"error\"") == std::string::npos);
+  CHECK(DispatchlabNamesIn("/dev/shm") == shm_before);
+  CHECK(DispatchlabNamesIn("/tmp") == tmp_before);
+}
+
+}  // namespace
