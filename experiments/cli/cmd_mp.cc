@@ -13,6 +13,7 @@
 #include "core/layers.h"
 #include "core/shm_arena.h"
 #include "experiments/cli/commands.h"
+#include "experiments/cli/heap_flags.h"
 #include "experiments/cli/shm_output.h"
 #include "experiments/mp_run.h"
 
@@ -83,10 +84,11 @@ void PrintTable(const MpConfig& config, const MpResult& result) {
 }  // namespace
 
 const CommandSpec& MpCommandSpec() {
-  static const CommandSpec spec = {
+  static const CommandSpec spec = [] {
+    CommandSpec spec = {
       "mp",
       "mp SCENARIO [--workers=W,...] [--n=N] [--backend=anon|shm|file|private] [--tempdir=DIR] "
-      "[--profile=P] [--layers=L] [--repetitions=R] [--format=table|json]",
+      "[--arenas=V] [--profile=P] [--layers=L] [--repetitions=R] [--format=table|json]",
       "Forks W workers that fill disjoint slices of one shared array of n c_ints, allocated before fork "
       "from the chosen backend, through the scenario's path; the parent checks every element and reports "
       "wrong_elements (0 for a shared backend; every element with the private control) and the wall time "
@@ -94,15 +96,17 @@ const CommandSpec& MpCommandSpec() {
       {
           {"workers", "W,...", "worker counts, run interleaved", "1,2,4"},
           {"n", "N", "elements", "1e6"},
-          {"backend", "B", "anon, shm, file or private (the control: not shared)", "anon"},
-          {"tempdir", "DIR", "directory of the file backend", "$TMPDIR or /tmp"},
           {"profile", "P", "layer profile active in the workers", "cpython311"},
           {"layers", "L", "layer spec on top of the profile (see 'dispatchlab layers')", ""},
           {"repetitions", "R", "interleaved repetitions per W", "5"},
           {"format", "F", "table or json", "table"},
       },
       "SCENARIO",
-  };
+    };
+    // --backend (private is the control: not shared), --tempdir, --arenas
+    spec.flags.insert(spec.flags.begin() + 2, HeapFlagSpecs().begin(), HeapFlagSpecs().end());
+    return spec;
+  }();
   return spec;
 }
 
@@ -134,10 +138,9 @@ int RunMpCommand(const ParsedArgs& args) {
   if (!n.ok()) return UsageError(n.status().message());
   if (*n > (int64_t{1} << 32)) return UsageError(absl::StrCat("--n=", *n, " is more than 2^32 elements"));
   config.n = *n;
-  absl::StatusOr<Backend> backend = BackendFromName(args.Get("backend", "anon"));
-  if (!backend.ok()) return UsageError(absl::StrCat("--backend: ", backend.status().message()));
-  config.heap.backend = *backend;
-  config.heap.tempdir = args.Get("tempdir");
+  absl::StatusOr<HeapOptions> heap = HeapOptionsFromArgs(args);
+  if (!heap.ok()) return UsageError(heap.status().message());
+  config.heap = *heap;
   absl::StatusOr<Profile> profile = ProfileFromName(args.Get("profile", "cpython311"));
   if (!profile.ok()) return UsageError(absl::StrCat("--profile: ", profile.status().message()));
   config.layers = profile->layers;

@@ -1,13 +1,18 @@
 // The `mp` and `alloc` subcommands from the command line: exit statuses, the JSON fields, one-line errors,
 // and no leftovers in /dev/shm or the temp directory.
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
+#include <ctime>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -96,6 +101,49 @@ TEST_CASE("alloc reports every backend side by side and leaves nothing behind") 
   CHECK(result.out.find("\"experiment\": \"new_arena_36\", \"backend\": \"shm\"") != std::string::npos);
   CHECK(result.out.find("\"experiment\": \"new_arena_36\", \"backend\": \"anon\"") == std::string::npos);
   CHECK(result.out.find("\"error\"") == std::string::npos);
+  CHECK(DispatchlabNamesIn("/dev/shm") == shm_before);
+  CHECK(DispatchlabNamesIn("/tmp") == tmp_before);
+}
+
+// Starts the CLI with `args`, waits until it has run for a while (how long does not matter for the
+// assertion: whenever the signal lands, nothing may be left), signals it, and returns its wait status.
+int InterruptCli(const std::vector<std::string>& args, int sig) {
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    std::vector<char*> argv;
+    std::string program = DISPATCHLAB_CLI;
+    argv.push_back(program.data());
+    std::vector<std::string> copy = args;
+    for (std::string& arg : copy) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execv(program.c_str(), argv.data());
+    _exit(127);
+  }
+  struct timespec pause = {0, 300 * 1000 * 1000};
+  nanosleep(&pause, nullptr);
+  kill(child, sig);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  return status;
+}
+
+TEST_CASE("An interrupted alloc or mp run leaves nothing in /dev/shm or the temp directory") {
+  int shm_before = DispatchlabNamesIn("/dev/shm");
+  int tmp_before = DispatchlabNamesIn("/tmp");
+  for (int sig : {SIGINT, SIGTERM}) {
+    INFO("signal " << sig);
+    int status = InterruptCli({"alloc", "--n=1e7", "--repetitions=50", "--experiment=new_arena,new_arena_36",
+                               "--backend=shm,file"},
+                              sig);
+    CHECK((WIFSIGNALED(status) ? WTERMSIG(status) == sig : WEXITSTATUS(status) == 0));
+    status = InterruptCli({"mp", "store", "--n=2e7", "--repetitions=50", "--backend=file"}, sig);
+    CHECK((WIFSIGNALED(status) ? WTERMSIG(status) == sig : WEXITSTATUS(status) == 0));
+  }
+  // Arena names are unlinked before any worker is forked, so orphaned workers could not hold one.
   CHECK(DispatchlabNamesIn("/dev/shm") == shm_before);
   CHECK(DispatchlabNamesIn("/tmp") == tmp_before);
 }
