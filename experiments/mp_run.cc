@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,10 +21,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One slot per worker in an anonymous shared page: the fill time it measured, 0 when it failed.
+// Two slots per worker in an anonymous shared page: the fill time it measured (0 when it failed) and the
+// minor page faults its fill took.
 class WorkerTimes {
  public:
-  explicit WorkerTimes(int workers) : size_(sizeof(double) * static_cast<size_t>(workers)) {
+  explicit WorkerTimes(int workers) : size_(2 * sizeof(double) * static_cast<size_t>(workers)) {
     void* data = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     data_ = data == MAP_FAILED ? nullptr : static_cast<double*>(data);
   }
@@ -37,6 +39,12 @@ class WorkerTimes {
   size_t size_;
   double* data_ = nullptr;
 };
+
+long MinorFaults() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
 
 std::string DescribeStatus(int status) {
   if (WIFEXITED(status)) return absl::StrCat("exit status ", WEXITSTATUS(status));
@@ -69,9 +77,11 @@ absl::Status RunOnce(MpWorkload& workload, int workers, LayerSet layers, MpRun& 
       SetActiveLayers(layers);
       int64_t lo = n * k / workers;
       int64_t hi = n * (k + 1) / workers;
+      long faults_before = MinorFaults();
       Clock::time_point fill_start = Clock::now();
       absl::Status status = workload.FillSlice(lo, hi);
       double ns = std::chrono::duration<double, std::nano>(Clock::now() - fill_start).count();
+      times.data()[workers + k] = static_cast<double>(MinorFaults() - faults_before);
       if (!status.ok()) {
         std::fprintf(stderr, "dispatchlab: mp worker %d: %s\n", k, std::string(status.message()).c_str());
         _exit(1);
@@ -110,6 +120,10 @@ absl::Status RunOnce(MpWorkload& workload, int workers, LayerSet layers, MpRun& 
   run.wall_ns_per_element.push_back(std::chrono::duration<double, std::nano>(end - start).count() /
                                     static_cast<double>(n));
   run.fill_ns_per_element.push_back(slowest / static_cast<double>(n));
+  double faults = 0;
+  for (int k = 0; k < workers; ++k) faults += times.data()[workers + k];
+  double pages = static_cast<double>(n) * sizeof(int32_t) / 4096.0;
+  run.worker_faults_per_page.push_back(faults / pages);
   return absl::OkStatus();
 }
 
@@ -155,7 +169,11 @@ absl::StatusOr<MpResult> RunMpWith(const MpConfig& config, const MpWorkloadFacto
   result.scenario = config.scenario;
   result.backend = config.heap.backend;
   result.n = config.n;
-  for (int w : config.workers) result.runs.push_back(MpRun{w, 0, -1, {}, {}});
+  for (int w : config.workers) {
+    MpRun run;
+    run.workers = w;
+    result.runs.push_back(run);
+  }
   for (int rep = 0; rep < config.repetitions; ++rep) {
     for (MpRun& run : result.runs) {
       absl::Status status = RunOnce(**workload, run.workers, config.layers, run);

@@ -32,6 +32,7 @@ std::string RunJson(const MpResult& result, const MpRun& run, double base_median
       absl::StrFormat(", \"fill_ns_per_element\": {\"median\": %.6g, \"min\": %.6g, \"max\": %.6g}", fill.median,
                       fill.min, fill.max),
       absl::StrFormat(", \"speedup\": %.6g", wall.median > 0 ? base_median / wall.median : 0),
+      absl::StrFormat(", \"worker_faults_per_page\": %.6g", SpreadOf(run.worker_faults_per_page).median),
       ", \"wall_samples\": ", JsonNumbers(run.wall_ns_per_element), "}");
 }
 
@@ -63,18 +64,21 @@ void PrintTable(const MpConfig& config, const MpResult& result) {
               std::string(BackendName(result.backend)).c_str(),
               result.backend == Backend::kFile ? absl::StrCat(" in ", shm::ArenaDirectory(config.heap)).c_str() : "",
               config.layers.ToString().c_str(), config.repetitions);
-  std::printf("%8s %15s %26s %26s %9s\n", "workers", "wrong_elements", "wall (fork..wait)", "slowest worker's fill",
-              "speedup");
+  std::printf("%8s %15s %26s %26s %9s %14s\n", "workers", "wrong_elements", "wall (fork..wait)",
+              "slowest worker's fill", "speedup", "faults/page");
   double base = SpreadOf(result.runs.front().wall_ns_per_element).median;
   for (const MpRun& run : result.runs) {
     Spread wall = SpreadOf(run.wall_ns_per_element);
     Spread fill = SpreadOf(run.fill_ns_per_element);
-    std::printf("%8d %15lld %26s %26s %9s\n", run.workers, static_cast<long long>(run.wrong_elements),
+    std::printf("%8d %15lld %26s %26s %9s %14.2f\n", run.workers, static_cast<long long>(run.wrong_elements),
                 absl::StrFormat("%.3g [%.3g-%.3g]", wall.median, wall.min, wall.max).c_str(),
                 absl::StrFormat("%.3g [%.3g-%.3g]", fill.median, fill.min, fill.max).c_str(),
-                absl::StrFormat("x%.2f", wall.median > 0 ? base / wall.median : 0).c_str());
+                absl::StrFormat("x%.2f", wall.median > 0 ? base / wall.median : 0).c_str(),
+                SpreadOf(run.worker_faults_per_page).median);
   }
-  std::printf("\nspeedup: median wall time of %d worker(s) over that of each row.\n", result.runs.front().workers);
+  std::printf("\nspeedup: median wall time of %d worker(s) over that of each row. faults/page: minor page "
+              "faults the workers' fills took per 4 KiB page of the array (median).\n",
+              result.runs.front().workers);
   if (result.wrong_elements != 0) {
     std::printf("%lld wrong element(s)%s\n", static_cast<long long>(result.wrong_elements),
                 result.backend == Backend::kPrivate ? " (expected: private memory is not shared with workers)" : "");
