@@ -36,7 +36,10 @@ thread_local uint32_t t_thread_tag = g_next_thread_tag.fetch_add(1);
 // 3.12+: immortal objects skip the write. 3.13t: the owner thread increments its count plainly; any
 // other thread adds atomically (the shared half of biased reference counting).
 bool LayeredIncref(Object* o) {
-  if (LayerOn(Layer::kImmortal) && o->ob_refcnt >= kImmortalRefcnt) return true;
+  if (LayerOn(Layer::kImmortal) && o->ob_refcnt >= kImmortalRefcnt) {
+    Count(Counter::kImmortalSkips);
+    return true;
+  }
   if (LayerOn(Layer::kAtomicRefcount) && o->ob_tid != t_thread_tag) {
     Count(Counter::kAtomicRefOps);
     std::atomic_ref<Py_ssize_t>(o->ob_refcnt).fetch_add(1, std::memory_order_relaxed);
@@ -46,7 +49,10 @@ bool LayeredIncref(Object* o) {
 }
 
 bool LayeredDecref(Object* o) {
-  if (LayerOn(Layer::kImmortal) && o->ob_refcnt >= kImmortalRefcnt) return true;
+  if (LayerOn(Layer::kImmortal) && o->ob_refcnt >= kImmortalRefcnt) {
+    Count(Counter::kImmortalSkips);
+    return true;
+  }
   if (LayerOn(Layer::kAtomicRefcount) && o->ob_tid != t_thread_tag) {
     Count(Counter::kAtomicRefOps);
     if (std::atomic_ref<Py_ssize_t>(o->ob_refcnt).fetch_sub(1, std::memory_order_acq_rel) == 1) {

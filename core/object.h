@@ -111,6 +111,9 @@ struct TypeObject {
   // dispatchlab only: the vector entry CPython's wrapper_descriptor lacks. Used by the call protocol
   // only when the `call_tuple` layer is off (docs/call-protocol.md).
   vectorcallfunc dl_vectorcall_untupled = nullptr;
+  // dispatchlab only: the module that defined a heap type (CPython's ht_module), for
+  // PyType_GetModuleByDef in the `type_data` layer.
+  const void* dl_module = nullptr;
 
   // The suites a heap type owns (PyHeapTypeObject's as_number, as_sequence, ...).
   PyNumberMethods as_number;

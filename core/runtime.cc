@@ -49,7 +49,7 @@ const std::vector<TypeObject*>& CoreTypes() {
 
 std::string DescribeLiveObjects() {
   std::vector<std::string> parts;
-  for (TypeObject* t : CoreTypes()) {
+  for (TypeObject* t : AllTypes()) {
     if (t->live_instances != 0) parts.push_back(absl::StrCat(t->tp_name, ": ", t->live_instances));
   }
   if (parts.empty() && LiveObjects() != 0) parts.push_back(absl::StrCat("objects: ", LiveObjects()));

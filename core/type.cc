@@ -15,6 +15,16 @@ void InheritSlot(Slot& own, Slot base) {
 }
 }  // namespace
 
+namespace {
+std::vector<TypeObject*>& TypeRegistry() {
+  static auto* types = new std::vector<TypeObject*>();
+  return *types;
+}
+}  // namespace
+
+const std::vector<TypeObject*>& AllTypes() { return TypeRegistry(); }
+void RegisterType(TypeObject* type) { TypeRegistry().push_back(type); }
+
 void InitStaticType(TypeObject* type, absl::string_view name, TypeObject* base, Py_ssize_t basicsize,
                     uint64_t flags) {
   InitStaticObject(&type->ob_base, &PyType_Type);
@@ -22,6 +32,7 @@ void InitStaticType(TypeObject* type, absl::string_view name, TypeObject* base, 
   type->tp_base = base;
   type->tp_basicsize = basicsize;
   type->tp_flags = flags;
+  RegisterType(type);
 }
 
 void ReadyBase(TypeObject* type) {

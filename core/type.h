@@ -4,6 +4,8 @@
 #ifndef DISPATCHLAB_CORE_TYPE_H_
 #define DISPATCHLAB_CORE_TYPE_H_
 
+#include <vector>
+
 #include "absl/strings/string_view.h"
 
 #include "core/object.h"
@@ -15,6 +17,10 @@ namespace dispatchlab {
 // flags; suites point to the type's own storage. Slots are set by the caller, then ReadyBase runs.
 void InitStaticType(TypeObject* type, absl::string_view name, TypeObject* base, Py_ssize_t basicsize,
                     uint64_t flags);
+
+// Every type created so far (static and heap), for accounting of live instances.
+const std::vector<TypeObject*>& AllTypes();
+void RegisterType(TypeObject* type);
 
 // Computes the MRO (single inheritance: the type, then its base's MRO) and inherits every slot the type
 // left empty from its base (CPython's inherit_slots), then marks it ready. Idempotent.

@@ -1,0 +1,45 @@
+// The abstract protocols (CPython: Objects/abstract.c): the entry points C code uses to reach a type's
+// slots. PySequence_SetItem reaches sq_ass_item (a trampoline on a ctypes array subtype);
+// PyObject_SetItem tries the mapping slot first (direct on a ctypes array).
+#ifndef DISPATCHLAB_DISPATCH_ABSTRACT_H_
+#define DISPATCHLAB_DISPATCH_ABSTRACT_H_
+
+#include "core/object.h"
+
+namespace dispatchlab {
+
+// -1 with TypeError "'<type>' object does not support item assignment" (or "is not a sequence").
+// A negative index is fixed up through sq_length first.
+int PySequence_SetItem(Object* s, Py_ssize_t i, Object* v);
+// New reference, or nullptr with TypeError "'<type>' object does not support indexing".
+Object* PySequence_GetItem(Object* s, Py_ssize_t i);
+// The length through sq_length or mp_length; -1 with TypeError "object of type '<type>' has no len()".
+Py_ssize_t PySequence_Size(Object* s);
+// s[i1:i2] = v through mp_ass_subscript with a new slice object.
+int PySequence_SetSlice(Object* s, Py_ssize_t i1, Py_ssize_t i2, Object* v);
+
+// o[key] = value: mapping slot first, then the sequence slot for an index key.
+int PyObject_SetItem(Object* o, Object* key, Object* value);
+Object* PyObject_GetItem(Object* o, Object* key);
+
+// PySequence_Tuple: a new tuple of the sequence's items (`tuple(source)`).
+Object* PySequence_Tuple(Object* v);
+namespace layers::args_tuple {
+// CALL_FUNCTION_EX's `f(*source)`: all initializers packed into one tuple before the call.
+Object* PackInitializers(Object* source);
+}  // namespace layers::args_tuple
+
+inline bool PyIndex_Check(const Object* o) {
+  const TypeObject* t = Py_TYPE(o);
+  return t->tp_as_number != nullptr && t->tp_as_number->nb_index != nullptr;
+}
+// _PyNumber_Index: an int (new reference) for an int or an object with __index__; else TypeError
+// "'<type>' object cannot be interpreted as an integer".
+Object* _PyNumber_Index(Object* item);
+// PyNumber_AsSsize_t: an immediate is read directly; a boxed int converts back (the `index_boxing`
+// layer's second half). -1 with an error set on failure.
+Py_ssize_t PyNumber_AsSsize_t(Object* item);
+
+}  // namespace dispatchlab
+
+#endif  // DISPATCHLAB_DISPATCH_ABSTRACT_H_

@@ -1,0 +1,157 @@
+#include "dispatch/descr.h"
+
+#include "core/errors.h"
+#include "core/long.h"
+#include "core/tuple.h"
+#include "core/type.h"
+#include "dispatch/call.h"
+
+namespace dispatchlab {
+
+TypeObject PyWrapperDescr_Type;
+TypeObject _PyMethodWrapper_Type;
+
+namespace {
+
+void wrapperdescr_dealloc(Object* o) { FreeObject(o); }
+
+void wrapper_dealloc(Object* o) {
+  auto* mw = reinterpret_cast<MethodWrapperObject*>(o);
+  GcUntrack(o);
+  Py_DECREF(&mw->descr->ob_base);
+  Py_DECREF(mw->self);
+  FreeObject(o);
+}
+
+// descr_check + the subtype test of wrapperdescr_call: self must be an instance of the descriptor's type.
+bool CheckSelf(WrapperDescrObject* descr, Object* self) {
+  if (Py_TYPE(self) == descr->d_type || PyType_IsSubtype(Py_TYPE(self), descr->d_type)) return true;
+  PyErr_Format(ExcKind::kTypeError, "descriptor '%s' requires a '%s' object but received a '%s'",
+               descr->d_name->value, descr->d_type->tp_name, Py_TYPE(self)->tp_name);
+  return false;
+}
+
+bool CheckHasSelf(WrapperDescrObject* descr, Py_ssize_t argc) {
+  if (argc >= 1) return true;
+  PyErr_Format(ExcKind::kTypeError, "descriptor '%s' of '%s' object needs an argument",
+               descr->d_name->value, descr->d_type->tp_name);
+  return false;
+}
+
+}  // namespace
+
+namespace layers::call {
+
+// wrapperdescr_call: tp_call of a wrapper descriptor, args = (self, *rest).
+[[gnu::noinline]] Object* wrapperdescr_call(Object* self_descr, Object* args, Object* kwds) {
+  WrapperDescrObject* descr = AsWrapperDescr(self_descr);
+  const Py_ssize_t argc = PyTuple_GET_SIZE(args);
+  if (!CheckHasSelf(descr, argc)) return nullptr;
+  Object* self = PyTuple_GET_ITEM(args, 0);
+  if (!CheckSelf(descr, self)) return nullptr;
+  Object* rest = call_tuple::SliceOffSelf(args);
+  if (rest == nullptr) return nullptr;
+  WrapperArgs wargs{rest, AsTuple(rest)->ob_item, PyTuple_GET_SIZE(rest)};
+  Object* result = wrapperdescr_raw_call(descr, self, wargs, kwds);
+  Py_DECREF(rest);
+  return result;
+}
+
+// The untupled vector entry (used only with the call_tuple layer off).
+[[gnu::noinline]] Object* wrapperdescr_vectorcall(Object* self_descr, Object* const* args, size_t nargsf,
+                                                  Object* /*kwnames*/) {
+  WrapperDescrObject* descr = AsWrapperDescr(self_descr);
+  const Py_ssize_t argc = PyVectorcall_NARGS(nargsf);
+  if (!CheckHasSelf(descr, argc)) return nullptr;
+  if (!CheckSelf(descr, args[0])) return nullptr;
+  return wrapperdescr_raw_call(descr, args[0], WrapperArgs{nullptr, args + 1, argc - 1}, nullptr);
+}
+
+}  // namespace layers::call
+
+namespace layers::method_wrapper {
+
+// wrapperdescr_get -> PyWrapper_New: binds the descriptor to `obj` in a new method-wrapper (3.6, 3.7).
+[[gnu::noinline]] Object* wrapperdescr_get(Object* self_descr, Object* obj, Object* /*type*/) {
+  WrapperDescrObject* descr = AsWrapperDescr(self_descr);
+  if (obj == nullptr || obj == Py_None) return Py_NewRef(self_descr);
+  if (!CheckSelf(descr, obj)) return nullptr;
+  Object* o = AllocObject(&_PyMethodWrapper_Type, sizeof(MethodWrapperObject));
+  if (o == nullptr) return nullptr;
+  auto* mw = reinterpret_cast<MethodWrapperObject*>(o);
+  mw->descr = descr;
+  Py_INCREF(self_descr);
+  mw->self = Py_NewRef(obj);
+  GcTrack(o);
+  Count(Counter::kMethodWrappers);
+  return o;
+}
+
+// wrapper_call: tp_call of a method-wrapper; args exclude self.
+[[gnu::noinline]] Object* wrapper_call(Object* o, Object* args, Object* kwds) {
+  auto* mw = reinterpret_cast<MethodWrapperObject*>(o);
+  WrapperArgs wargs{args, AsTuple(args)->ob_item, PyTuple_GET_SIZE(args)};
+  return wrapperdescr_raw_call(mw->descr, mw->self, wargs, kwds);
+}
+
+[[gnu::noinline]] Object* wrapper_vectorcall(Object* o, Object* const* args, size_t nargsf,
+                                             Object* /*kwnames*/) {
+  auto* mw = reinterpret_cast<MethodWrapperObject*>(o);
+  return wrapperdescr_raw_call(mw->descr, mw->self, WrapperArgs{nullptr, args, PyVectorcall_NARGS(nargsf)},
+                               nullptr);
+}
+
+}  // namespace layers::method_wrapper
+
+Object* PyDescr_NewWrapper(TypeObject* type, const SlotDef* base, void* wrapped) {
+  Object* o = AllocObject(&PyWrapperDescr_Type, sizeof(WrapperDescrObject));
+  if (o == nullptr) return nullptr;
+  WrapperDescrObject* d = AsWrapperDescr(o);
+  d->d_type = type;
+  d->d_name = base->name;
+  d->d_base = base;
+  d->d_wrapped = wrapped;
+  // Descriptors live in type dictionaries for the life of the process: not counted as live objects.
+  ForgetObject(o);
+  o->ob_refcnt = kImmortalRefcnt;
+  return o;
+}
+
+Object* wrapperdescr_raw_call(WrapperDescrObject* descr, Object* self, const WrapperArgs& args,
+                              Object* kwds) {
+  Count(Counter::kSlotCalls);
+  return descr->d_base->wrapper(self, args, descr->d_wrapped, kwds);
+}
+
+Object* CallWrappedSlotDirectly(WrapperDescrObject* descr, Object* const* args, Py_ssize_t nargs) {
+  Count(Counter::kSlotCalls);
+  Object* self = args[0];
+  switch (descr->d_base->slot) {
+    case SlotId::kMpAssSubscript: {
+      auto func = reinterpret_cast<objobjargproc>(descr->d_wrapped);
+      if (func(self, args[1], nargs > 2 ? args[2] : nullptr) < 0) return nullptr;
+      return Py_NewRef(Py_None);
+    }
+    case SlotId::kMpSubscript:
+      return reinterpret_cast<binaryfunc>(descr->d_wrapped)(self, args[1]);
+    default:
+      return wrapperdescr_raw_call(descr, self, WrapperArgs{nullptr, args + 1, nargs - 1}, nullptr);
+  }
+}
+
+void InitDescrTypes() {
+  InitStaticType(&PyWrapperDescr_Type, "wrapper_descriptor", &PyBaseObject_Type, sizeof(WrapperDescrObject),
+                 Py_TPFLAGS_METHOD_DESCRIPTOR);
+  PyWrapperDescr_Type.tp_dealloc = wrapperdescr_dealloc;
+  PyWrapperDescr_Type.tp_call = layers::call::wrapperdescr_call;
+  PyWrapperDescr_Type.tp_descr_get = layers::method_wrapper::wrapperdescr_get;
+  PyWrapperDescr_Type.dl_vectorcall_untupled = layers::call::wrapperdescr_vectorcall;
+
+  InitStaticType(&_PyMethodWrapper_Type, "method-wrapper", &PyBaseObject_Type, sizeof(MethodWrapperObject),
+                 Py_TPFLAGS_HAVE_GC);
+  _PyMethodWrapper_Type.tp_dealloc = wrapper_dealloc;
+  _PyMethodWrapper_Type.tp_call = layers::method_wrapper::wrapper_call;
+  _PyMethodWrapper_Type.dl_vectorcall_untupled = layers::method_wrapper::wrapper_vectorcall;
+}
+
+}  // namespace dispatchlab

@@ -1,0 +1,31 @@
+// multiprocessing.sharedctypes.RawArray and plain ctypes array construction, the entry points of the
+// seed's four cases (CPython: Lib/multiprocessing/sharedctypes.py, ctypes' type_call).
+//
+//   RawArray(c_int, n)       RawArrayOfSize: a heap block, zero-filled (`zero_fill` layer)
+//   RawArray(c_int, source)  RawArrayFrom: a heap block, then result.__init__(*source): one bound
+//                            method-wrapper, the n-tuple of initializers (`args_tuple`), Array_init
+//   (c_int * n)()            CtypesArrayOfSize: private zeroed memory
+//   (c_int * n)(*source)     CtypesArrayFrom: private memory, tp_init called directly with the tuple
+#ifndef DISPATCHLAB_DISPATCH_SHAREDCTYPES_H_
+#define DISPATCHLAB_DISPATCH_SHAREDCTYPES_H_
+
+#include "core/object.h"
+#include "core/shared_heap.h"
+
+namespace dispatchlab {
+
+// Each returns a new reference, or nullptr with an error (MemoryError / OSError naming the heap's
+// failure, the errors of Array_init, ...). The shared ones allocate from DefaultHeap().
+Object* RawArrayOfSize(TypeObject* itemtype, Py_ssize_t n);
+Object* RawArrayFrom(TypeObject* itemtype, Object* initializer);
+Object* CtypesArrayOfSize(TypeObject* itemtype, Py_ssize_t n);
+Object* CtypesArrayFrom(TypeObject* itemtype, Object* initializer);
+
+namespace layers::zero_fill {
+// ctypes.memset(addressof(obj), 0, sizeof(obj)).
+void ZeroFill(char* ptr, size_t size);
+}  // namespace layers::zero_fill
+
+}  // namespace dispatchlab
+
+#endif  // DISPATCHLAB_DISPATCH_SHAREDCTYPES_H_

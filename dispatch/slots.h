@@ -1,0 +1,65 @@
+// The slot table and what it drives (CPython: slotdefs, add_operators, update_one_slot,
+// fixup_slot_dispatchers in Objects/typeobject.c).
+//
+// One table (dispatch/slotdefs.def) maps each dunder name to its slot, its generic trampoline (slot_*)
+// and its wrapper (wrap_*). Readying a built-in type adds a wrapper descriptor per filled slot
+// (add_operators); creating a heap subtype chooses, for every slot, the inherited C function or the
+// generic trampoline by CPython's rule. The ctypes array outcome (sq_ass_item generic, mp_ass_subscript
+// direct) falls out of the table and the rule; docs/slots.md tells the story.
+#ifndef DISPATCHLAB_DISPATCH_SLOTS_H_
+#define DISPATCHLAB_DISPATCH_SLOTS_H_
+
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "core/object.h"
+#include "core/str.h"
+
+namespace dispatchlab {
+
+enum class SlotId {
+#define DISPATCHLAB_SLOT(Id, suite, member, signature) k##Id,
+#include "dispatch/slots.def"
+};
+
+// The arguments a wrap_* function receives: the tuple built by the call protocol, or (when the
+// `call_tuple` layer is off) a plain vector with `tuple` null.
+struct WrapperArgs {
+  Object* tuple;
+  Object* const* items;
+  Py_ssize_t size;
+};
+// CPython's wrapperfunc_kwds: calls the C slot `wrapped` of `self` with unpacked arguments.
+using wrapperfunc = Object* (*)(Object* self, const WrapperArgs& args, void* wrapped, Object* kwds);
+
+struct SlotDef {
+  StrObject* name;
+  absl::string_view name_text;
+  SlotId slot;
+  void* function;       // the generic slot_* trampoline
+  wrapperfunc wrapper;  // the wrap_* function
+};
+
+// The table, in CPython's order.
+const std::vector<SlotDef>& SlotDefs();
+
+// A slot's C function as an untyped pointer (nullptr when the suite or the slot is empty).
+void* GetSlot(const TypeObject* type, SlotId slot);
+// Sets a slot; the suite must exist (heap types own all their suites).
+void SetSlot(TypeObject* type, SlotId slot, void* function);
+absl::string_view SlotName(SlotId slot);  // "sq_ass_item", ...
+
+// Readies a built-in type: MRO, inherited slots, then a wrapper descriptor for each filled slot whose
+// name is not yet in the dictionary, in table order (add_operators).
+void PyType_Ready(TypeObject* type);
+
+// Creates a heap subtype of `base` (type_new): readies it, then runs fixup_slot_dispatchers.
+// `metatype` is the type of the new type object (ctypes' PyCArrayType); `module` is its defining module.
+TypeObject* TypeNew(absl::string_view name, TypeObject* base, TypeObject* metatype, const void* module);
+
+// Re-chooses every slot of `type` from its MRO by the slot table (fixup_slot_dispatchers).
+void FixupSlotDispatchers(TypeObject* type);
+
+}  // namespace dispatchlab
+
+#endif  // DISPATCHLAB_DISPATCH_SLOTS_H_

@@ -1,0 +1,166 @@
+#include "dispatch/trampolines.h"
+
+#include <vector>
+
+#include "core/errors.h"
+#include "core/long.h"
+#include "core/tuple.h"
+#include "dispatch/abstract.h"
+#include "dispatch/call.h"
+#include "dispatch/descr.h"
+#include "dispatch/lookup.h"
+
+namespace dispatchlab {
+
+namespace layers::index_boxing {
+// The boxed half of the trampoline's index: PyLong_FromSsize_t (cached for 0..256, else allocated).
+[[gnu::noinline]] Object* BoxIndex(Py_ssize_t index) { return PyLong_FromSsize_t(index); }
+}  // namespace layers::index_boxing
+
+namespace {
+
+Object* IndexObject(Py_ssize_t index) {
+  if (LayerOn(Layer::kIndexBoxing) || !FitsTagged(index)) return layers::index_boxing::BoxIndex(index);
+  return TagInt(index);
+}
+
+// vectorcall_unbound: a bound callee does not get self.
+Object* VectorcallUnbound(int unbound, Object* func, Object* const* args, Py_ssize_t nargs) {
+  size_t nargsf = static_cast<size_t>(nargs);
+  if (!unbound) {
+    ++args;
+    nargsf = static_cast<size_t>(nargs - 1) | PY_VECTORCALL_ARGUMENTS_OFFSET;
+  }
+  return PyObject_Vectorcall(func, args, nargsf, nullptr);
+}
+
+}  // namespace
+
+Object* vectorcall_method(StrObject* name, Object* const* args, Py_ssize_t nargs, InlineCache* cache) {
+  int unbound = 0;
+  Object* func = LookupMaybeMethod(args[0], name, &unbound, cache);
+  if (func == nullptr) {
+    if (!PyErr_Occurred()) PyErr_SetString(ExcKind::kAttributeError, name->value);
+    return nullptr;
+  }
+  Object* result = nullptr;
+  if (!LayerOn(Layer::kCall) && unbound && PyWrapperDescr_Check(func)) {
+    result = CallWrappedSlotDirectly(AsWrapperDescr(func), args, nargs);
+  } else if (!LayerOn(Layer::kCall) && Py_TYPE(func) == &_PyMethodWrapper_Type) {
+    result = CallWrappedSlotDirectly(reinterpret_cast<MethodWrapperObject*>(func)->descr, args, nargs);
+  } else {
+    result = VectorcallUnbound(unbound, func, args, nargs);
+  }
+  Py_DECREF(func);
+  return result;
+}
+
+namespace layers::trampoline {
+
+[[gnu::noinline]] int slot_sq_ass_item(Object* self, Py_ssize_t index, Object* value) {
+  static InlineCache setitem_cache, delitem_cache;
+  Object* index_obj = IndexObject(index);
+  if (index_obj == nullptr) return -1;
+  Object* stack[3] = {self, index_obj, value};
+  Object* res = value != nullptr ? vectorcall_method(Id().__setitem__, stack, 3, &setitem_cache)
+                                 : vectorcall_method(Id().__delitem__, stack, 2, &delitem_cache);
+  Py_DECREF(index_obj);
+  if (res == nullptr) return -1;
+  Py_DECREF(res);
+  return 0;
+}
+
+[[gnu::noinline]] Object* slot_sq_item(Object* self, Py_ssize_t index) {
+  static InlineCache cache;
+  Object* index_obj = IndexObject(index);
+  if (index_obj == nullptr) return nullptr;
+  Object* stack[2] = {self, index_obj};
+  Object* res = vectorcall_method(Id().__getitem__, stack, 2, &cache);
+  Py_DECREF(index_obj);
+  return res;
+}
+
+}  // namespace layers::trampoline
+
+namespace {
+
+// self followed by a tuple's items, for the slots that receive an argument tuple.
+std::vector<Object*> SelfAndTuple(Object* self, Object* args) {
+  std::vector<Object*> stack{self};
+  if (args != nullptr) {
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(args); ++i) stack.push_back(PyTuple_GET_ITEM(args, i));
+  }
+  return stack;
+}
+
+Py_ssize_t LengthFromResult(Object* res) {
+  if (res == nullptr) return -1;
+  const Py_ssize_t n = PyNumber_AsSsize_t(res);
+  Py_DECREF(res);
+  if (n == -1 && PyErr_Occurred()) return -1;
+  if (n < 0) {
+    PyErr_SetString(ExcKind::kValueError, "__len__() should return >= 0");
+    return -1;
+  }
+  return n;
+}
+
+}  // namespace
+
+Object* slot_tp_call(Object* self, Object* args, Object*) {
+  static InlineCache cache;
+  std::vector<Object*> stack = SelfAndTuple(self, args);
+  return vectorcall_method(Id().__call__, stack.data(), static_cast<Py_ssize_t>(stack.size()), &cache);
+}
+
+Object* slot_tp_descr_get(Object* self, Object* obj, Object* type) {
+  static InlineCache cache;
+  Object* stack[3] = {self, obj != nullptr ? obj : Py_None, type != nullptr ? type : Py_None};
+  return vectorcall_method(Id().__get__, stack, 3, &cache);
+}
+
+int slot_tp_init(Object* self, Object* args, Object*) {
+  static InlineCache cache;
+  std::vector<Object*> stack = SelfAndTuple(self, args);
+  Object* res = vectorcall_method(Id().__init__, stack.data(), static_cast<Py_ssize_t>(stack.size()), &cache);
+  if (res == nullptr) return -1;
+  if (res != Py_None) {
+    PyErr_Format(ExcKind::kTypeError, "__init__() should return None, not '%s'", Py_TYPE(res)->tp_name);
+    Py_DECREF(res);
+    return -1;
+  }
+  Py_DECREF(res);
+  return 0;
+}
+
+Object* slot_nb_index(Object* self) {
+  static InlineCache cache;
+  Object* stack[1] = {self};
+  return vectorcall_method(Id().__index__, stack, 1, &cache);
+}
+
+Py_ssize_t slot_mp_length(Object* self) {
+  static InlineCache cache;
+  Object* stack[1] = {self};
+  return LengthFromResult(vectorcall_method(Id().__len__, stack, 1, &cache));
+}
+
+Py_ssize_t slot_sq_length(Object* self) { return slot_mp_length(self); }
+
+Object* slot_mp_subscript(Object* self, Object* key) {
+  static InlineCache cache;
+  Object* stack[2] = {self, key};
+  return vectorcall_method(Id().__getitem__, stack, 2, &cache);
+}
+
+int slot_mp_ass_subscript(Object* self, Object* key, Object* value) {
+  static InlineCache setitem_cache, delitem_cache;
+  Object* stack[3] = {self, key, value};
+  Object* res = value != nullptr ? vectorcall_method(Id().__setitem__, stack, 3, &setitem_cache)
+                                 : vectorcall_method(Id().__delitem__, stack, 2, &delitem_cache);
+  if (res == nullptr) return -1;
+  Py_DECREF(res);
+  return 0;
+}
+
+}  // namespace dispatchlab

@@ -1,0 +1,110 @@
+#include "experiments/cli/cmd_run.h"
+
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/str_format.h"
+#include "experiments/cli/commands.h"
+#include "experiments/cli/common.h"
+#include "experiments/metadata.h"
+#include "experiments/runner.h"
+
+namespace dispatchlab::cli {
+
+namespace {
+
+const std::vector<std::string>& SeedSuite() {
+  static const std::vector<std::string> suite = ScenarioNames();
+  return suite;
+}
+
+void PrintTable(const std::vector<const Scenario*>& scenarios, const std::vector<ScenarioTiming>& timings,
+                const RunRequest& request) {
+  double reference = 0;
+  for (const ScenarioTiming& t : timings) {
+    if (t.scenario == "sct_subscript") reference = t.median;
+  }
+  std::cout << absl::StrFormat("dispatchlab run: n = %d, profile %s (layers: %s), %d repetitions\n", request.n,
+                               request.profile, request.layers.ToString(), request.repetitions);
+  std::cout << absl::StrFormat("%-20s %11s %10s %8s %9s  %s\n", "scenario", "ms/call", "ns/elem", "cv",
+                               "/subscr", "stands for");
+  for (size_t i = 0; i < timings.size(); ++i) {
+    const ScenarioTiming& t = timings[i];
+    const double ms = t.median * static_cast<double>(request.n) * 1e-6;
+    std::string ratio = reference > 0 ? absl::StrFormat("%8.2fx", t.median / reference) : "        -";
+    std::cout << absl::StrFormat("%-20s %11.3f %10.2f %7.1f%% %s  %s\n", t.scenario, ms, t.median,
+                                 100.0 * t.cv, ratio, scenarios[i]->story);
+  }
+  std::cout << "ns/elem: median over repetitions; cv: coefficient of variation; /subscr: ratio of medians to "
+               "sct_subscript, measured in this run.\n";
+  std::cout << "machine: " << MetadataLine() << "\n";
+}
+
+}  // namespace
+
+const CommandSpec& RunCommandSpec() {
+  static const CommandSpec spec = {
+      "run",
+      "run [SCENARIO...] [--suite=seed] [--n=N] [--repetitions=R] [--format=table|json] [--profile=P] "
+      "[--layers=SPEC]",
+      "Times scenarios through Google Benchmark, side by side in one run, and prints ns per element and the "
+      "ratio to sct_subscript. Without scenarios: sct_init and sct_subscript (the seed's comparison). "
+      "--format=json prints Google Benchmark's own JSON (compare two runs with "
+      "/usr/share/benchmark/compare.py).",
+      {kFlagN, kFlagRepetitions,
+       {"format", "F", "table or json", "table"},
+       {"suite", "NAME", "a named set of scenarios: seed (every scenario of the table)", ""},
+       kFlagProfile, kFlagLayers,
+       {"min-time", "SECONDS", "minimum time per repetition", "0.1"},
+       kFlagBackend, kFlagTempdir,
+       {"no-interleave", "", "run repetitions of one scenario back to back", ""}},
+      "SCENARIO...",
+  };
+  return spec;
+}
+
+int RunRunCommand(const ParsedArgs& args) {
+  if (args.Has("suite")) {
+    if (args.Get("suite") != "seed") return UsageError("--suite: unknown suite '" + args.Get("suite") + "' (suites: seed)");
+    if (!args.positionals().empty()) return UsageError("--suite and scenario names conflict: give one or the other");
+  }
+  absl::StatusOr<std::vector<const Scenario*>> scenarios = ResolveScenarios(
+      args.positionals(), args.Has("suite") ? SeedSuite() : std::vector<std::string>{"sct_init", "sct_subscript"});
+  if (!scenarios.ok()) return UsageError(scenarios.status().message());
+  absl::StatusOr<ProfileAndLayers> pl = ResolveProfileAndLayers(args);
+  if (!pl.ok()) return UsageError(pl.status().message());
+  absl::StatusOr<int64_t> n = ResolveN(args);
+  if (!n.ok()) return UsageError(n.status().message());
+  absl::StatusOr<int> reps = ResolveRepetitions(args, 5);
+  if (!reps.ok()) return UsageError(reps.status().message());
+  absl::StatusOr<std::string> format = ResolveFormat(args, {"table", "json"});
+  if (!format.ok()) return UsageError(format.status().message());
+  double min_time = 0.1;
+  if (args.Has("min-time")) {
+    absl::StatusOr<double> t = ParsePositiveDouble("min-time", args.Get("min-time"));
+    if (!t.ok()) return UsageError(t.status().message());
+    min_time = *t;
+  }
+  if (absl::Status heap = InstallHeap(args); !heap.ok()) return UsageError(heap.message());
+
+  RunRequest request;
+  request.scenarios = *scenarios;
+  request.n = *n;
+  request.layers = pl->layers;
+  request.profile = pl->profile;
+  request.repetitions = *reps;
+  request.min_time = min_time;
+  request.random_interleaving = !args.Has("no-interleave");
+  std::ostringstream json;
+  if (*format == "json") request.benchmark_json = &json;
+  absl::StatusOr<std::vector<ScenarioTiming>> timings = RunTimings(request);
+  if (!timings.ok()) return Failure(timings.status().message());
+  if (*format == "json") {
+    std::cout << json.str();
+  } else {
+    PrintTable(*scenarios, *timings, request);
+  }
+  return kExitOk;
+}
+
+}  // namespace dispatchlab::cli

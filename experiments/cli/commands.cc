@@ -1,0 +1,67 @@
+#include "experiments/cli/commands.h"
+
+#include <iostream>
+
+#include "absl/strings/str_format.h"
+#include "experiments/cli/cmd_counts.h"
+#include "experiments/cli/cmd_list.h"
+#include "experiments/cli/cmd_run.h"
+
+namespace dispatchlab::cli {
+
+const std::vector<Command>& CommandTable() {
+  static const std::vector<Command> table = {
+      {RunCommandSpec, RunRunCommand},
+      {CountsCommandSpec, RunCountsCommand},
+      {ListCommandSpec, RunListCommand},
+  };
+  return table;
+}
+
+int UsageError(absl::string_view message) {
+  std::cerr << "dispatchlab: " << message << "\n";
+  return kExitUsage;
+}
+
+int Failure(absl::string_view message) {
+  std::cerr << "dispatchlab: " << message << "\n";
+  return kExitFailure;
+}
+
+namespace {
+void PrintUsage(std::ostream& out) {
+  out << "usage: dispatchlab COMMAND [ARGS...]\n\n"
+         "An instrumented miniature of CPython's dispatch: time, count and attribute each layer of\n"
+         "indirection between RawArray(c_int, numpy_array) and the buffer.\n\ncommands:\n";
+  for (const Command& c : CommandTable()) {
+    out << absl::StrFormat("  %-10s %s\n", c.spec().name, c.spec().synopsis);
+  }
+  out << "\n'dispatchlab COMMAND --help' explains one command. docs/README.md is the guide.\n";
+}
+}  // namespace
+
+int Main(int argc, char** argv) {
+  if (argc < 2) {
+    PrintUsage(std::cerr);
+    return kExitUsage;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintUsage(std::cout);
+    return kExitOk;
+  }
+  for (const Command& c : CommandTable()) {
+    if (c.spec().name != name) continue;
+    std::vector<std::string> words(argv + 2, argv + argc);
+    absl::StatusOr<ParsedArgs> args = ParseArgs(c.spec(), words);
+    if (!args.ok()) return UsageError(args.status().message());
+    if (args->Has("help")) {
+      std::cout << HelpText(c.spec());
+      return kExitOk;
+    }
+    return c.run(*args);
+  }
+  return UsageError(absl::StrFormat("unknown command '%s' (see 'dispatchlab --help')", name));
+}
+
+}  // namespace dispatchlab::cli

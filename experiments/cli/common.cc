@@ -1,0 +1,93 @@
+#include "experiments/cli/common.h"
+
+#include <unistd.h>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "core/shared_heap.h"
+
+namespace dispatchlab::cli {
+
+absl::StatusOr<ProfileAndLayers> ResolveProfileAndLayers(const ParsedArgs& args) {
+  absl::StatusOr<Profile> profile = ProfileFromName(args.Get("profile", kDefaultProfile));
+  if (!profile.ok()) return profile.status();
+  ProfileAndLayers out{std::string(profile->name), profile->layers};
+  if (args.Has("layers")) {
+    absl::StatusOr<LayerSet> layers = ParseLayerSpec(args.Get("layers"), profile->layers);
+    if (!layers.ok()) return layers.status();
+    out.layers = *layers;
+    if (out.layers != profile->layers) out.profile = absl::StrCat(profile->name, "+edits");
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<const Scenario*>> ResolveScenarios(const std::vector<std::string>& names,
+                                                              const std::vector<std::string>& fallback) {
+  const std::vector<std::string>& chosen = names.empty() ? fallback : names;
+  std::vector<const Scenario*> out;
+  absl::flat_hash_set<std::string> seen;
+  for (const std::string& name : chosen) {
+    absl::StatusOr<const Scenario*> s = ScenarioFromName(name);
+    if (!s.ok()) return s.status();
+    if (!seen.insert(name).second) {
+      return absl::InvalidArgumentError(absl::StrCat("scenario '", name, "' given twice"));
+    }
+    out.push_back(*s);
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> ResolveN(const ParsedArgs& args, int64_t fallback) {
+  if (!args.Has("n")) return fallback;
+  absl::StatusOr<int64_t> n = ParseCount("n", args.Get("n"));
+  if (!n.ok()) return n.status();
+  if (absl::Status fits = CheckFitsInMemory(*n); !fits.ok()) return fits;
+  return n;
+}
+
+absl::StatusOr<int> ResolveRepetitions(const ParsedArgs& args, int fallback, int min) {
+  if (!args.Has("repetitions")) return fallback;
+  absl::StatusOr<int64_t> r = ParseIntInRange("repetitions", args.Get("repetitions"), min, 1000);
+  if (!r.ok()) return r.status();
+  return static_cast<int>(*r);
+}
+
+absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args, const std::vector<absl::string_view>& choices) {
+  if (!args.Has("format")) return std::string(choices.front());
+  return ParseChoice("format", args.Get("format"), choices);
+}
+
+absl::Status InstallHeap(const ParsedArgs& args) {
+  HeapOptions options;
+  absl::StatusOr<Backend> backend = BackendFromName(args.Get("backend", "anon"));
+  if (!backend.ok()) return backend.status();
+  options.backend = *backend;
+  if (args.Has("tempdir")) {
+    if (options.backend != Backend::kFile) {
+      return absl::InvalidArgumentError("--tempdir goes with --backend=file");
+    }
+    options.tempdir = args.Get("tempdir");
+    if (access(options.tempdir.c_str(), W_OK | X_OK) != 0) {
+      return absl::InvalidArgumentError(absl::StrCat("--tempdir=", options.tempdir, ": not a writable directory"));
+    }
+  }
+  absl::StatusOr<std::unique_ptr<SharedHeap>> heap = SharedHeap::Create(options);
+  if (!heap.ok()) return heap.status();
+  SetDefaultHeap(std::move(*heap));
+  return absl::OkStatus();
+}
+
+absl::Status CheckFitsInMemory(int64_t n) {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGE_SIZE);
+  const double memory = static_cast<double>(pages) * static_cast<double>(page_size);
+  const double needed = 3.0 * 8.0 * static_cast<double>(n);
+  if (pages > 0 && needed > memory) {
+    return absl::InvalidArgumentError(absl::StrCat("--n=", n, ": needs about ", static_cast<int64_t>(needed / 1e6),
+                                                   " MB, more than this machine's ",
+                                                   static_cast<int64_t>(memory / 1e6), " MB"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace dispatchlab::cli

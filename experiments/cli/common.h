@@ -1,0 +1,55 @@
+// Flags and argument resolution shared by the subcommands: --profile/--layers, scenario names, the heap
+// backend, output formats. Every resolver returns InvalidArgument naming the bad input.
+#ifndef DISPATCHLAB_EXPERIMENTS_CLI_COMMON_H_
+#define DISPATCHLAB_EXPERIMENTS_CLI_COMMON_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/layers.h"
+#include "experiments/cli/args.h"
+#include "experiments/scenarios.h"
+
+namespace dispatchlab::cli {
+
+inline const FlagSpec kFlagN{"n", "N", "elements per array (1e5 or 100000)", "1e5"};
+inline const FlagSpec kFlagProfile{"profile", "P",
+                                   "CPython profile: cpython36, cpython311, cpython313, cpython313t, direct",
+                                   "cpython311"};
+inline const FlagSpec kFlagLayers{"layers", "SPEC",
+                                  "layer switches: all, none, a,b (exactly these), or edits +a,-b of the "
+                                  "profile",
+                                  ""};
+inline const FlagSpec kFlagRepetitions{"repetitions", "R", "repetitions per measurement", "5"};
+inline const FlagSpec kFlagBackend{"backend", "B", "shared memory backend: anon, shm, file, private", "anon"};
+inline const FlagSpec kFlagTempdir{"tempdir", "DIR", "directory for --backend=file", "$TMPDIR or /tmp"};
+
+struct ProfileAndLayers {
+  std::string profile;  // the profile name, or "<profile>+edits" when --layers changed it
+  LayerSet layers;
+};
+// --profile and --layers together.
+absl::StatusOr<ProfileAndLayers> ResolveProfileAndLayers(const ParsedArgs& args);
+
+// Scenario names to table rows; `fallback` when none are given. Repeated names are an error.
+absl::StatusOr<std::vector<const Scenario*>> ResolveScenarios(const std::vector<std::string>& names,
+                                                              const std::vector<std::string>& fallback);
+
+// --n (default `fallback`).
+absl::StatusOr<int64_t> ResolveN(const ParsedArgs& args, int64_t fallback = 100000);
+// --repetitions in [min, 1000] (default `fallback`).
+absl::StatusOr<int> ResolveRepetitions(const ParsedArgs& args, int fallback, int min = 1);
+// --format among `choices` (default the first).
+absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args, const std::vector<absl::string_view>& choices);
+
+// --backend and --tempdir: installs the default heap RawArray allocates from.
+absl::Status InstallHeap(const ParsedArgs& args);
+
+// Checks that n elements of the widest item type (8 bytes) can be allocated: n * 8 must not overflow and
+// must fit in this machine's memory (with the source arrays, about 3 * 8 * n bytes).
+absl::Status CheckFitsInMemory(int64_t n);
+
+}  // namespace dispatchlab::cli
+
+#endif  // DISPATCHLAB_EXPERIMENTS_CLI_COMMON_H_
