@@ -77,9 +77,10 @@ absl::Status RunOnce(MpWorkload& workload, int workers, LayerSet layers, MpRun& 
       SetActiveLayers(layers);
       int64_t lo = n * k / workers;
       int64_t hi = n * (k + 1) / workers;
+      absl::Status status = workload.PrepareSlice(lo, hi);
       long faults_before = MinorFaults();
       Clock::time_point fill_start = Clock::now();
-      absl::Status status = workload.FillSlice(lo, hi);
+      if (status.ok()) status = workload.FillSlice(lo, hi);
       double ns = std::chrono::duration<double, std::nano>(Clock::now() - fill_start).count();
       times.data()[workers + k] = static_cast<double>(MinorFaults() - faults_before);
       if (!status.ok()) {

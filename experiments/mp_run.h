@@ -6,9 +6,9 @@
 // source. wrong_elements must be 0 for a shared backend; with the private backend every element is wrong
 // (the children write their own copy-on-write pages), which is the control that the check can fail.
 //
-// A workload is a plug-in: the built-in ones need no object model ("store": element-by-element stores,
-// "memcpy": memoryview-style slice copy); the scenario table's init and subscript paths plug in through
-// MpScenarioTable() in mp_workloads.cc.
+// A workload is a plug-in (MpScenarioTable() in mp_workloads.cc): "store" and "memcpy" need no object
+// model (element-by-element stores; one memcpy per slice); "sct_init" and "sct_subscript" run the
+// simulated interpreter's paths in each worker with the active layers (mp_sct_workloads.cc).
 #ifndef DISPATCHLAB_EXPERIMENTS_MP_RUN_H_
 #define DISPATCHLAB_EXPERIMENTS_MP_RUN_H_
 
@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/layers.h"
 #include "core/shared_heap.h"
@@ -34,7 +35,14 @@ class MpWorkload {
   virtual int64_t n() const = 0;
   // Sets every element to a value no source element has (called by the parent before each run).
   virtual void Poison() = 0;
-  // Stores source[lo, hi) into the array through this workload's path. Runs in a forked worker.
+  // Makes what the path takes as given before it starts, in the worker and outside its timed fill: e.g.
+  // the source slice l[lo:hi], which numpy makes as an O(1) view. Default: nothing.
+  virtual absl::Status PrepareSlice(int64_t lo, int64_t hi) {
+    (void)lo;
+    (void)hi;
+    return absl::OkStatus();
+  }
+  // Stores source[lo, hi) into the array through this workload's path. Runs in a forked worker (timed).
   virtual absl::Status FillSlice(int64_t lo, int64_t hi) = 0;
   // The value element i must hold after every worker has run.
   virtual int32_t Expected(int64_t i) const = 0;

@@ -1,15 +1,15 @@
 // The workloads `dispatchlab mp` can run (the table declared in mp_run.h).
 //
-// The built-in two need no object model: they are the two ends of the seed's range, a loop of single
+// store and memcpy need no object model: they are the two ends of the seed's range, a loop of single
 // stores (what every path reduces to with all layers off) and one memcpy per slice (the memoryview
-// assignment of the seed's second answer). The RawArray paths (sct_init: PySequence_SetItem per element
-// with the active layers; sct_subscript: sh[lo:hi] = source[lo:hi]) plug in as rows here once the
-// scenario runner exposes a per-slice fill; see the issue 6 report.
+// assignment of the seed's second answer). sct_init and sct_subscript run the simulated interpreter
+// (mp_sct_workloads.cc).
 #include <cstring>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "experiments/mp_run.h"
+#include "experiments/mp_sct_workloads.h"
 
 namespace dispatchlab {
 namespace {
@@ -69,6 +69,9 @@ const std::vector<MpScenarioInfo>& MpScenarioTable() {
   static const std::vector<MpScenarioInfo> table = {
       {"store", "element-by-element stores of the worker's slice (every layer off)", RawFactory(RawPath::kStore)},
       {"memcpy", "one memcpy per slice: memoryview(sh)[lo:hi] = src[lo:hi]", RawFactory(RawPath::kMemcpy)},
+      {"sct_init", "Array_init's loop over the slice: PySequence_SetItem per element, active layers",
+       SctInitWorkload()},
+      {"sct_subscript", "sh[lo:hi] = l[lo:hi]: Array_ass_subscript's loop, active layers", SctSubscriptWorkload()},
   };
   return table;
 }

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/layers.h"
 #include "core/shm_names.h"
 #include "experiments/mp_run.h"
 
@@ -40,7 +41,7 @@ TEST_CASE("mp with 2 and 4 workers finds 0 wrong elements on every shared backen
     for (Backend backend : {Backend::kAnon, Backend::kShm, Backend::kFile}) {
       INFO(std::string(scenario.name) << " on " << std::string(BackendName(backend)));
       // n not divisible by the worker counts: the slices must still cover every element exactly once.
-      absl::StatusOr<MpResult> result = RunMp(Config(scenario.name, backend, 100003, {2, 4}));
+      absl::StatusOr<MpResult> result = RunMp(Config(scenario.name, backend, 30011, {2, 4}));
       REQUIRE(result.ok());
       CHECK(result->wrong_elements == 0);
       REQUIRE(result->runs.size() == 2);
@@ -52,6 +53,20 @@ TEST_CASE("mp with 2 and 4 workers finds 0 wrong elements on every shared backen
       }
       CHECK(result->runs[0].workers == 2);
       CHECK(result->runs[1].workers == 4);
+    }
+  }
+  CHECK(OurShmNames() == 0);
+}
+
+TEST_CASE("mp's RawArray paths find 0 wrong elements under every profile") {
+  for (absl::string_view scenario : {"sct_init", "sct_subscript"}) {
+    for (const Profile& profile : ProfileTable()) {
+      INFO(std::string(scenario) << " under " << std::string(profile.name));
+      MpConfig config = Config(scenario, Backend::kShm, 20011, {2, 4});
+      config.layers = profile.layers;
+      absl::StatusOr<MpResult> result = RunMp(config);
+      REQUIRE(result.ok());
+      CHECK(result->wrong_elements == 0);
     }
   }
   CHECK(OurShmNames() == 0);
