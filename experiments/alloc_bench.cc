@@ -16,7 +16,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "core/errors.h"
+#include "core/layers.h"
+#include "core/object.h"
 #include "core/shm_arena.h"
+#include "dispatch/ctypes_array.h"
+#include "dispatch/ctypes_types.h"
+#include "dispatch/runtime.h"
+#include "dispatch/sharedctypes.h"
 
 namespace dispatchlab {
 namespace {
@@ -37,6 +44,8 @@ struct Variant {  // how an experiment configures its heap and what it times
 
 Variant VariantOf(AllocExperiment experiment) {
   switch (experiment) {
+    case AllocExperiment::kSctAlloc:
+      return {false, true, false, false, ArenaFill::kFtruncate};
     case AllocExperiment::kWarm:
       return {false, true, false, false, ArenaFill::kFtruncate};
     case AllocExperiment::kWarmKeep:
@@ -65,8 +74,52 @@ bool Applies(AllocExperiment experiment, Backend backend) {
   return experiment != AllocExperiment::kNewArena36 || backend == Backend::kShm || backend == Backend::kFile;
 }
 
+// sct_alloc: RawArray(c_int, n) + del, from the backend's heap installed as the default heap.
+void RunSctAlloc(benchmark::State& state, const HeapOptions& options, size_t bytes) {
+  InitRuntime();
+  absl::StatusOr<std::unique_ptr<SharedHeap>> heap = SharedHeap::Create(options);
+  if (!heap.ok()) {
+    std::string error(heap.status().message());
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  SetDefaultHeap(std::move(*heap));
+  ScopedLayers layers(ActiveLayers().Set(Layer::kZeroFill, true));
+  const Py_ssize_t n = static_cast<Py_ssize_t>(bytes / sizeof(int32_t));
+  std::string error;
+  Object* prime = RawArrayOfSize(&c_int_Type, n);  // maps the arena and creates the array type
+  if (prime == nullptr) {
+    error = std::string(FetchErrorAsStatus().message());
+    state.SkipWithError(error.c_str());
+  } else {
+    Py_DECREF(prime);
+  }
+  double faults = 0;
+  for (auto _ : state) {
+    if (!error.empty()) break;
+    long faults_before = MinorFaults();
+    Clock::time_point start = Clock::now();
+    Object* array = RawArrayOfSize(&c_int_Type, n);
+    if (array == nullptr) {
+      error = std::string(FetchErrorAsStatus().message());
+      state.SkipWithError(error.c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(AsCData(array)->b_ptr);
+    benchmark::ClobberMemory();
+    Py_DECREF(array);
+    Clock::time_point end = Clock::now();
+    faults += static_cast<double>(MinorFaults() - faults_before);
+    state.SetIterationTime(Seconds(start, end));
+  }
+  SetDefaultHeap(nullptr);  // the next user gets a fresh default (anon) heap
+  double pages = static_cast<double>((bytes + 4095) / 4096);
+  state.counters["faults_per_page"] = benchmark::Counter(faults / pages, benchmark::Counter::kAvgIterations);
+}
+
 // One benchmark body. Errors (ENOSPC on a small tmpfs, say) become SkipWithError and a row with a message.
 void RunOne(benchmark::State& state, AllocExperiment experiment, HeapOptions options, size_t bytes) {
+  if (experiment == AllocExperiment::kSctAlloc) return RunSctAlloc(state, options, bytes);
   Variant variant = VariantOf(experiment);
   options.prefault = variant.prefault;
   options.cap_arena_doubling = !variant.keep_arenas;
@@ -175,6 +228,7 @@ std::string BenchmarkName(AllocExperiment experiment, Backend backend, int64_t n
 
 const std::vector<AllocExperimentInfo>& AllocExperimentTable() {
   static const std::vector<AllocExperimentInfo> table = {
+      {AllocExperiment::kSctAlloc, "sct_alloc", "RawArray(c_int, n) + del through the interpreter, warm heap"},
       {AllocExperiment::kWarm, "warm", "Allocate + zero-fill + Free from a warm heap (3.8+ heap)"},
       {AllocExperiment::kWarmKeep, "warm_keep", "the same with 3.6/3.7's heap, which keeps every arena"},
       {AllocExperiment::kTouchFresh, "touch_fresh", "zero-fill alone of a fresh arena: first-touch page faults"},

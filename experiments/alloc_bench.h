@@ -6,6 +6,9 @@
 // the region named), run for every backend and every n, with repetitions interleaved round-robin so that
 // the backends are measured side by side under the same machine conditions:
 //
+//   sct_alloc       RawArray(c_int, n) and its release through the simulated interpreter (the scenario
+//                   sct_alloc: array type lookup, heap block, from_buffer, `zero_fill` layer on), the
+//                   backend's heap installed as DefaultHeap() for the duration, warm
 //   warm            Allocate + zero-fill + Free from a heap that already holds a touched arena (3.8+ heap:
 //                   a block of 4 MiB or more gets a fresh arena every time, because 3.8+ unmaps wholly free
 //                   arenas that large)
@@ -33,7 +36,9 @@
 
 namespace dispatchlab {
 
-enum class AllocExperiment { kWarm, kWarmKeep, kTouchFresh, kTouchPrefault, kNewArena, kNewPrefault, kNewArena36 };
+enum class AllocExperiment {
+  kSctAlloc, kWarm, kWarmKeep, kTouchFresh, kTouchPrefault, kNewArena, kNewPrefault, kNewArena36
+};
 
 struct AllocExperimentInfo {
   AllocExperiment id;

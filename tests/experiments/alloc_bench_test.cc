@@ -53,6 +53,7 @@ TEST_CASE("Every allocation experiment yields samples for every backend it appli
     CHECK(Find(*results, AllocExperiment::kTouchFresh, backend, 30000)->median_faults_per_page >= 1.0);
     CHECK(Find(*results, AllocExperiment::kTouchPrefault, backend, 30000)->median_faults_per_page == 0.0);
     CHECK(Find(*results, AllocExperiment::kWarm, backend, 30000)->median_faults_per_page == 0.0);
+    CHECK(Find(*results, AllocExperiment::kSctAlloc, backend, 30000)->median_faults_per_page == 0.0);
   }
 }
 
