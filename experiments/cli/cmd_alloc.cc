@@ -13,6 +13,8 @@
 #include "experiments/alloc_bench.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/shm_output.h"
+#include "experiments/json.h"
+#include "experiments/metadata.h"
 
 namespace dispatchlab::cli {
 namespace {
@@ -63,8 +65,8 @@ void PrintGrid(const AllocBenchConfig& config, const std::vector<AllocResult>& r
 
 void PrintTable(const AllocBenchConfig& config, const std::vector<AllocResult>& results) {
   std::printf("allocation cost of RawArray(c_int, n): ns per element, median [min-max] of %d interleaved "
-              "repetitions\n%s\n\n",
-              config.repetitions, DirectoryLine(config).c_str());
+              "repetitions\n%s\n%s\n\n",
+              config.repetitions, DirectoryLine(config).c_str(), MetadataLine().c_str());
   Backend base = config.backends.front();
   PrintGrid(config, results, 27, [&](const AllocResult& r, AllocExperiment e, int64_t n) {
     const AllocResult* base_result = Find(results, e, base, n);
@@ -93,28 +95,49 @@ void PrintJson(const AllocBenchConfig& config, const std::vector<AllocResult>& r
   file.backend = Backend::kFile;
   file.tempdir = config.tempdir;
   std::string dir = shm::ArenaDirectory(file);
-  std::string out = absl::StrCat("{\"command\": \"alloc\", \"tempdir\": ", JsonQuote(dir),
-                                 ", \"tempdir_fs\": ", JsonQuote(FileSystemName(dir)),
-                                 ", \"shm_fs\": ", JsonQuote(FileSystemName("/dev/shm")),
-                                 ", \"unit\": \"ns_per_element\", \"ratio_base\": ",
-                                 JsonQuote(BackendName(config.backends.front())), ", \"results\": [");
-  for (size_t i = 0; i < results.size(); ++i) {
-    const AllocResult& r = results[i];
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("command").String("alloc");
+  w.Key("tempdir").String(dir);
+  w.Key("tempdir_fs").String(FileSystemName(dir));
+  w.Key("shm_fs").String(FileSystemName("/dev/shm"));
+  w.Key("unit").String("ns_per_element");
+  w.Key("ratio_base").String(BackendName(config.backends.front()));
+  w.Key("sizes").BeginArray();
+  for (int64_t n : config.sizes) w.Int(n);
+  w.EndArray();
+  w.Key("results").BeginArray();
+  for (const AllocResult& r : results) {
     const AllocResult* base = Find(results, r.experiment, config.backends.front(), r.n);
-    double ratio = base != nullptr && base->median > 0 ? r.median / base->median : 0;
-    absl::StrAppend(&out, i ? ", " : "", "{\"experiment\": ", JsonQuote(ExperimentName(r.experiment)),
-                    ", \"backend\": ", JsonQuote(BackendName(r.backend)), ", \"n\": ", r.n);
+    w.BeginObject();
+    w.Key("experiment").String(ExperimentName(r.experiment));
+    w.Key("backend").String(BackendName(r.backend));
+    w.Key("n").Int(r.n);
     if (!r.error.empty()) {
-      absl::StrAppend(&out, ", \"error\": ", JsonQuote(r.error), "}");
-      continue;
+      w.Key("error").String(r.error);
+    } else {
+      w.Key("median").Double(r.median);
+      w.Key("min").Double(r.min);
+      w.Key("max").Double(r.max);
+      if (base != nullptr && base->error.empty() && base->median > 0) {
+        w.Key("ratio").Double(r.median / base->median);
+      } else {
+        w.Key("ratio").Null();
+      }
+      w.Key("faults_per_page").Double(r.median_faults_per_page);
+      w.Key("samples").BeginArray();
+      for (double v : r.ns_per_element) w.Double(v);
+      w.EndArray();
     }
-    absl::StrAppend(&out, absl::StrFormat(", \"median\": %.6g, \"min\": %.6g, \"max\": %.6g, \"ratio\": %.6g, "
-                                          "\"faults_per_page\": %.6g",
-                                          r.median, r.min, r.max, ratio, r.median_faults_per_page),
-                    ", \"samples\": ", JsonNumbers(r.ns_per_element), "}");
+    w.EndObject();
   }
-  absl::StrAppend(&out, "], \"metadata\": ", ShmMetadataJson(config.sizes, config.repetitions), "}");
-  std::printf("%s\n", out.c_str());
+  w.EndArray();
+  MetadataFields metadata;
+  metadata.n = config.sizes.size() == 1 ? config.sizes.front() : 0;  // several: see "sizes"
+  metadata.repetitions = config.repetitions;
+  w.Key("metadata").Raw(MetadataJson(metadata));
+  w.EndObject();
+  std::printf("%s\n", w.str().c_str());
 }
 
 }  // namespace

@@ -15,55 +15,74 @@
 #include "experiments/cli/commands.h"
 #include "experiments/cli/heap_flags.h"
 #include "experiments/cli/shm_output.h"
+#include "experiments/json.h"
+#include "experiments/metadata.h"
 #include "experiments/mp_run.h"
 
 namespace dispatchlab::cli {
 namespace {
 
-std::string RunJson(const MpResult& result, const MpRun& run, double base_median) {
+// One W's object: {"scenario", "workers", "n", "wrong_elements", ...}.
+void WriteRun(JsonWriter& w, const MpResult& result, const MpRun& run, double base_median) {
   Spread wall = SpreadOf(run.wall_ns_per_element);
   Spread fill = SpreadOf(run.fill_ns_per_element);
-  return absl::StrCat(
-      "{\"scenario\": ", JsonQuote(result.scenario), ", \"workers\": ", run.workers, ", \"n\": ", result.n,
-      ", \"wrong_elements\": ", run.wrong_elements, ", \"first_wrong_index\": ", run.first_wrong_index,
-      ", \"backend\": ", JsonQuote(BackendName(result.backend)),
-      absl::StrFormat(", \"wall_ns_per_element\": {\"median\": %.6g, \"min\": %.6g, \"max\": %.6g}", wall.median,
-                      wall.min, wall.max),
-      absl::StrFormat(", \"fill_ns_per_element\": {\"median\": %.6g, \"min\": %.6g, \"max\": %.6g}", fill.median,
-                      fill.min, fill.max),
-      absl::StrFormat(", \"speedup\": %.6g", wall.median > 0 ? base_median / wall.median : 0),
-      absl::StrFormat(", \"worker_faults_per_page\": %.6g", SpreadOf(run.worker_faults_per_page).median),
-      ", \"wall_samples\": ", JsonNumbers(run.wall_ns_per_element), "}");
+  w.Key("scenario").String(result.scenario);
+  w.Key("workers").Int(run.workers);
+  w.Key("n").Int(result.n);
+  w.Key("wrong_elements").Int(run.wrong_elements);
+  w.Key("first_wrong_index").Int(run.first_wrong_index);
+  w.Key("backend").String(BackendName(result.backend));
+  w.Key("wall_ns_per_element").BeginObject();
+  w.Key("median").Double(wall.median).Key("min").Double(wall.min).Key("max").Double(wall.max);
+  w.EndObject();
+  w.Key("fill_ns_per_element").BeginObject();
+  w.Key("median").Double(fill.median).Key("min").Double(fill.min).Key("max").Double(fill.max);
+  w.EndObject();
+  w.Key("speedup").Double(wall.median > 0 ? base_median / wall.median : 0);
+  w.Key("worker_faults_per_page").Double(SpreadOf(run.worker_faults_per_page).median);
+  w.Key("wall_samples").BeginArray();
+  for (double v : run.wall_ns_per_element) w.Double(v);
+  w.EndArray();
 }
 
-void PrintJson(const MpConfig& config, const MpResult& result) {
+void PrintJson(const MpConfig& config, const std::string& profile, const MpResult& result) {
   double base = SpreadOf(result.runs.front().wall_ns_per_element).median;
-  std::string metadata = ShmMetadataJson({config.n}, config.repetitions);
-  std::string layers = JsonQuote(config.layers.ToString());
+  MetadataFields fields;
+  fields.profile = profile;
+  fields.layers = config.layers;
+  fields.has_layers = true;
+  fields.n = config.n;
+  fields.repetitions = config.repetitions;
+  JsonWriter w;
+  w.BeginObject();
   if (result.runs.size() == 1) {
-    std::string run = RunJson(result, result.runs.front(), base);
-    run.pop_back();  // the closing brace: metadata goes inside
-    std::printf("%s, \"layers\": %s, \"metadata\": %s}\n", run.c_str(), layers.c_str(), metadata.c_str());
-    return;
+    WriteRun(w, result, result.runs.front(), base);
+  } else {
+    w.Key("scenario").String(result.scenario);
+    w.Key("n").Int(result.n);
+    w.Key("backend").String(BackendName(result.backend));
+    w.Key("wrong_elements").Int(result.wrong_elements);
+    w.Key("runs").BeginArray();
+    for (const MpRun& run : result.runs) {
+      w.BeginObject();
+      WriteRun(w, result, run, base);
+      w.EndObject();
+    }
+    w.EndArray();
   }
-  std::string out = absl::StrCat("{\"scenario\": ", JsonQuote(result.scenario), ", \"n\": ", result.n,
-                                 ", \"backend\": ", JsonQuote(BackendName(result.backend)),
-                                 ", \"wrong_elements\": ", result.wrong_elements, ", \"layers\": ", layers,
-                                 ", \"runs\": [");
-  for (size_t i = 0; i < result.runs.size(); ++i) {
-    absl::StrAppend(&out, i ? ", " : "", RunJson(result, result.runs[i], base));
-  }
-  absl::StrAppend(&out, "], \"metadata\": ", metadata, "}");
-  std::printf("%s\n", out.c_str());
+  w.Key("layers").String(config.layers.ToString());
+  w.Key("metadata").Raw(MetadataJson(fields));
+  w.EndObject();
+  std::printf("%s\n", w.str().c_str());
 }
 
 void PrintTable(const MpConfig& config, const MpResult& result) {
   std::printf("mp %s: n=%lld, backend %s%s, layers %s; ns per element, median [min-max] of %d interleaved "
-              "repetitions\n\n",
+              "repetitions\n%s\n\n",
               result.scenario.c_str(), static_cast<long long>(result.n),
               std::string(BackendName(result.backend)).c_str(),
               result.backend == Backend::kFile ? absl::StrCat(" in ", shm::ArenaDirectory(config.heap)).c_str() : "",
-              config.layers.ToString().c_str(), config.repetitions);
+              config.layers.ToString().c_str(), config.repetitions, MetadataLine().c_str());
   std::printf("%8s %15s %26s %26s %9s %14s\n", "workers", "wrong_elements", "wall (fork..wait)",
               "slowest worker's fill", "speedup", "faults/page");
   double base = SpreadOf(result.runs.front().wall_ns_per_element).median;
@@ -165,7 +184,7 @@ int RunMpCommand(const ParsedArgs& args) {
     return Failure(result.status().message());
   }
   if (*format == "json") {
-    PrintJson(config, *result);
+    PrintJson(config, std::string(profile->name), *result);
   } else {
     PrintTable(config, *result);
   }
