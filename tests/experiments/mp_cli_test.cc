@@ -3,12 +3,14 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -109,6 +111,30 @@ TEST_CASE("alloc reports every backend side by side and leaves nothing behind") 
   CHECK(result.compact.find("\"error\"") == std::string::npos);
   CHECK(DispatchlabNamesIn("/dev/shm") == shm_before);
   CHECK(DispatchlabNamesIn("/tmp") == tmp_before);
+}
+
+TEST_CASE("A 10-million-element mp array on a 1 MiB tmpfs is one clean ENOSPC line and status 1") {
+  char tmpl[] = "/tmp/dispatchlab-tmpfs-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  std::string dir = tmpl;
+  bool mounted = geteuid() == 0 && mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1m,mode=0700") == 0;
+  if (!mounted) {
+    rmdir(dir.c_str());
+    WARN("skipped: " << (geteuid() != 0 ? "not root: cannot mount a 1 MiB tmpfs" : std::strerror(errno)));
+    return;
+  }
+  Output result = RunCli("mp store --n=1e7 --workers=2 --backend=file --tempdir=" + dir);
+  int leftovers = DispatchlabNamesIn(dir.c_str());
+  umount2(dir.c_str(), MNT_DETACH);
+  rmdir(dir.c_str());
+  INFO(result.out);
+  CHECK(result.status == 1);
+  CHECK(result.out.rfind("dispatchlab: ", 0) == 0);
+  CHECK(std::count(result.out.begin(), result.out.end(), '\n') == 1);
+  CHECK(result.out.find("ENOSPC") != std::string::npos);
+  CHECK(result.out.find(dir) != std::string::npos);
+  CHECK(result.out.find("40000000 bytes") != std::string::npos);
+  CHECK(leftovers == 0);
 }
 
 // Starts the CLI with `args`, waits until it has run for a while (how long does not matter for the
