@@ -17,53 +17,12 @@
 
 #include "core/shared_heap.h"
 #include "core/shm_names.h"
+#include "tests/core/shared_heap_tmpfs.h"
 
 namespace dispatchlab {
 namespace {
 
-// A 1 MiB tmpfs mounted on a fresh directory; unmounted and removed at scope exit, whatever happened.
-class SmallTmpfs {
- public:
-  SmallTmpfs() {
-    char tmpl[] = "/tmp/dispatchlab-tmpfs-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) {
-      why_not_ = std::string("mkdtemp failed: ") + std::strerror(errno);
-      return;
-    }
-    path_ = tmpl;
-    if (geteuid() != 0) {
-      why_not_ = "not root: cannot mount a 1 MiB tmpfs";
-      return;
-    }
-    if (mount("tmpfs", path_.c_str(), "tmpfs", 0, "size=1m,mode=0700") != 0) {
-      why_not_ = std::string("mount -t tmpfs -o size=1m failed: ") + std::strerror(errno);
-      return;
-    }
-    mounted_ = true;
-  }
-  ~SmallTmpfs() {
-    if (mounted_) umount2(path_.c_str(), MNT_DETACH);
-    if (!path_.empty()) rmdir(path_.c_str());
-  }
-  bool mounted() const { return mounted_; }
-  const std::string& why_not() const { return why_not_; }
-  const std::string& path() const { return path_; }
-  bool Empty() const {
-    DIR* dir = opendir(path_.c_str());
-    if (dir == nullptr) return false;
-    int entries = 0;
-    while (dirent* entry = readdir(dir)) {
-      if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) ++entries;
-    }
-    closedir(dir);
-    return entries == 0;
-  }
-
- private:
-  std::string path_;
-  std::string why_not_;
-  bool mounted_ = false;
-};
+using testing::SmallTmpfs;
 
 TEST_CASE("A 40 MB array on a 1 MiB tmpfs is ResourceExhausted naming the directory and the size") {
   SmallTmpfs tmpfs;
@@ -89,7 +48,7 @@ TEST_CASE("A 40 MB array on a 1 MiB tmpfs is ResourceExhausted naming the direct
     CHECK(message.find("40000000") != std::string::npos);
     CHECK(message.find("ENOSPC") != std::string::npos);
     CHECK((*heap)->arena_count() == 0);
-    CHECK(tmpfs.Empty());
+    CHECK((tmpfs.EntryCount() == 0));
     CHECK(shm::PendingNameCount() == 0);
     // The heap still works for what fits.
     absl::StatusOr<Block> small = (*heap)->Allocate(4096);
@@ -97,7 +56,7 @@ TEST_CASE("A 40 MB array on a 1 MiB tmpfs is ResourceExhausted naming the direct
     std::memset(small->data, 1, small->size);
     (*heap)->Free(*small);
   }
-  CHECK(tmpfs.Empty());
+  CHECK((tmpfs.EntryCount() == 0));
 }
 
 TEST_CASE("ftruncate alone on a full tmpfs dies of SIGBUS on first touch: why space is reserved") {
@@ -124,7 +83,7 @@ TEST_CASE("ftruncate alone on a full tmpfs dies of SIGBUS on first touch: why sp
   REQUIRE(waitpid(child, &status, 0) == child);
   CHECK(WIFSIGNALED(status));
   CHECK(WTERMSIG(status) == SIGBUS);
-  CHECK(tmpfs.Empty());
+  CHECK((tmpfs.EntryCount() == 0));
 }
 
 }  // namespace

@@ -1,14 +1,10 @@
 // The allocation experiments: every (experiment, backend, n) gets its samples, first touch takes page
 // faults that a warm heap and a pre-faulted arena do not, and a full file system is an error row.
-#include <sys/mount.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
-#include <cerrno>
-#include <cstring>
 #include <string>
 
 #include "experiments/alloc_bench.h"
+#include "tests/core/shared_heap_tmpfs.h"
 
 namespace dispatchlab {
 namespace {
@@ -72,15 +68,12 @@ TEST_CASE("Allocation experiments reject empty lists and an unusable temp direct
 }
 
 TEST_CASE("On a 1 MiB tmpfs the 10-million-element experiments are ENOSPC rows, not crashes") {
-  char tmpl[] = "/tmp/dispatchlab-tmpfs-XXXXXX";
-  REQUIRE(mkdtemp(tmpl) != nullptr);
-  std::string dir = tmpl;
-  bool mounted = geteuid() == 0 && mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1m,mode=0700") == 0;
-  if (!mounted) {
-    rmdir(dir.c_str());
-    WARN("skipped: " << (geteuid() != 0 ? "not root: cannot mount a 1 MiB tmpfs" : std::strerror(errno)));
+  testing::SmallTmpfs tmpfs;
+  if (!tmpfs.mounted()) {
+    WARN("skipped: " << tmpfs.why_not());
     return;
   }
+  const std::string& dir = tmpfs.path();
   AllocBenchConfig config;
   config.experiments = {AllocExperiment::kWarm, AllocExperiment::kNewArena, AllocExperiment::kNewArena36};
   config.backends = {Backend::kFile};
@@ -89,8 +82,7 @@ TEST_CASE("On a 1 MiB tmpfs the 10-million-element experiments are ENOSPC rows, 
   config.repetitions = 1;
   config.min_time = 0.001;
   absl::StatusOr<std::vector<AllocResult>> results = RunAllocBenchmarks(config);
-  umount2(dir.c_str(), MNT_DETACH);
-  rmdir(dir.c_str());
+  CHECK(tmpfs.EntryCount() == 0);
   REQUIRE(results.ok());
   REQUIRE(results->size() == 3);
   for (const AllocResult& r : *results) {

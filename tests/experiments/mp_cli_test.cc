@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +14,8 @@
 #include <ctime>
 #include <string>
 #include <vector>
+
+#include "tests/core/shared_heap_tmpfs.h"
 
 namespace {
 
@@ -114,19 +115,14 @@ TEST_CASE("alloc reports every backend side by side and leaves nothing behind") 
 }
 
 TEST_CASE("A 10-million-element mp array on a 1 MiB tmpfs is one clean ENOSPC line and status 1") {
-  char tmpl[] = "/tmp/dispatchlab-tmpfs-XXXXXX";
-  REQUIRE(mkdtemp(tmpl) != nullptr);
-  std::string dir = tmpl;
-  bool mounted = geteuid() == 0 && mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1m,mode=0700") == 0;
-  if (!mounted) {
-    rmdir(dir.c_str());
-    WARN("skipped: " << (geteuid() != 0 ? "not root: cannot mount a 1 MiB tmpfs" : std::strerror(errno)));
+  dispatchlab::testing::SmallTmpfs tmpfs;
+  if (!tmpfs.mounted()) {
+    WARN("skipped: " << tmpfs.why_not());
     return;
   }
+  const std::string& dir = tmpfs.path();
   Output result = RunCli("mp store --n=1e7 --workers=2 --backend=file --tempdir=" + dir);
-  int leftovers = DispatchlabNamesIn(dir.c_str());
-  umount2(dir.c_str(), MNT_DETACH);
-  rmdir(dir.c_str());
+  int leftovers = tmpfs.EntryCount();
   INFO(result.out);
   CHECK(result.status == 1);
   CHECK(result.out.rfind("dispatchlab: ", 0) == 0);
