@@ -45,11 +45,12 @@ TEST_CASE("Every allocation experiment yields samples for every backend it appli
   for (Backend backend : {Backend::kAnon, Backend::kShm, Backend::kPrivate}) {
     INFO(std::string(BackendName(backend)));
     // First touch of a fresh arena faults every page in; a warm heap's pages and a MAP_POPULATE arena's
-    // are already mapped.
+    // are already mapped. The counts are the thread's, so a stray fault elsewhere (a sanitizer's shadow
+    // memory, the benchmark's own bookkeeping) may add a little: the block's pages faulting would add 1.
     CHECK(Find(*results, AllocExperiment::kTouchFresh, backend, 30000)->median_faults_per_page >= 1.0);
-    CHECK(Find(*results, AllocExperiment::kTouchPrefault, backend, 30000)->median_faults_per_page == 0.0);
-    CHECK(Find(*results, AllocExperiment::kWarm, backend, 30000)->median_faults_per_page == 0.0);
-    CHECK(Find(*results, AllocExperiment::kSctAlloc, backend, 30000)->median_faults_per_page == 0.0);
+    CHECK(Find(*results, AllocExperiment::kTouchPrefault, backend, 30000)->median_faults_per_page < 0.5);
+    CHECK(Find(*results, AllocExperiment::kWarm, backend, 30000)->median_faults_per_page < 0.5);
+    CHECK(Find(*results, AllocExperiment::kSctAlloc, backend, 30000)->median_faults_per_page < 0.5);
   }
 }
 
