@@ -104,7 +104,7 @@ TEST_CASE("Best fit picks the smallest free block that is large enough") {
   CHECK(small->offset == blocks[2].offset);
 }
 
-TEST_CASE("Arenas double: uncapped as in 3.6 and 3.7, capped at 4 MiB from 3.8") {
+TEST_CASE("Arenas double without limit as in 3.6 and 3.7 and up to 4 MiB from 3.8") {
   const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   const size_t cap_size = size_t{4} << 20;
   for (bool cap : {false, true}) {

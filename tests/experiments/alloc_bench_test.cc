@@ -68,7 +68,7 @@ TEST_CASE("Allocation experiments reject empty lists and an unusable temp direct
   CHECK(AllocExperimentFromName("cold").status().code() == absl::StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("On a 1 MiB tmpfs the 10-million-element experiments are ENOSPC rows, not crashes") {
+TEST_CASE("On a 1 MiB tmpfs the 10-million-element experiments are ENOSPC rows and no crash") {
   testing::SmallTmpfs tmpfs;
   if (!tmpfs.mounted()) {
     WARN("skipped: " << tmpfs.why_not());
