@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "absl/strings/str_format.h"
+#include "experiments/cli/cmd_attribute.h"
 #include "experiments/cli/cmd_counts.h"
 #include "experiments/cli/cmd_list.h"
 #include "experiments/cli/cmd_perf.h"
@@ -18,6 +19,7 @@ const std::vector<Command>& CommandTable() {
       {CountsCommandSpec, RunCountsCommand},
       {ListCommandSpec, RunListCommand},
       {SweepCommandSpec, RunSweepCommand},
+      {AttributeCommandSpec, RunAttributeCommand},
       {PerfCommandSpec, RunPerfCommand},
       {ProfileCommandSpec, RunProfileCommand},
       {ProfileChildCommandSpec, RunProfileChildCommand, /*hidden=*/true},  // what valgrind runs
