@@ -98,7 +98,7 @@ const CommandSpec& AttributeCommandSpec() {
            "target duration of one time sample (iterations calibrated on the all-on configuration)", "0.05"},
           {"quiet", "", "no progress on stderr", ""},
           kFlagBackend,
-          kFlagTempdir,
+          kFlagTempdir, kFlagArenas,
       },
       "SCENARIO",
   };

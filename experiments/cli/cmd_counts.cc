@@ -19,7 +19,7 @@ const CommandSpec& CountsCommandSpec() {
       "tuples, method lookups and cache hits, dictionary probes, generic calls, slot calls, conversions, "
       "reference-count operations, ... Deterministic: the same numbers on every run and every machine. "
       "Without scenarios: sct_init and sct_subscript.",
-      {kFlagN, kFlagProfile, kFlagLayers, {"format", "F", "table or json", "table"}, kFlagBackend, kFlagTempdir},
+      {kFlagN, kFlagProfile, kFlagLayers, {"format", "F", "table or json", "table"}, kFlagBackend, kFlagTempdir, kFlagArenas},
       "SCENARIO...",
   };
   return spec;

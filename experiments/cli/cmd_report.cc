@@ -32,7 +32,7 @@ const CommandSpec& ReportCommandSpec() {
        kFlagProfile,
        kFlagLayers,
        kFlagBackend,
-       kFlagTempdir},
+       kFlagTempdir, kFlagArenas},
       "",
   };
   return spec;

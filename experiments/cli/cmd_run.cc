@@ -98,7 +98,7 @@ const CommandSpec& RunCommandSpec() {
        {"suite", "NAME", "a named set of scenarios: seed (every scenario of the table)", ""},
        kFlagProfile, kFlagLayers,
        {"min-time", "SECONDS", "minimum time per repetition", "0.1"},
-       kFlagBackend, kFlagTempdir,
+       kFlagBackend, kFlagTempdir, kFlagArenas,
        {"no-interleave", "", "run repetitions of one scenario back to back", ""},
        {"compare-counting", "", "also time the same scenarios in the other build (counters compiled in/out)", ""}},
       "SCENARIO...",

@@ -22,7 +22,7 @@ const CommandSpec& SweepCommandSpec() {
       "cache.",
       {{"n", "N,N,...", "element counts", "1e3,1e4,1e5,1e6"}, {"repetitions", "R", "repetitions per point", "3"},
        {"format", "F", "table or json", "table"}, kFlagProfile, kFlagLayers,
-       {"min-time", "SECONDS", "minimum time per repetition", "0.05"}, kFlagBackend, kFlagTempdir},
+       {"min-time", "SECONDS", "minimum time per repetition", "0.05"}, kFlagBackend, kFlagTempdir, kFlagArenas},
       "SCENARIO...",
   };
   return spec;

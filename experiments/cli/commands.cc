@@ -3,7 +3,9 @@
 #include <iostream>
 
 #include "absl/strings/str_format.h"
+#include "experiments/cli/cmd_alloc.h"
 #include "experiments/cli/cmd_attribute.h"
+#include "experiments/cli/cmd_mp.h"
 #include "experiments/cli/cmd_counts.h"
 #include "experiments/cli/cmd_list.h"
 #include "experiments/cli/cmd_perf.h"
@@ -25,6 +27,8 @@ const std::vector<Command>& CommandTable() {
       {ProfileCommandSpec, RunProfileCommand},
       {ProfileChildCommandSpec, RunProfileChildCommand, /*hidden=*/true},  // what valgrind runs
       {ReportCommandSpec, RunReportCommand},
+      {MpCommandSpec, RunMpCommand},
+      {AllocCommandSpec, RunAllocCommand},
   };
   return table;
 }

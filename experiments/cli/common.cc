@@ -4,7 +4,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "core/shared_heap.h"
 
 namespace dispatchlab::cli {
 
@@ -55,26 +54,6 @@ absl::StatusOr<int> ResolveRepetitions(const ParsedArgs& args, int fallback, int
 absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args, const std::vector<absl::string_view>& choices) {
   if (!args.Has("format")) return std::string(choices.front());
   return ParseChoice("format", args.Get("format"), choices);
-}
-
-absl::Status InstallHeap(const ParsedArgs& args) {
-  HeapOptions options;
-  absl::StatusOr<Backend> backend = BackendFromName(args.Get("backend", "anon"));
-  if (!backend.ok()) return backend.status();
-  options.backend = *backend;
-  if (args.Has("tempdir")) {
-    if (options.backend != Backend::kFile) {
-      return absl::InvalidArgumentError("--tempdir goes with --backend=file");
-    }
-    options.tempdir = args.Get("tempdir");
-    if (access(options.tempdir.c_str(), W_OK | X_OK) != 0) {
-      return absl::InvalidArgumentError(absl::StrCat("--tempdir=", options.tempdir, ": not a writable directory"));
-    }
-  }
-  absl::StatusOr<std::unique_ptr<SharedHeap>> heap = SharedHeap::Create(options);
-  if (!heap.ok()) return heap.status();
-  SetDefaultHeap(std::move(*heap));
-  return absl::OkStatus();
 }
 
 absl::Status CheckFitsInMemory(int64_t n) {

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "core/layers.h"
 #include "experiments/cli/args.h"
+#include "experiments/cli/heap_flags.h"
 #include "experiments/scenarios.h"
 
 namespace dispatchlab::cli {
@@ -22,8 +23,10 @@ inline const FlagSpec kFlagLayers{"layers", "SPEC",
                                   "profile",
                                   ""};
 inline const FlagSpec kFlagRepetitions{"repetitions", "R", "repetitions per measurement", "5"};
-inline const FlagSpec kFlagBackend{"backend", "B", "shared memory backend: anon, shm, file, private", "anon"};
-inline const FlagSpec kFlagTempdir{"tempdir", "DIR", "directory for --backend=file", "$TMPDIR or /tmp"};
+// The heap flags (--backend, --tempdir, --arenas) come from experiments/cli/heap_flags.h.
+inline const FlagSpec& kFlagBackend = HeapFlagSpecs()[0];
+inline const FlagSpec& kFlagTempdir = HeapFlagSpecs()[1];
+inline const FlagSpec& kFlagArenas = HeapFlagSpecs()[2];
 
 struct ProfileAndLayers {
   std::string profile;  // the profile name, or "<profile>+edits" when --layers changed it
@@ -43,8 +46,8 @@ absl::StatusOr<int> ResolveRepetitions(const ParsedArgs& args, int fallback, int
 // --format among `choices` (default the first).
 absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args, const std::vector<absl::string_view>& choices);
 
-// --backend and --tempdir: installs the default heap RawArray allocates from.
-absl::Status InstallHeap(const ParsedArgs& args);
+// --backend, --tempdir and --arenas: installs the default heap RawArray allocates from.
+inline absl::Status InstallHeap(const ParsedArgs& args) { return InstallHeapFromArgs(args); }
 
 // Checks that n elements of the widest item type (8 bytes) can be allocated: n * 8 must not overflow and
 // must fit in this machine's memory (with the source arrays, about 3 * 8 * n bytes).
