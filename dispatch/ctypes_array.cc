@@ -348,8 +348,10 @@ int Array_ass_subscript(Object* myself, Object* item, Object* value) {
     FillDirect(myself, start, value, otherlen);
     return 0;
   }
-  Py_ssize_t cur = start;
-  for (Py_ssize_t i = 0; i < otherlen; cur += step, ++i) {
+  // cur = start + i * step stays in [0, length) for i < slicelen; CPython's `cur += step` after the last
+  // item can overflow (defined there only because CPython builds with -fwrapv).
+  for (Py_ssize_t i = 0; i < otherlen; ++i) {
+    const Py_ssize_t cur = start + i * step;
     Object* element = PySequence_GetItem(value, i);
     if (element == nullptr) return -1;
     const int result = Array_ass_item(myself, cur, element);
@@ -386,8 +388,8 @@ Object* Array_subscript(Object* myself, Object* key) {
   const Py_ssize_t slicelen = PySlice_AdjustIndices(self->b_length, &start, &stop, step);
   Object* list = PyList_New();
   if (list == nullptr) return nullptr;
-  for (Py_ssize_t cur = start, i = 0; i < slicelen; cur += step, ++i) {
-    Object* v = Array_item(myself, cur);
+  for (Py_ssize_t i = 0; i < slicelen; ++i) {
+    Object* v = Array_item(myself, start + i * step);  // no `cur += step`: see Array_ass_subscript
     if (v == nullptr) {
       Py_DECREF(list);
       return nullptr;

@@ -62,5 +62,34 @@ TEST_CASE("a slice step of INT64_MIN is clamped as CPython does", "[fuzz][regres
   CHECK(CheckNothingAlive().ok());
 }
 
+TEST_CASE("slicing a ctypes array with a huge step does not overflow the cursor", "[fuzz][regression]") {
+  InitRuntime();
+  // Fuzzer: UBSan "signed integer overflow: 5 + 9223372036854775807" in Array_subscript's `cur += step`
+  // after the last item. a[5::2**63-1] is [a[5]]; assigning one item through it stores a[5].
+  Object* array = CtypesArrayOfSize(&c_int64_Type, 8);
+  REQUIRE(array != nullptr);
+  const int64_t five = 5;
+  Object* slice = MakeSlice(&five, nullptr, &kMax);
+  Object* got = Array_subscript(array, slice);
+  REQUIRE(got != nullptr);
+  CHECK(PyList_GET_SIZE(got) == 1);
+  Py_DECREF(got);
+
+  Object* value = PyList_New();
+  Object* nine = PyLong_FromSsize_t(9);
+  PyList_Append(value, nine);
+  Py_DECREF(nine);
+  CHECK(Array_ass_subscript(array, slice, value) == 0);
+  Object* item = Array_item(array, 5);
+  REQUIRE(item != nullptr);
+  CHECK(PyLong_Value(item) == 9);
+  Py_DECREF(item);
+  Py_DECREF(value);
+  Py_DECREF(slice);
+  Py_DECREF(array);
+  ReleaseCaches();
+  CHECK(CheckNothingAlive().ok());
+}
+
 }  // namespace
 }  // namespace dispatchlab
