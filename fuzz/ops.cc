@@ -1,5 +1,7 @@
 #include "fuzz/ops.h"
 
+#include "fuzz/interpreter.h"
+
 #include <dirent.h>
 
 #include <algorithm>
@@ -37,82 +39,9 @@
 #include "fuzz/values.h"
 
 namespace dispatchlab::fuzz {
-
-namespace {
-
-constexpr int kSlots = 12;
-constexpr Py_ssize_t kMaxSavedLength = 64;  // array types the fuzzer instantiates (memory stays small)
+namespace internal {
 
 bool g_trace_echo = false;
-
-TypeObject* const kItemTypes[] = {&c_int_Type, &c_int64_Type, &c_double_Type};
-
-// One type-dictionary entry the input changed, with what it held before (owned, or null when absent).
-struct DictEdit {
-  TypeObject* type;
-  StrObject* name;
-  Object* original;
-};
-
-class Interpreter {
- public:
-  Interpreter(ByteReader* in, std::string* trace) : in_(in), values_(in), trace_(trace) {}
-  absl::Status Run();
-
- private:
-  template <typename... Args>
-  void Note(const absl::FormatSpec<Args...>& format, const Args&... args) {
-    if (trace_ == nullptr && !g_trace_echo) return;
-    const std::string line = absl::StrFormat(format, args...);
-    if (g_trace_echo) std::fprintf(stderr, "  op: %s\n", line.c_str());
-    if (trace_ != nullptr) absl::StrAppend(trace_, line, "\n");
-  }
-  // The error indicator after an operation that reported `failed`: set exactly when it failed, and then
-  // one of CPython's errors. Clears it.
-  absl::Status CheckOutcome(absl::string_view op, bool failed);
-  absl::Status Violation(absl::string_view op, absl::string_view what) {
-    return absl::InternalError(absl::StrCat(op, ": ", what));
-  }
-
-  void Put(int slot, Object* o) {
-    Py_XDECREF(slots_[slot]);
-    slots_[slot] = o;
-  }
-  int Slot() { return static_cast<int>(in_->Below(kSlots)); }
-  Object* SlotOrNone() {
-    Object* o = slots_[Slot()];
-    return o != nullptr ? o : Py_None;
-  }
-  TypeObject* ArrayType() {
-    if (array_types_.empty()) return nullptr;
-    return array_types_[in_->Below(static_cast<uint32_t>(array_types_.size()))];
-  }
-  bool EditedArrayTypes() const { return !edits_.empty(); }
-
-  absl::Status OpNewValue();
-  absl::Status OpMakeArrayType();
-  absl::Status OpNewArray();
-  absl::Status OpSetItem();
-  absl::Status OpGetItem();
-  absl::Status OpLengthAndTuple();
-  absl::Status OpMemoryView();
-  absl::Status OpTypeDictSet();
-  absl::Status OpCall();
-  absl::Status OpLookup();
-  absl::Status CheckLookupsAgree(absl::string_view op);
-  absl::Status CheckTrampolineAfterEdit(TypeObject* edited);
-  absl::Status CheckStored(absl::string_view op, Object* array, Py_ssize_t index, Object* value,
-                           const StoredValue& before, bool failed);
-  void Teardown();
-
-  ByteReader* in_;
-  ValueMaker values_;
-  std::string* trace_;
-  Object* slots_[kSlots] = {};
-  std::vector<TypeObject*> array_types_;
-  std::vector<DictEdit> edits_;
-  InlineCache inline_caches_[kDunderNames];  // one per call site, i.e. per name
-};
 
 absl::Status Interpreter::CheckOutcome(absl::string_view op, bool failed) {
   if (!failed) {
@@ -224,7 +153,7 @@ absl::Status Interpreter::OpNewArray() {
       } else if (how == 0 && !LayerOn(Layer::kZeroFill)) {
         break;  // RawArray without zero_fill: a reused block keeps its bytes (that is the layer's point)
       } else {
-        expected = ExpectedStore(StgInfoOfType(Py_TYPE(result))->kind, TagInt(0));
+        expected = StoredValue{true, 0};  // zero bits: 0 and 0.0
       }
       if (ReadBack(result, i) != expected) {
         return Violation("new array", absl::StrFormat("item %d reads back wrong", i));
@@ -232,20 +161,6 @@ absl::Status Interpreter::OpNewArray() {
     }
   }
   Put(slot, result);
-  return absl::OkStatus();
-}
-
-absl::Status Interpreter::CheckStored(absl::string_view op, Object* array, Py_ssize_t index, Object* value,
-                                      const StoredValue& before, bool failed) {
-  if (EditedArrayTypes()) return absl::OkStatus();
-  const StoredValue after = ReadBack(array, index);
-  if (failed) {
-    if (after != before) return Violation(op, "a failed store changed the item");
-    return absl::OkStatus();
-  }
-  const StoredValue expected = ExpectedStore(StgInfoOfType(Py_TYPE(array))->kind, value);
-  if (!expected.valid) return Violation(op, "a store of an unconvertible value succeeded");
-  if (after != expected) return Violation(op, "the item does not read back as stored");
   return absl::OkStatus();
 }
 
@@ -411,66 +326,6 @@ absl::Status Interpreter::OpMemoryView() {
   }
 }
 
-absl::Status Interpreter::OpTypeDictSet() {
-  TypeObject* type = in_->Below(4) == 0 || array_types_.empty() ? &PyCArray_Type : ArrayType();
-  StrObject* name = DunderName(in_->Byte());
-  Object* value = in_->Below(4) == 0 ? nullptr : SlotOrNone();
-  Note("%s.%s = <%s>", type->tp_name, name->value, value != nullptr ? Py_TYPE(value)->tp_name : "del");
-  const bool seen = std::any_of(edits_.begin(), edits_.end(),
-                                [&](const DictEdit& e) { return e.type == type && e.name == name; });
-  if (!seen) {
-    Object* original = TypeDictGet(type, name);
-    Py_XINCREF(original);
-    edits_.push_back({type, name, original});
-  }
-  TypeDictSet(type, name, value);
-  if (absl::Status s = CheckOutcome("type dict", false); !s.ok()) return s;
-  if (absl::Status s = CheckLookupsAgree("type dict"); !s.ok()) return s;
-  return CheckTrampolineAfterEdit(type);
-}
-
-// The method cache must never answer with a stale entry: every cached lookup equals the MRO walk.
-absl::Status Interpreter::CheckLookupsAgree(absl::string_view op) {
-  std::vector<TypeObject*> types = array_types_;
-  types.push_back(&PyCArray_Type);
-  for (TypeObject* t : types) {
-    for (int n = 0; n < kDunderNames; ++n) {
-      StrObject* name = DunderName(static_cast<uint8_t>(n));
-      if (_PyType_Lookup(t, name) != FindNameInMro(t, name)) {
-        return Violation(op, absl::StrCat("stale method cache entry for ", t->tp_name, ".", name->value));
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
-// After `__setitem__` changed, the trampoline of an array of that type must follow it: a value that is not
-// callable raises "'int' object is not callable", a deleted one AttributeError, both cleanly.
-absl::Status Interpreter::CheckTrampolineAfterEdit(TypeObject* edited) {
-  for (TypeObject* t : array_types_) {
-    if (StgInfoOfType(t)->length < 1 || !PyType_IsSubtype(t, edited)) continue;
-    Object* array = GenericPyCData_new(t);
-    if (array == nullptr) return Violation("trampoline", "could not allocate a small array");
-    Object* found = FindNameInMro(t, Id().__setitem__);
-    const int rc = PySequence_SetItem(array, 0, TagInt(1));
-    Py_DECREF(array);
-    if (found == nullptr) {
-      if (rc == 0 || !PyErr_ExceptionMatches(ExcKind::kAttributeError) ||
-          CurrentError().message != "__setitem__") {
-        return Violation("trampoline", "a deleted __setitem__ must raise AttributeError '__setitem__'");
-      }
-    } else if (Py_TYPE(found)->tp_call == nullptr && Py_TYPE(found)->tp_descr_get == nullptr) {
-      const std::string want = absl::StrFormat("'%s' object is not callable", Py_TYPE(found)->tp_name);
-      if (rc == 0 || !PyErr_ExceptionMatches(ExcKind::kTypeError) || CurrentError().message != want) {
-        return Violation("trampoline", absl::StrCat("a non-callable __setitem__ must raise TypeError ", want,
-                                                    "; got ", FormatCurrentError()));
-      }
-    }
-    if (absl::Status s = CheckOutcome("trampoline", rc < 0); !s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Interpreter::OpCall() {
   Object* callable = SlotOrNone();
   const Py_ssize_t nargs = in_->Below(4);
@@ -491,22 +346,6 @@ absl::Status Interpreter::OpCall() {
   if (absl::Status s = CheckOutcome("call", result == nullptr); !s.ok()) return s;
   if (result != nullptr) Put(slot, result);
   return absl::OkStatus();
-}
-
-absl::Status Interpreter::OpLookup() {
-  Object* self = SlotOrNone();
-  const int which = in_->Below(kDunderNames);
-  StrObject* name = DunderName(static_cast<uint8_t>(which));
-  Note("lookup_maybe_method(<%s>, %s)", Py_TYPE(self)->tp_name, name->value);
-  int unbound = 0;
-  Object* found = LookupMaybeMethod(self, name, &unbound, &inline_caches_[which]);
-  Object* expected = FindNameInMro(Py_TYPE(self), name);
-  if ((found == nullptr) != (expected == nullptr) && !PyErr_Occurred()) {
-    return Violation("lookup", "the cached lookup and the MRO walk disagree");
-  }
-  Py_XDECREF(found);
-  if (absl::Status s = CheckOutcome("lookup", found == nullptr && PyErr_Occurred()); !s.ok()) return s;
-  return CheckLookupsAgree("lookup");
 }
 
 void Interpreter::Teardown() {
@@ -549,10 +388,14 @@ absl::Status Interpreter::Run() {
       case 9: status = OpTypeDictSet(); break;
       case 10: status = OpCall(); break;
       case 11: status = OpLookup(); break;
-      default: {
-        const bool one_slice = in_->Bool();
-        Note("Array_init body: %s", one_slice ? "one slice" : "per element");
-        SetArrayInitBody(one_slice ? ArrayInitBody::kOneSlice : ArrayInitBody::kPerElement);
+      default: {  // 12: the Array_init body (a build variant), or a differential get/store
+        const uint8_t choice = in_->Byte();
+        if (choice < 2) {
+          Note("Array_init body: %s", choice == 1 ? "one slice" : "per element");
+          SetArrayInitBody(choice == 1 ? ArrayInitBody::kOneSlice : ArrayInitBody::kPerElement);
+        } else {
+          status = OpDifferential();
+        }
         break;
       }
     }
@@ -561,7 +404,9 @@ absl::Status Interpreter::Run() {
   return status;
 }
 
-}  // namespace
+}  // namespace internal
+
+using internal::Interpreter;
 
 absl::Status RunOps(const uint8_t* data, size_t size, std::string* trace) {
   InitRuntime();
@@ -596,7 +441,7 @@ absl::Status RunOps(const uint8_t* data, size_t size, std::string* trace) {
   return status;
 }
 
-void SetTraceEcho(bool on) { g_trace_echo = on; }
+void SetTraceEcho(bool on) { internal::g_trace_echo = on; }
 
 std::vector<NamedInput> ReadInputs(const std::string& dir) {
   std::vector<NamedInput> out;

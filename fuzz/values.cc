@@ -219,4 +219,27 @@ StoredValue ReadBack(Object* array, Py_ssize_t index) {
   return out;
 }
 
+void WriteBack(Object* array, Py_ssize_t index, const StoredValue& item) {
+  const StgInfo* info = StgInfoOfType(Py_TYPE(array));
+  char* ptr = AsCData(array)->b_ptr + index * (info->size / info->length);
+  if (info->kind == ItemKind::kInt32) {
+    const int32_t x = static_cast<int32_t>(item.bits);
+    std::memcpy(ptr, &x, sizeof(x));
+  } else {
+    std::memcpy(ptr, &item.bits, sizeof(item.bits));
+  }
+}
+
+std::string DescribeResult(Object* result) {
+  if (result == nullptr) return "NULL";
+  if (PyLong_Check(result)) return "int " + std::to_string(PyLong_Value(result));
+  if (PyFloat_Check(result)) {
+    int64_t bits;
+    const double d = PyFloat_AS_DOUBLE(result);
+    std::memcpy(&bits, &d, sizeof(bits));
+    return "float " + std::to_string(bits);
+  }
+  return Py_TYPE(result)->tp_name;
+}
+
 }  // namespace dispatchlab::fuzz

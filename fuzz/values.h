@@ -8,6 +8,7 @@
 #define DISPATCHLAB_FUZZ_VALUES_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/object.h"
@@ -61,6 +62,10 @@ struct StoredValue {
 StoredValue ExpectedStore(ItemKind kind, Object* value);
 // The item at `index` of a ctypes array, read from its buffer (0 <= index < length).
 StoredValue ReadBack(Object* array, Py_ssize_t index);
+// Puts back an item read by ReadBack.
+void WriteBack(Object* array, Py_ssize_t index, const StoredValue& item);
+// A result object as text that is equal across layer combinations: "int 7", "float <bits>", or the type.
+std::string DescribeResult(Object* result);
 
 }  // namespace dispatchlab::fuzz
 
