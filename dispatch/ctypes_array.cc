@@ -316,6 +316,12 @@ int Array_ass_item(Object* myself, Py_ssize_t index, Object* value) {
   const int result = LayerOn(Layer::kSetfunc)
                          ? layers::setfunc::PyCData_set(myself, info->proto, value, index, size, ptr)
                          : StoreInline(info->kind, ptr, value);
+  if (result < 0 && !LayerOn(Layer::kSetfunc) && CDataObject_Check(value)) {
+    // Same error as _PyCData_set's (a CData value never converts), checked only on the failure path so
+    // the inlined store costs nothing more.
+    PyErr_Format(ExcKind::kTypeError, "incompatible types, %s instance instead of %s instance",
+                 Py_TYPE(value)->tp_name, info->proto->tp_name);
+  }
   if (result == 0) Count(Counter::kStores);
   return result;
 }

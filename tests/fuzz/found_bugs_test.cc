@@ -2,10 +2,12 @@
 // fuzzer's own input for each is replayed from fuzz/regressions/ as well.
 #include <cstdint>
 #include <limits>
+#include <string>
 
 #include <catch2/catch.hpp>
 
 #include "core/errors.h"
+#include "core/layers.h"
 #include "core/list.h"
 #include "core/long.h"
 #include "core/slice.h"
@@ -13,6 +15,7 @@
 #include "dispatch/ctypes_array.h"
 #include "dispatch/ctypes_types.h"
 #include "dispatch/runtime.h"
+#include "dispatch/sharedctypes.h"
 
 namespace dispatchlab {
 namespace {
@@ -86,6 +89,28 @@ TEST_CASE("slicing a ctypes array with a huge step does not overflow the cursor"
   Py_DECREF(item);
   Py_DECREF(value);
   Py_DECREF(slice);
+  Py_DECREF(array);
+  ReleaseCaches();
+  CHECK(CheckNothingAlive().ok());
+}
+
+TEST_CASE("storing a ctypes array into an item raises the same error with setfunc on or off",
+          "[fuzz][regression]") {
+  InitRuntime();
+  // Fuzzer (differential op): with `setfunc` off the inlined store reported "'c_int64_Array_11' object
+  // cannot be interpreted as an integer" where _PyCData_set raises "incompatible types, ...".
+  Object* array = CtypesArrayOfSize(&c_int64_Type, 4);
+  REQUIRE(array != nullptr);
+  std::string messages[2];
+  for (int on = 0; on < 2; ++on) {
+    ScopedLayers layers(LayerSet::All().Set(Layer::kSetfunc, on == 1));
+    CHECK(Array_ass_item(array, 0, array) == -1);
+    CHECK(PyErr_ExceptionMatches(ExcKind::kTypeError));
+    messages[on] = CurrentError().message;
+    PyErr_Clear();
+  }
+  CHECK(messages[0] == messages[1]);
+  CHECK(messages[1] == "incompatible types, c_int64_Array_4 instance instead of c_int64 instance");
   Py_DECREF(array);
   ReleaseCaches();
   CHECK(CheckNothingAlive().ok());
