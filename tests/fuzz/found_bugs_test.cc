@@ -11,9 +11,11 @@
 #include "core/list.h"
 #include "core/long.h"
 #include "core/slice.h"
+#include "core/type.h"
 #include "dispatch/abstract.h"
 #include "dispatch/ctypes_array.h"
 #include "dispatch/ctypes_types.h"
+#include "dispatch/lookup.h"
 #include "dispatch/runtime.h"
 #include "dispatch/sharedctypes.h"
 
@@ -111,6 +113,32 @@ TEST_CASE("storing a ctypes array into an item raises the same error with setfun
   }
   CHECK(messages[0] == messages[1]);
   CHECK(messages[1] == "incompatible types, c_int64_Array_4 instance instead of c_int64 instance");
+  Py_DECREF(array);
+  ReleaseCaches();
+  CHECK(CheckNothingAlive().ok());
+}
+
+TEST_CASE("with the call layer off a foreign descriptor in the type dictionary is still checked",
+          "[fuzz][regression]") {
+  InitRuntime();
+  // Fuzzer (differential op): an array type whose __getitem__ is list's wrapper descriptor. The generic
+  // protocol raises "descriptor '__getitem__' requires a 'list' object ..."; the `call` layer's shortcut
+  // skipped that check and ran list's C slot on the ctypes array (a type confusion).
+  Object* array = CtypesArrayOfSize(&c_int_Type, 3);
+  REQUIRE(array != nullptr);
+  TypeObject* type = Py_TYPE(array);
+  Object* list_getitem = _PyType_Lookup(&PyList_Type, Id().__getitem__);
+  REQUIRE(list_getitem != nullptr);
+  TypeDictSet(type, Id().__getitem__, list_getitem);
+  for (const bool call_on : {true, false}) {
+    ScopedLayers layers(LayerSet::All().Without(Layer::kMethodWrapper).Set(Layer::kCall, call_on));
+    CHECK(PySequence_GetItem(array, 1) == nullptr);
+    CHECK(PyErr_ExceptionMatches(ExcKind::kTypeError));
+    CHECK(CurrentError().message ==
+          "descriptor '__getitem__' requires a 'list' object but received a 'c_int_Array_3'");
+    PyErr_Clear();
+  }
+  TypeDictSet(type, Id().__getitem__, nullptr);
   Py_DECREF(array);
   ReleaseCaches();
   CHECK(CheckNothingAlive().ok());
