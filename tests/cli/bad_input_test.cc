@@ -1,0 +1,173 @@
+// The CLI's bad-input matrix (issue 8): every kind of bad input is rejected with exit status 2, one line
+// on stderr starting "dispatchlab: " that names the problem, nothing on stdout, no output file, and no
+// shared-memory or temporary file left behind. The matrix is generated from each subcommand's own --help
+// (which flags it takes), so a new subcommand is covered by the generic rows as soon as it is in the table.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "tests/cli/spawn.h"
+
+namespace dispatchlab::testing {
+namespace {
+
+struct BadInput {
+  std::vector<std::string> args;
+  std::string mentions;  // the message must contain this (what was wrong)
+};
+
+// Checks one bad input; `out_file` (if any) must not exist afterwards.
+void ExpectRejected(const BadInput& bad, const std::string& out_file = "") {
+  const std::set<std::string> before = ProjectTempFiles();
+  const ChildResult r = RunCli(bad.args, 30);
+  INFO("dispatchlab " << absl::StrJoin(bad.args, " ") << "\nstdout: " << r.out << "\nstderr: " << r.err);
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.exit_status == 2);
+  CHECK(r.out.empty());
+  CHECK(LineCount(r.err) == 1);
+  CHECK(absl::StartsWith(r.err, "dispatchlab: "));
+  CHECK(absl::StrContains(r.err, bad.mentions));
+  CHECK(ProjectTempFiles() == before);
+  if (!out_file.empty()) CHECK(access(out_file.c_str(), F_OK) != 0);
+}
+
+std::vector<std::string> CommandNames() {
+  const ChildResult help = RunCli({"--help"});
+  REQUIRE(help.exit_status == 0);
+  std::vector<std::string> names;
+  bool in_commands = false;
+  for (absl::string_view line : absl::StrSplit(help.out, '\n')) {
+    if (line == "commands:") {
+      in_commands = true;
+    } else if (in_commands && absl::StartsWith(line, "  ")) {
+      std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+      if (!words.empty()) names.push_back(words[0]);
+    } else if (in_commands) {
+      in_commands = false;
+    }
+  }
+  return names;
+}
+
+std::string HelpOf(const std::string& command) {
+  const ChildResult help = RunCli({command, "--help"});
+  REQUIRE(help.exit_status == 0);
+  return help.out;
+}
+
+// A fresh directory for --out files, removed by the caller's scope.
+struct TempDir {
+  TempDir() {
+    const char* tmp = std::getenv("TMPDIR");
+    path = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/dl-cli-test-XXXXXX";
+    REQUIRE(mkdtemp(path.data()) != nullptr);
+  }
+  ~TempDir() { rmdir(path.c_str()); }
+  std::string path;
+};
+
+TEST_CASE("the CLI rejects an unknown or missing command with one line", "[cli]") {
+  ExpectRejected({{"frobnicate"}, "unknown command 'frobnicate'"});
+  ExpectRejected({{"--frobnicate"}, "unknown command '--frobnicate'"});
+  ExpectRejected({{}, "no command"});
+  REQUIRE(CommandNames().size() >= 3);
+}
+
+TEST_CASE("every subcommand rejects malformed flags", "[cli]") {
+  for (const std::string& cmd : CommandNames()) {
+    const std::string help = HelpOf(cmd);
+    ExpectRejected({{cmd, "--no-such-flag"}, "unknown flag '--no-such-flag'"});
+    ExpectRejected({{cmd, "-x"}, "unknown option '-x'"});
+    if (absl::StrContains(help, "--format=")) {
+      ExpectRejected({{cmd, "--format=xml"}, "--format=xml"});
+      ExpectRejected({{cmd, "--format=json", "--format=json"}, "given twice"});
+      ExpectRejected({{cmd, "--format"}, "needs a value"});
+      ExpectRejected({{cmd, "--format="}, "needs a value"});
+    }
+    if (!absl::StrContains(help, "SCENARIO")) {
+      ExpectRejected({{cmd, "stray"}, "unexpected argument 'stray'"});
+    }
+  }
+}
+
+TEST_CASE("every subcommand with --n rejects a bad element count", "[cli]") {
+  for (const std::string& cmd : CommandNames()) {
+    if (!absl::StrContains(HelpOf(cmd), "--n=")) continue;
+    ExpectRejected({{cmd, "--n=0"}, "--n=0: must be a positive"});
+    ExpectRejected({{cmd, "--n=-5"}, "--n=-5: must be a positive"});
+    ExpectRejected({{cmd, "--n=abc"}, "--n=abc: not a number"});
+    ExpectRejected({{cmd, "--n=1e5x"}, "not a number"});
+    ExpectRejected({{cmd, "--n=2.5"}, "whole number"});
+    ExpectRejected({{cmd, "--n=nan"}, "not a number"});
+    ExpectRejected({{cmd, "--n=1e30"}, "too large"});                 // n * itemsize overflows
+    ExpectRejected({{cmd, "--n=9223372036854775807"}, "too large"});  // INT64_MAX
+    ExpectRejected({{cmd, "--n=99999999999999999999"}, "--n="});      // beyond int64
+    ExpectRejected({{cmd, "--n=1e12"}, "MB"});                        // more than this machine's memory
+    ExpectRejected({{cmd, "--n=10", "--n=10"}, "given twice"});
+    ExpectRejected({{cmd, "--n"}, "needs a value"});
+  }
+}
+
+TEST_CASE("every subcommand rejects unknown names", "[cli]") {
+  for (const std::string& cmd : CommandNames()) {
+    const std::string help = HelpOf(cmd);
+    if (absl::StrContains(help, "SCENARIO")) {
+      ExpectRejected({{cmd, "no_such_scenario"}, "no_such_scenario"});
+      ExpectRejected({{cmd, "sct_init", "sct_init"}, "given twice"});
+    }
+    if (absl::StrContains(help, "--profile=")) {
+      ExpectRejected({{cmd, "--profile=cpython27"}, "cpython27"});
+    }
+    if (absl::StrContains(help, "--layers=")) {
+      ExpectRejected({{cmd, "--layers=no_such_layer"}, "no_such_layer"});
+      ExpectRejected({{cmd, "--layers=+no_such_layer"}, "no_such_layer"});
+      ExpectRejected({{cmd, "--layers=boxing,boxing"}, "boxing"});
+    }
+    if (absl::StrContains(help, "--backend=")) {
+      ExpectRejected({{cmd, "--backend=nosuch"}, "nosuch"});
+      ExpectRejected({{cmd, "--tempdir=/tmp"}, "--tempdir"});  // conflicts with the default backend
+      ExpectRejected({{cmd, "--backend=file", "--tempdir=/no/such/dir"}, "/no/such/dir"});
+    }
+    if (absl::StrContains(help, "--method=")) ExpectRejected({{cmd, "--method=nosuch"}, "nosuch"});
+    if (absl::StrContains(help, "--repetitions=")) {
+      ExpectRejected({{cmd, "--repetitions=0"}, "--repetitions=0"});
+      ExpectRejected({{cmd, "--repetitions=-1"}, "--repetitions=-1"});
+      ExpectRejected({{cmd, "--repetitions=many"}, "--repetitions=many"});
+    }
+  }
+}
+
+TEST_CASE("every subcommand with --out rejects an unwritable path and writes no partial file", "[cli]") {
+  for (const std::string& cmd : CommandNames()) {
+    if (!absl::StrContains(HelpOf(cmd), "--out=")) continue;
+    TempDir dir;
+    ExpectRejected({{cmd, "--out=" + dir.path}, dir.path});  // a directory
+    ExpectRejected({{cmd, "--out=/no/such/dir/out.json"}, "/no/such/dir/out.json"});
+    const std::string file = dir.path + "/out.json";
+    ExpectRejected({{cmd, "--out=" + file, "--no-such-flag"}, "--no-such-flag"}, file);
+    if (absl::StrContains(HelpOf(cmd), "--n=")) {
+      ExpectRejected({{cmd, "--out=" + file, "--n=0"}, "--n=0"}, file);
+    }
+  }
+}
+
+TEST_CASE("run rejects conflicting and out-of-range settings", "[cli]") {
+  ExpectRejected({{"run", "--suite=seed", "sct_init"}, "conflict"});
+  ExpectRejected({{"run", "--suite=nosuch"}, "nosuch"});
+  ExpectRejected({{"run", "--min-time=0"}, "--min-time=0"});
+  ExpectRejected({{"run", "--min-time=abc"}, "--min-time=abc"});
+  ExpectRejected({{"run", "--no-interleave=1"}, "takes no value"});
+  ExpectRejected({{"run", "--no-interleave", "--no-interleave"}, "given twice"});
+}
+
+}  // namespace
+}  // namespace dispatchlab::testing
