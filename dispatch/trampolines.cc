@@ -55,12 +55,21 @@ Object* vectorcall_method(StrObject* name, Object* const* args, Py_ssize_t nargs
     return nullptr;
   }
   Object* result = nullptr;
+  WrapperDescrObject* direct = nullptr;
   if (!LayerOn(Layer::kCall) && unbound && PyWrapperDescr_Check(func) &&
       DescrAcceptsSelf(AsWrapperDescr(func), args[0])) {
-    result = CallWrappedSlotDirectly(AsWrapperDescr(func), args, nargs);
+    direct = AsWrapperDescr(func);
   } else if (!LayerOn(Layer::kCall) && Py_TYPE(func) == &_PyMethodWrapper_Type &&
              reinterpret_cast<MethodWrapperObject*>(func)->self == args[0]) {
-    result = CallWrappedSlotDirectly(reinterpret_cast<MethodWrapperObject*>(func)->descr, args, nargs);
+    direct = reinterpret_cast<MethodWrapperObject*>(func)->descr;
+  }
+  if (direct != nullptr) {
+    // The shortcut keeps the recursion guard of the call it replaces (a __setitem__ that is Array's
+    // __init__ recurses through Array_init): RecursionError, never a stack overflow.
+    if (Py_EnterRecursiveCall(" while calling a Python object") == 0) {
+      result = CallWrappedSlotDirectly(direct, args, nargs);
+      Py_LeaveRecursiveCall();
+    }
   } else {
     result = VectorcallUnbound(unbound, func, args, nargs);
   }

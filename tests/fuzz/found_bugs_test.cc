@@ -144,5 +144,29 @@ TEST_CASE("with the call layer off a foreign descriptor in the type dictionary i
   CHECK(CheckNothingAlive().ok());
 }
 
+TEST_CASE("a call cycle raises RecursionError with the call layers on or off", "[fuzz][regression]") {
+  InitRuntime();
+  // Fuzzer: ASan stack-overflow. With __setitem__ = Array.__init__, a store recurses through Array_init ->
+  // PySequence_SetItem -> slot_sq_ass_item -> __init__ ... ; the generic call stops at 1000 levels, but the
+  // `call` layer's shortcut and the untupled vector entry (`call_tuple` off) had no recursion guard.
+  Object* array = CtypesArrayOfSize(&c_int_Type, 2);
+  REQUIRE(array != nullptr);
+  TypeObject* type = Py_TYPE(array);
+  Object* init = _PyType_Lookup(&PyCArray_Type, Id().__init__);
+  REQUIRE(init != nullptr);
+  TypeDictSet(type, Id().__setitem__, init);
+  const LayerSet trampoline_only = LayerSet::None().With(Layer::kTrampoline);
+  for (const LayerSet layers : {LayerSet::All(), trampoline_only, trampoline_only.With(Layer::kCall)}) {
+    ScopedLayers scoped(layers);
+    CHECK(PySequence_SetItem(array, 0, TagInt(1)) == -1);
+    CHECK(PyErr_ExceptionMatches(ExcKind::kRecursionError));
+    PyErr_Clear();
+  }
+  TypeDictSet(type, Id().__setitem__, nullptr);
+  Py_DECREF(array);
+  ReleaseCaches();
+  CHECK(CheckNothingAlive().ok());
+}
+
 }  // namespace
 }  // namespace dispatchlab
