@@ -51,6 +51,7 @@ void ReadyBase(TypeObject* type) {
     InheritSlot(type->tp_descr_get, base->tp_descr_get);
     InheritSlot(type->tp_init, base->tp_init);
     InheritSlot(type->dl_vectorcall_untupled, base->dl_vectorcall_untupled);
+    InheritSlot(type->tp_type_data, base->tp_type_data);  // ctypes: a subclass shares its base's StgInfo
     if (type->tp_vectorcall_offset == 0) type->tp_vectorcall_offset = base->tp_vectorcall_offset;
     if (type->tp_basicsize == 0) type->tp_basicsize = base->tp_basicsize;
     if (base->tp_as_number != nullptr) {

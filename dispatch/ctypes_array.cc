@@ -255,7 +255,8 @@ ArrayInitBody g_init_body = ArrayInitBody::kPerElement;
 void SetArrayInitBody(ArrayInitBody body) { g_init_body = body; }
 ArrayInitBody GetArrayInitBody() { return g_init_body; }
 
-int Array_init(Object* self, Object* args, Object* /*kwds*/) {
+namespace essential {
+[[gnu::noinline]] int Array_init(Object* self, Object* args, Object* /*kwds*/) {
   if (args == nullptr) return 0;
   if (!PyTuple_Check(args)) {
     PyErr_SetString(ExcKind::kTypeError, "args not a tuple?");
@@ -268,8 +269,10 @@ int Array_init(Object* self, Object* args, Object* /*kwds*/) {
   }
   return 0;
 }
+}  // namespace essential
 
-int ArrayInitFromSequence(Object* self, Object* source) {
+namespace essential {
+[[gnu::noinline]] int ArrayInitFromSequence(Object* self, Object* source) {
   const Py_ssize_t n = PySequence_Size(source);
   if (n < 0) {
     PyErr_Format(ExcKind::kTypeError, "'%s' object is not iterable", Py_TYPE(source)->tp_name);
@@ -294,8 +297,10 @@ int ArrayInitFromSequence(Object* self, Object* source) {
   }
   return 0;
 }
+}  // namespace essential
 
-int Array_ass_item(Object* myself, Py_ssize_t index, Object* value) {
+namespace essential {
+[[gnu::noinline]] int Array_ass_item(Object* myself, Py_ssize_t index, Object* value) {
   if (value == nullptr) {
     PyErr_SetString(ExcKind::kTypeError, "Array does not support item deletion");
     return -1;
@@ -325,8 +330,10 @@ int Array_ass_item(Object* myself, Py_ssize_t index, Object* value) {
   if (result == 0) Count(Counter::kStores);
   return result;
 }
+}  // namespace essential
 
-int Array_ass_subscript(Object* myself, Object* item, Object* value) {
+namespace essential {
+[[gnu::noinline]] int Array_ass_subscript(Object* myself, Object* item, Object* value) {
   if (value == nullptr) {
     PyErr_SetString(ExcKind::kTypeError, "Array does not support item deletion");
     return -1;
@@ -366,6 +373,7 @@ int Array_ass_subscript(Object* myself, Object* item, Object* value) {
   }
   return 0;
 }
+}  // namespace essential
 
 Object* Array_item(Object* myself, Py_ssize_t index) {
   const StgInfo* info = StgInfoOfType(Py_TYPE(myself));

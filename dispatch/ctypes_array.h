@@ -39,18 +39,24 @@ Object* GenericPyCData_new(TypeObject* type);
 // from_buffer: an instance over a heap block it takes ownership of (freed back to `heap` on dealloc).
 Object* PyCData_FromHeapBlock(TypeObject* type, SharedHeap* heap, const Block& block);
 
-// The C slots of Array.
+// The C slots of Array. The store functions are the work that remains with every layer off: they live in
+// namespace `essential`, which profilers treat as the boundary of a layer's share (docs/perf.md).
+namespace essential {
 int Array_init(Object* self, Object* args, Object* kwds);
 int Array_ass_item(Object* self, Py_ssize_t index, Object* value);
 int Array_ass_subscript(Object* self, Object* item, Object* value);
-Object* Array_item(Object* self, Py_ssize_t index);
-Object* Array_subscript(Object* self, Object* item);
-Py_ssize_t Array_length(Object* self);
-
 // dispatchlab: __init__'s loop reading the source directly (the `args_tuple` layer off). The same
 // per-element store as Array_init; when every per-element layer is off and the source is an int64
 // numpy-like array, the loop is the plain typed store loop (docs/layers.md, "Switches that cost nothing").
 int ArrayInitFromSequence(Object* self, Object* source);
+}  // namespace essential
+using essential::Array_ass_item;
+using essential::Array_ass_subscript;
+using essential::Array_init;
+using essential::ArrayInitFromSequence;
+Object* Array_item(Object* self, Py_ssize_t index);
+Object* Array_subscript(Object* self, Object* item);
+Py_ssize_t Array_length(Object* self);
 
 // True when no per-element layer between a loop and the buffer is on (boxing, setfunc, conversion,
 // type_data): the chain reduces to a typed store loop.

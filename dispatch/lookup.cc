@@ -24,9 +24,9 @@ namespace layers::method_cache {
 
 // The probe of the method cache: a hit compares the tag and the name pointer.
 [[gnu::noinline]] bool Probe(TypeObject* type, StrObject* name, Object** value) {
-  if (!PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG)) return false;
   const MethodCacheEntry& entry = g_method_cache[MethodCacheHash(type->tp_version_tag, name)];
-  if (entry.version == type->tp_version_tag && entry.name == name) {
+  if (PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) && entry.version == type->tp_version_tag &&
+      entry.name == name) {
     Count(Counter::kCacheHits);
     *value = entry.value;
     return true;

@@ -12,6 +12,7 @@
 #include "core/counters.h"
 #include "core/errors.h"
 #include "dispatch/runtime.h"
+#include "experiments/metadata.h"
 
 namespace dispatchlab {
 
@@ -115,6 +116,9 @@ absl::StatusOr<std::vector<ScenarioTiming>> RunTimings(const RunRequest& request
   benchmark::AddCustomContext("dispatchlab_layers", request.layers.ToString());
   benchmark::AddCustomContext("dispatchlab_n", absl::StrCat(request.n));
   benchmark::AddCustomContext("dispatchlab_counting", kCountingCompiledIn ? "compiled in" : "compiled out");
+  benchmark::AddCustomContext("dispatchlab_repetitions", absl::StrCat(request.repetitions));
+  benchmark::AddCustomContext("dispatchlab_metadata", MetadataJson({request.profile, request.layers, true,
+                                                                    request.n, request.repetitions}));
   for (const Scenario* scenario : request.scenarios) {
     benchmark::RegisterBenchmark(BenchmarkName(scenario->name, request.n).c_str(), TimeScenario, scenario,
                                  &*input, request.layers)

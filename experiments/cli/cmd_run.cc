@@ -1,13 +1,17 @@
 #include "experiments/cli/cmd_run.h"
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/counters.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/metadata.h"
 #include "experiments/runner.h"
+#include "experiments/sibling.h"
 
 namespace dispatchlab::cli {
 
@@ -26,18 +30,56 @@ void PrintTable(const std::vector<const Scenario*>& scenarios, const std::vector
   }
   std::cout << absl::StrFormat("dispatchlab run: n = %d, profile %s (layers: %s), %d repetitions\n", request.n,
                                request.profile, request.layers.ToString(), request.repetitions);
-  std::cout << absl::StrFormat("%-20s %11s %10s %8s %9s  %s\n", "scenario", "ms/call", "ns/elem", "cv",
-                               "/subscr", "stands for");
+  std::cout << absl::StrFormat("%-20s %11s %10s %8s %9s %22s  %s\n", "scenario", "ms/call", "ns/elem", "cv",
+                               "/subscr", "CPython /subscr", "stands for");
   for (size_t i = 0; i < timings.size(); ++i) {
     const ScenarioTiming& t = timings[i];
     const double ms = t.median * static_cast<double>(request.n) * 1e-6;
     std::string ratio = reference > 0 ? absl::StrFormat("%8.2fx", t.median / reference) : "        -";
-    std::cout << absl::StrFormat("%-20s %11.3f %10.2f %7.1f%% %s  %s\n", t.scenario, ms, t.median,
-                                 100.0 * t.cv, ratio, scenarios[i]->story);
+    std::cout << absl::StrFormat("%-20s %11.3f %10.2f %7.1f%% %s %22s  %s\n", t.scenario, ms, t.median,
+                                 100.0 * t.cv, ratio, scenarios[i]->cpython_ratio, scenarios[i]->story);
   }
   std::cout << "ns/elem: median over repetitions; cv: coefficient of variation; /subscr: ratio of medians to "
-               "sct_subscript, measured in this run.\n";
+               "sct_subscript, measured in this run;\nCPython /subscr: what CPython showed (shared/reference/"
+               "measured-tables.md; 3.11 on this kind of machine, the patches from the seed's 3.6 build).\n";
   std::cout << "machine: " << MetadataLine() << "\n";
+}
+
+// Times the same request in the sibling build and prints both columns.
+int CompareCounting(const ParsedArgs& args, const RunRequest& request, const std::vector<ScenarioTiming>& mine) {
+  absl::StatusOr<std::string> sibling = SiblingBinary();
+  if (!sibling.ok()) return Failure(sibling.status().message());
+  std::vector<std::string> words = {"run"};
+  for (const Scenario* s : request.scenarios) words.emplace_back(s->name);
+  words.push_back(absl::StrCat("--n=", request.n));
+  words.push_back(absl::StrCat("--repetitions=", request.repetitions));
+  words.push_back(absl::StrCat("--min-time=", request.min_time));
+  words.push_back(absl::StrCat("--profile=", args.Get("profile", kDefaultProfile)));
+  if (args.Has("layers")) words.push_back(absl::StrCat("--layers=", args.Get("layers")));
+  for (const char* flag : {"backend", "tempdir"}) {
+    if (args.Has(flag)) words.push_back(absl::StrCat("--", flag, "=", args.Get(flag)));
+  }
+  words.push_back("--format=json");
+  std::cerr << "timing again in " << *sibling << "\n";
+  absl::StatusOr<std::string> json = RunAndCapture(*sibling, words);
+  if (!json.ok()) return Failure(json.status().message());
+  const auto other = NsPerElementByRun(*json);
+  const char* here = kCountingCompiledIn ? "counted" : "uncounted";
+  const char* there = kCountingCompiledIn ? "uncounted" : "counted";
+  std::cout << absl::StrFormat("\ncounting compiled in and out (ns/elem, medians):\n%-20s %10s %10s %8s\n",
+                               "scenario", here, there, "ratio");
+  for (const ScenarioTiming& t : mine) {
+    const std::string prefix = BenchmarkName(t.scenario, request.n) + "/";
+    auto it = std::find_if(other.begin(), other.end(), [&](const auto& entry) {
+      return entry.first.rfind(prefix, 0) == 0;
+    });
+    if (it == other.end() || it->second.empty()) continue;
+    std::vector<double> v = it->second;
+    std::sort(v.begin(), v.end());
+    const double median = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    std::cout << absl::StrFormat("%-20s %10.2f %10.2f %7.3fx\n", t.scenario, t.median, median, t.median / median);
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -57,7 +99,8 @@ const CommandSpec& RunCommandSpec() {
        kFlagProfile, kFlagLayers,
        {"min-time", "SECONDS", "minimum time per repetition", "0.1"},
        kFlagBackend, kFlagTempdir,
-       {"no-interleave", "", "run repetitions of one scenario back to back", ""}},
+       {"no-interleave", "", "run repetitions of one scenario back to back", ""},
+       {"compare-counting", "", "also time the same scenarios in the other build (counters compiled in/out)", ""}},
       "SCENARIO...",
   };
   return spec;
@@ -85,6 +128,9 @@ int RunRunCommand(const ParsedArgs& args) {
     if (!t.ok()) return UsageError(t.status().message());
     min_time = *t;
   }
+  if (args.Has("compare-counting") && *format == "json") {
+    return UsageError("--compare-counting goes with --format=table");
+  }
   if (absl::Status heap = InstallHeap(args); !heap.ok()) return UsageError(heap.message());
 
   RunRequest request;
@@ -101,9 +147,10 @@ int RunRunCommand(const ParsedArgs& args) {
   if (!timings.ok()) return Failure(timings.status().message());
   if (*format == "json") {
     std::cout << json.str();
-  } else {
-    PrintTable(*scenarios, *timings, request);
+    return kExitOk;
   }
+  PrintTable(*scenarios, *timings, request);
+  if (args.Has("compare-counting")) return CompareCounting(args, request, *timings);
   return kExitOk;
 }
 

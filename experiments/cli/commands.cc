@@ -5,7 +5,10 @@
 #include "absl/strings/str_format.h"
 #include "experiments/cli/cmd_counts.h"
 #include "experiments/cli/cmd_list.h"
+#include "experiments/cli/cmd_perf.h"
+#include "experiments/cli/cmd_profile.h"
 #include "experiments/cli/cmd_run.h"
+#include "experiments/cli/cmd_sweep.h"
 
 namespace dispatchlab::cli {
 
@@ -14,6 +17,10 @@ const std::vector<Command>& CommandTable() {
       {RunCommandSpec, RunRunCommand},
       {CountsCommandSpec, RunCountsCommand},
       {ListCommandSpec, RunListCommand},
+      {SweepCommandSpec, RunSweepCommand},
+      {PerfCommandSpec, RunPerfCommand},
+      {ProfileCommandSpec, RunProfileCommand},
+      {ProfileChildCommandSpec, RunProfileChildCommand, /*hidden=*/true},  // what valgrind runs
   };
   return table;
 }
@@ -34,6 +41,7 @@ void PrintUsage(std::ostream& out) {
          "An instrumented miniature of CPython's dispatch: time, count and attribute each layer of\n"
          "indirection between RawArray(c_int, numpy_array) and the buffer.\n\ncommands:\n";
   for (const Command& c : CommandTable()) {
+    if (c.hidden) continue;
     out << absl::StrFormat("  %-10s %s\n", c.spec().name, c.spec().synopsis);
   }
   out << "\n'dispatchlab COMMAND --help' explains one command. docs/README.md is the guide.\n";

@@ -15,6 +15,7 @@ struct Command {
   // Runs the command on parsed arguments; returns the process exit status (kExitOk, kExitUsage, ...).
   // Bad input is reported on stderr as one line: "dispatchlab: <what was wrong>".
   int (*run)(const ParsedArgs& args);
+  bool hidden = false;  // internal commands (run by the tool itself) are left out of the usage text
 };
 
 const std::vector<Command>& CommandTable();

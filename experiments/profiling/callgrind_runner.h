@@ -1,0 +1,44 @@
+// Counting instructions per layer with callgrind: runs this executable's hidden `profile-child`
+// subcommand under
+//   valgrind --tool=callgrind --instr-atstart=no --collect-atstart=no --separate-callers=64
+//            --callgrind-out-file=<scratch>/callgrind.out <self> profile-child SCENARIO ...
+// The child marks each measured region (region.h), so callgrind writes one dump per region
+// (callgrind.out.1, .2, ...) holding only the region's instructions. The counts are exact and repeatable:
+// two runs of the same request give identical numbers.
+#ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_CALLGRIND_RUNNER_H_
+#define DISPATCHLAB_EXPERIMENTS_PROFILING_CALLGRIND_RUNNER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/layers.h"
+#include "experiments/profiling/callgrind_format.h"
+#include "experiments/profiling/layer_profile.h"
+
+namespace dispatchlab::profiling {
+
+inline constexpr char kProfileChildCommand[] = "profile-child";
+// Callers kept in a callgrind context: deeper than any layer nesting in dispatchlab (docs/perf.md).
+inline constexpr int kCallgrindContextDepth = 64;
+
+// The words after the executable for a profile-child run of `configs` (one region per config, labelled
+// "config <i>"): profile-child SCENARIO --n=N --configs=0x..,0x.. --iterations=K --warmup=W
+std::vector<std::string> ProfileChildArgs(const ProfileRequest& request, const std::vector<LayerSet>& configs);
+
+// Label of the region for config i.
+std::string ConfigLabel(size_t i);
+
+// Runs the request's child under callgrind for every config in `configs` and returns the dumps, one per
+// config, in order. FailedPrecondition when valgrind is not installed; Internal when the child fails
+// (with the last line of its error output); Cancelled when interrupted. When request.keep_output is set,
+// the first dump is copied there (for callgrind_annotate / kcachegrind).
+absl::StatusOr<std::vector<CallgrindDump>> RunCallgrindConfigs(const ProfileRequest& request,
+                                                              const std::vector<LayerSet>& configs);
+
+// Instructions per element per layer for request.layers (innermost-layer rule, symbol_layers.h).
+absl::StatusOr<LayerProfile> ProfileWithCallgrind(const ProfileRequest& request);
+
+}  // namespace dispatchlab::profiling
+
+#endif  // DISPATCHLAB_EXPERIMENTS_PROFILING_CALLGRIND_RUNNER_H_

@@ -1,0 +1,52 @@
+// The result of profiling one scenario with one tool, mapped back to layers: the value a report shows
+// per layer, plus what fell outside every layer. Produced by perf_runner.h (share of samples) and
+// callgrind_runner.h (instructions per element).
+#ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_LAYER_PROFILE_H_
+#define DISPATCHLAB_EXPERIMENTS_PROFILING_LAYER_PROFILE_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/layers.h"
+#include "experiments/profiling/symbol_layers.h"
+
+namespace dispatchlab::profiling {
+
+// What the child runs, and how.
+struct ProfileRequest {
+  std::string scenario;
+  int64_t n = 1000;
+  LayerSet layers;          // the active layer set of the run
+  int64_t iterations = 1;   // callgrind: runs inside the region
+  int64_t warmup = 1;       // runs before the region
+  double seconds = 5;       // perf: length of the recorded region
+  std::string keep_output;  // when set, the raw profile (perf.data / callgrind dump) is copied here
+  std::string child_executable;  // the dispatchlab binary to run; empty = this executable
+};
+
+struct LayerProfile {
+  std::string scenario;
+  std::string tool;  // "perf" or "callgrind"
+  std::string unit;  // "share of samples" or "instructions per element"
+  std::string event;  // "cpu-clock", "cycles", "Ir"
+  LayerSet layers;
+  int64_t n = 0;
+  int64_t runs = 0;  // scenario runs inside the region
+  std::array<double, kLayerCount> by_layer{};
+  double unattributed = 0;
+  uint64_t raw_total = 0;  // samples or instructions in the region
+  std::vector<std::string> unknown_layer_names;
+  std::vector<std::string> notes;  // e.g. "only the software event cpu-clock is available"
+
+  double Of(Layer layer) const { return by_layer[static_cast<int>(layer)]; }
+};
+
+// Fills by_layer / unattributed with tally / divisor (divisor = samples for shares, n * runs for
+// instructions per element).
+void FillFromTally(const LayerTally& tally, double divisor, LayerProfile* profile);
+
+}  // namespace dispatchlab::profiling
+
+#endif  // DISPATCHLAB_EXPERIMENTS_PROFILING_LAYER_PROFILE_H_

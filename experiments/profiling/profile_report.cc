@@ -1,0 +1,72 @@
+// Table and JSON rendering of a LayerProfile (see profile_report.h).
+#include "experiments/profiling/profile_report.h"
+
+#include "experiments/json.h"
+
+#include "experiments/profiling/text.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace dispatchlab::profiling {
+namespace {
+
+bool IsShare(const LayerProfile& p) { return p.tool == "perf"; }
+
+std::string FormatValue(const LayerProfile& p, double v) {
+  return IsShare(p) ? absl::StrFormat("%6.1f%%", 100 * v) : absl::StrFormat("%12.2f", v);
+}
+
+double Total(const LayerProfile& p) {
+  double total = p.unattributed;
+  for (double v : p.by_layer) total += v;
+  return total;
+}
+
+// Shortest round-trip representation for JSON numbers.
+std::string JsonNumber(double v) { return absl::StrFormat("%.17g", v); }
+
+}  // namespace
+
+std::string JsonString(std::string_view text) { return JsonEscape(absl::string_view(text.data(), text.size())); }
+
+std::string ProfileTable(const LayerProfile& p) {
+  std::string out = absl::StrFormat("%s under %s: %s (event %s), n=%d", p.scenario, p.tool, p.unit,
+                                    p.event, p.n);
+  if (p.runs > 0) out += Cat(absl::StrFormat(", %d run(s) in the measured region", p.runs));
+  out += Cat("\nactive layers: ", p.layers.ToString(), "\n\n");
+  const std::string header = IsShare(p) ? "samples" : "instr/element";
+  out += Cat(absl::StrFormat("  %-18s %13s\n", "layer", header));
+  for (const LayerInfo& info : LayerTable()) {
+    const bool on = p.layers.Has(info.layer);
+    const double v = p.Of(info.layer);
+    out += Cat(absl::StrFormat("  %-18s %13s%s\n", info.name, FormatValue(p, v),
+                                          on ? "" : (v != 0 ? "  (layer off, yet charged)" : "  (off)")));
+  }
+  out += Cat(absl::StrFormat("  %-18s %13s\n", "unattributed", FormatValue(p, p.unattributed)));
+  out += Cat(absl::StrFormat("  %-18s %13s\n", "total", FormatValue(p, Total(p))));
+  if (!p.unknown_layer_names.empty()) {
+    out += Cat("\nwarning: symbols in dispatchlab::layers:: name no layer of the table: ",
+                    absl::StrJoin(p.unknown_layer_names, ", "), " (counted as unattributed)\n");
+  }
+  for (const std::string& note : p.notes) out += Cat("\nnote: ", note, "\n");
+  return out;
+}
+
+std::string ProfileJson(const LayerProfile& p, std::string_view metadata_json) {
+  std::vector<std::string> layers;
+  for (const LayerInfo& info : LayerTable()) {
+    layers.push_back(Cat(JsonString(ToStd(info.name)), ": ", JsonNumber(p.Of(info.layer))));
+  }
+  std::vector<std::string> unknown, notes;
+  for (const std::string& s : p.unknown_layer_names) unknown.push_back(JsonString(s));
+  for (const std::string& s : p.notes) notes.push_back(JsonString(s));
+  return Cat(
+      "{\"scenario\": ", JsonString(p.scenario), ", \"tool\": ", JsonString(p.tool),
+      ", \"unit\": ", JsonString(p.unit), ", \"event\": ", JsonString(p.event), ", \"n\": ", p.n,
+      ", \"runs\": ", p.runs, ", \"active_layers\": ", JsonString(p.layers.ToString()),
+      ", \"layers\": {", absl::StrJoin(layers, ", "), "}, \"unattributed\": ", JsonNumber(p.unattributed),
+      ", \"total\": ", JsonNumber(Total(p)), ", \"unknown_layer_names\": [", absl::StrJoin(unknown, ", "),
+      "], \"notes\": [", absl::StrJoin(notes, ", "), "], \"metadata\": ", metadata_json, "}\n");
+}
+
+}  // namespace dispatchlab::profiling

@@ -1,0 +1,30 @@
+// Rendering a LayerProfile for `dispatchlab profile`: an aligned table for people, JSON for programs.
+//
+// JSON shape (one object):
+//   {"scenario": "...", "tool": "perf"|"callgrind", "unit": "...", "event": "...", "n": N, "runs": R,
+//    "active_layers": "...", "layers": {"<layer>": value, ...every layer of the table...},
+//    "unattributed": value, "total": value, "unknown_layer_names": [...], "notes": [...],
+//    "metadata": {...}}
+// For perf the values are shares of samples (they and "unattributed" sum to 1); for callgrind they are
+// instructions per element (they and "unattributed" sum to "total").
+#ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_PROFILE_REPORT_H_
+#define DISPATCHLAB_EXPERIMENTS_PROFILING_PROFILE_REPORT_H_
+
+#include <string>
+#include <string_view>
+
+#include "experiments/profiling/layer_profile.h"
+
+namespace dispatchlab::profiling {
+
+std::string ProfileTable(const LayerProfile& profile);
+
+// `metadata_json` is a complete JSON object, inserted as is.
+std::string ProfileJson(const LayerProfile& profile, std::string_view metadata_json);
+
+// A JSON string literal (quotes included) for `text`.
+std::string JsonString(std::string_view text);
+
+}  // namespace dispatchlab::profiling
+
+#endif  // DISPATCHLAB_EXPERIMENTS_PROFILING_PROFILE_REPORT_H_

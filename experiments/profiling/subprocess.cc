@@ -1,0 +1,185 @@
+// Child processes for the profiling tools (see subprocess.h).
+#include "experiments/profiling/subprocess.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "experiments/profiling/scratch_dir.h"
+#include "experiments/profiling/text.h"
+
+extern char** environ;
+
+namespace dispatchlab::profiling {
+namespace {
+
+// Stops the child: SIGTERM, up to ~2 s grace, then SIGKILL; always reaps it.
+void StopChild(pid_t pid) {
+  kill(pid, SIGTERM);
+  for (int i = 0; i < 200; ++i) {
+    int status = 0;
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno == ECHILD)) return;
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, nullptr);
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace
+
+std::string ProcessResult::Describe() const {
+  if (term_signal != 0) return absl::StrCat("killed by signal ", term_signal);
+  return absl::StrCat("exit status ", exit_code);
+}
+
+std::optional<std::string> FindInPath(const std::string& program) {
+  if (program.find('/') != std::string::npos) {
+    return access(program.c_str(), X_OK) == 0 ? std::optional<std::string>(program) : std::nullopt;
+  }
+  const char* path = std::getenv("PATH");
+  const std::string path_list = path != nullptr ? path : "/usr/bin:/bin";
+  for (std::string_view dir : Split(path_list, ':', /*skip_empty=*/true)) {
+    std::string candidate = Cat(dir, "/", program);
+    struct stat st;
+    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::string> SelfExecutable() {
+  char buffer[4096];
+  ssize_t len = readlink("/proc/self/exe", buffer, sizeof(buffer) - 1);
+  if (len <= 0) return absl::InternalError(absl::StrCat("readlink /proc/self/exe: ", std::strerror(errno)));
+  return std::string(buffer, static_cast<size_t>(len));
+}
+
+std::string ReadTextFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string LastLine(const std::string& text) {
+  for (std::string_view rest = text; !rest.empty();) {
+    size_t nl = StripRight(rest).rfind('\n');
+    std::string_view last = Strip(nl == std::string_view::npos ? rest : rest.substr(nl + 1));
+    if (!last.empty()) return std::string(last);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(0, nl);
+  }
+  return "";
+}
+
+absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
+  if (spec.argv.empty()) return absl::InvalidArgumentError("RunProcess: empty argv");
+  std::optional<std::string> program = FindInPath(spec.argv[0]);
+  if (!program.has_value()) return absl::NotFoundError(absl::StrCat(spec.argv[0], ": not found in PATH"));
+
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    bool overridden = false;
+    for (const auto& [key, value] : spec.extra_env) {
+      overridden = overridden || entry.rfind(key + "=", 0) == 0;
+    }
+    if (!overridden) env_strings.emplace_back(entry);
+  }
+  for (const auto& [key, value] : spec.extra_env) env_strings.push_back(absl::StrCat(key, "=", value));
+  std::vector<char*> envp;
+  for (std::string& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_copy = spec.argv;
+  std::vector<char*> argv;
+  for (std::string& s : argv_copy) argv.push_back(s.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, spec.stdout_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, spec.stderr_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  // The child starts with default SIGINT/SIGTERM dispositions (ours only record the signal).
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, program->c_str(), &actions, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    return absl::NotFoundError(absl::StrCat("cannot run ", *program, ": ", std::strerror(rc)));
+  }
+
+  // Wait without a window between "no signal yet" and "blocked waiting": SIGINT/SIGTERM stay blocked
+  // except inside ppoll, which unblocks them atomically and returns EINTR when one arrives; the child's
+  // exit makes its pidfd readable. (Without pidfd_open, Linux < 5.3, a plain waitpid is used.)
+  sigset_t interrupts, saved;
+  sigemptyset(&interrupts);
+  sigaddset(&interrupts, SIGINT);
+  sigaddset(&interrupts, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &interrupts, &saved);
+  sigset_t wait_mask = saved;
+  sigdelset(&wait_mask, SIGINT);
+  sigdelset(&wait_mask, SIGTERM);
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  ProcessResult result;
+  absl::Status failure;
+  while (true) {
+    if (InterruptSignal() != 0) {
+      StopChild(pid);
+      failure = absl::CancelledError(absl::StrCat("interrupted by signal ", InterruptSignal()));
+      break;
+    }
+    if (pidfd >= 0) {
+      struct pollfd pfd = {pidfd, POLLIN, 0};
+      if (ppoll(&pfd, 1, nullptr, &wait_mask) < 0) continue;  // EINTR: a signal; look at the flag
+    }
+    int status = 0;
+    pid_t r = waitpid(pid, &status, pidfd >= 0 ? WNOHANG : 0);
+    if (r == 0 || (r < 0 && errno == EINTR)) continue;
+    if (r < 0) {
+      failure = absl::InternalError(absl::StrCat("waitpid: ", std::strerror(errno)));
+      break;
+    }
+    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
+    break;
+  }
+  if (pidfd >= 0) close(pidfd);
+  pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+  if (!failure.ok()) return failure;
+  return result;
+}
+
+}  // namespace dispatchlab::profiling

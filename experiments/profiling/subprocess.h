@@ -1,0 +1,50 @@
+// Running an external tool (perf, valgrind) as a child process and waiting for it, interruptibly.
+//
+// The child's stdout and stderr go to files (so a chatty tool cannot fill a pipe and stall), its
+// environment is ours plus `extra_env`. While waiting, a SIGINT/SIGTERM recorded by scratch_dir.h stops
+// the child (SIGTERM, then SIGKILL after a grace period) and the call returns Cancelled.
+#ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_SUBPROCESS_H_
+#define DISPATCHLAB_EXPERIMENTS_PROFILING_SUBPROCESS_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace dispatchlab::profiling {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;  // argv[0] is looked up in PATH when it has no '/'
+  std::vector<std::pair<std::string, std::string>> extra_env;
+  std::string stdout_path = "/dev/null";
+  std::string stderr_path = "/dev/null";
+};
+
+struct ProcessResult {
+  int exit_code = -1;    // when the child exited
+  int term_signal = 0;   // when a signal killed it
+  bool ok() const { return term_signal == 0 && exit_code == 0; }
+  std::string Describe() const;  // "exit status 1" / "killed by signal 9"
+};
+
+// Runs the child to completion. Fails with NotFound when argv[0] cannot be executed, Cancelled when
+// interrupted (the child is stopped first).
+absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec);
+
+// The full path of `program` found in PATH, or nullopt.
+std::optional<std::string> FindInPath(const std::string& program);
+
+// This executable (readlink /proc/self/exe).
+absl::StatusOr<std::string> SelfExecutable();
+
+// The contents of a (small) text file, e.g. a child's captured stderr; empty when unreadable.
+std::string ReadTextFile(const std::string& path);
+
+// The last non-empty line of `text`, for error messages.
+std::string LastLine(const std::string& text);
+
+}  // namespace dispatchlab::profiling
+
+#endif  // DISPATCHLAB_EXPERIMENTS_PROFILING_SUBPROCESS_H_

@@ -1,0 +1,92 @@
+#include "experiments/sibling.h"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "core/counters.h"
+
+extern char** environ;
+
+namespace dispatchlab {
+
+absl::StatusOr<std::string> SiblingBinary() {
+  char self[PATH_MAX];
+  const ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (len <= 0) return absl::InternalError("cannot read /proc/self/exe");
+  self[len] = '\0';
+  std::string path(self);
+  const size_t slash = path.rfind('/');
+  const std::string dir = path.substr(0, slash + 1);
+  std::string sibling = dir + (kCountingCompiledIn ? "dispatchlab-nocount" : "dispatchlab");
+  if (access(sibling.c_str(), X_OK) != 0) {
+    return absl::NotFoundError(absl::StrCat("the sibling build ", sibling, " is not there (build both targets)"));
+  }
+  return sibling;
+}
+
+absl::StatusOr<std::string> RunAndCapture(const std::string& binary, const std::vector<std::string>& args) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return absl::InternalError("pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  std::vector<std::string> words = {binary};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[1]);
+  if (rc != 0) {
+    close(pipe_fds[0]);
+    return absl::InternalError(absl::StrCat("cannot start ", binary));
+  }
+  std::string out;
+  char buffer[4096];
+  ssize_t got = 0;
+  while ((got = read(pipe_fds[0], buffer, sizeof(buffer))) > 0) out.append(buffer, static_cast<size_t>(got));
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return absl::InternalError(absl::StrCat(binary, " failed (status ", status, ")"));
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<double>> NsPerElementByRun(const std::string& json) {
+  // Google Benchmark writes one key per line; an iteration entry has "run_name", "run_type":
+  // "iteration" and "ns_per_element".
+  std::map<std::string, std::vector<double>> out;
+  std::string run_name;
+  bool iteration = false;
+  for (absl::string_view line : absl::StrSplit(json, '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    auto value_of = [&](absl::string_view key) -> absl::string_view {
+      absl::string_view rest = line.substr(key.size());
+      rest = absl::StripPrefix(absl::StripAsciiWhitespace(rest), ":");
+      rest = absl::StripSuffix(absl::StripAsciiWhitespace(rest), ",");
+      return absl::StripSuffix(absl::StripPrefix(absl::StripAsciiWhitespace(rest), "\""), "\"");
+    };
+    if (absl::StartsWith(line, "\"run_name\"")) run_name = std::string(value_of("\"run_name\""));
+    if (absl::StartsWith(line, "\"run_type\"")) iteration = value_of("\"run_type\"") == "iteration";
+    if (absl::StartsWith(line, "\"ns_per_element\"") && iteration) {
+      double v = 0;
+      if (absl::SimpleAtod(value_of("\"ns_per_element\""), &v)) out[run_name].push_back(v);
+    }
+  }
+  return out;
+}
+
+}  // namespace dispatchlab

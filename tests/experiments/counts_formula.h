@@ -1,0 +1,79 @@
+// The exact per-call counts of sct_init and sct_subscript as a formula of n and the layers on, written
+// from the reference's chains (shared/reference/cpython-chain.md, section 1) -- not from the code.
+#ifndef DISPATCHLAB_TESTS_EXPERIMENTS_COUNTS_FORMULA_H_
+#define DISPATCHLAB_TESTS_EXPERIMENTS_COUNTS_FORMULA_H_
+
+#include <cstdint>
+
+#include "core/counters.h"
+#include "core/layers.h"
+
+namespace dispatchlab::testing {
+
+struct Expected {
+  int64_t tuples, lookups, generic_calls, method_wrappers, scalars, temp_ints, boxed_ints, conversions,
+      index_conversions, type_data_lookups, stores, inline_cache_hits;
+};
+
+// Boxed indices: the trampoline boxes 0..n-1; 0..256 come from the small-int cache.
+inline int64_t BoxedIndices(int64_t n) { return n > 257 ? n - 257 : 0; }
+
+// What both paths do per element between the source and the buffer: read a scalar (boxing), convert it
+// through __index__ (a temporary int), fetch type data (3.13), store.
+inline void AddSourceAndStore(int64_t n, LayerSet L, Expected* e) {
+  const bool boxing = L.Has(Layer::kBoxing);
+  e->scalars = boxing ? n : 0;
+  e->temp_ints = boxing && L.Has(Layer::kConversion) ? n : 0;
+  e->conversions = e->temp_ints;
+  e->type_data_lookups = L.Has(Layer::kTypeData) ? (L.Has(Layer::kSetfunc) ? 3 : 2) * n : 0;
+  e->stores = n;
+}
+
+// One steady-state call of RawArray(c_int, numpy_source) with `L` on (values 0..9, so every temporary
+// int of __index__ is a cached small int).
+inline Expected SctInitExpected(int64_t n, LayerSet L) {
+  const bool tramp = L.Has(Layer::kTrampoline);
+  const bool args = L.Has(Layer::kArgsTuple);
+  const bool mw = L.Has(Layer::kMethodWrapper);
+  const bool call = L.Has(Layer::kCall);
+  const bool call_tuple = L.Has(Layer::kCallTuple);
+  Expected e{};
+  // Once per call, with args_tuple on: result.__init__ is looked up and bound (1 lookup, 1
+  // method-wrapper), the n-tuple is built, and the bound method is called through PyObject_Call.
+  e.tuples = args ? 1 : 0;
+  e.lookups = args ? 1 : 0;
+  e.method_wrappers = args ? 1 : 0;
+  e.generic_calls = args ? 1 : 0;
+  if (tramp) {
+    e.lookups += L.Has(Layer::kLookup) ? n : 0;
+    e.inline_cache_hits = L.Has(Layer::kLookup) ? 0 : n;
+    e.method_wrappers += mw ? n : 0;
+    if (call) {
+      e.generic_calls += n;
+      if (call_tuple) e.tuples += (mw ? 1 : 2) * n;  // 3.6: one 2-tuple; 3.8+: a 3-tuple and a 2-tuple
+    }
+    e.boxed_ints = L.Has(Layer::kIndexBoxing) ? BoxedIndices(n) : 0;
+    e.index_conversions = L.Has(Layer::kIndexBoxing) ? n : 0;
+  }
+  AddSourceAndStore(n, L, &e);
+  return e;
+}
+
+// One steady-state call of `sh = RawArray(c_int, n); sh[:] = numpy_source`.
+inline Expected SctSubscriptExpected(int64_t n, LayerSet L) {
+  Expected e{};
+  AddSourceAndStore(n, L, &e);
+  return e;
+}
+
+inline Expected FromCounts(const Counts& c) {
+  auto v = [&](Counter k) { return static_cast<int64_t>(c[k]); };
+  return {v(Counter::kTuples),         v(Counter::kLookups),     v(Counter::kGenericCalls),
+          v(Counter::kMethodWrappers), v(Counter::kScalars),     v(Counter::kTempInts),
+          v(Counter::kBoxedInts),      v(Counter::kConversions), v(Counter::kIndexConversions),
+          v(Counter::kTypeDataLookups), v(Counter::kStores),     v(Counter::kInlineCacheHits)};
+}
+
+}  // namespace dispatchlab::testing
+
+#endif  // DISPATCHLAB_TESTS_EXPERIMENTS_COUNTS_FORMULA_H_
