@@ -25,10 +25,12 @@ struct BadInput {
   std::string mentions;  // the message must contain this (what was wrong)
 };
 
-// Checks one bad input; `out_file` (if any) must not exist afterwards.
+// Checks one bad input; `out_file` (if any) must not exist afterwards. The child gets a private TMPDIR,
+// which must be empty afterwards, and must leave no /dev/shm file named after its pid.
 void ExpectRejected(const BadInput& bad, const std::string& out_file = "") {
-  const std::set<std::string> before = ProjectTempFiles();
-  const ChildResult r = RunCli(bad.args, 30);
+  TempDir tmp;
+  REQUIRE(!tmp.path.empty());
+  const ChildResult r = RunCli(bad.args, 30, tmp.path);
   INFO("dispatchlab " << absl::StrJoin(bad.args, " ") << "\nstdout: " << r.out << "\nstderr: " << r.err);
   CHECK_FALSE(r.timed_out);
   CHECK(r.exit_status == 2);
@@ -36,7 +38,8 @@ void ExpectRejected(const BadInput& bad, const std::string& out_file = "") {
   CHECK(LineCount(r.err) == 1);
   CHECK(absl::StartsWith(r.err, "dispatchlab: "));
   CHECK(absl::StrContains(r.err, bad.mentions));
-  CHECK(ProjectTempFiles() == before);
+  CHECK(EntriesOf(tmp.path).empty());
+  CHECK(ShmFilesOf(r.pid).empty());
   if (!out_file.empty()) CHECK(access(out_file.c_str(), F_OK) != 0);
 }
 
@@ -64,16 +67,38 @@ std::string HelpOf(const std::string& command) {
   return help.out;
 }
 
-// A fresh directory for --out files, removed by the caller's scope.
-struct TempDir {
-  TempDir() {
-    const char* tmp = std::getenv("TMPDIR");
-    path = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/dl-cli-test-XXXXXX";
-    REQUIRE(mkdtemp(path.data()) != nullptr);
+// The usage line of a command's help ("usage: dispatchlab NAME ...").
+std::string Synopsis(const std::string& help) { return help.substr(0, help.find('\n')); }
+
+// A command line that is valid but for what a row adds: the command, a scenario when the command
+// requires one (a positional outside brackets), and every required flag (outside brackets) with its
+// last listed value ("--tool=perf|callgrind" -> "--tool=callgrind").
+std::vector<std::string> ValidBase(const std::string& command, bool with_scenario = true) {
+  const std::string synopsis = Synopsis(HelpOf(command));
+  std::vector<std::string> args{command};
+  int depth = 0;
+  for (absl::string_view word : absl::StrSplit(synopsis, ' ', absl::SkipEmpty())) {
+    const bool outside = depth == 0 && word[0] != '[';
+    for (char c : word) depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+    if (!outside) continue;
+    if (absl::StartsWith(word, "SCENARIO") && with_scenario) args.push_back("sct_init");
+    if (absl::StartsWith(word, "--") && absl::StrContains(word, "=")) {
+      const size_t eq = word.find('=');
+      const size_t bar = word.rfind('|');
+      const absl::string_view value = bar == absl::string_view::npos ? word.substr(eq + 1) : word.substr(bar + 1);
+      args.push_back(absl::StrCat(word.substr(0, eq + 1), value));
+    }
   }
-  ~TempDir() { rmdir(path.c_str()); }
-  std::string path;
-};
+  return args;
+}
+
+// ValidBase plus `extra`.
+std::vector<std::string> With(const std::string& command, std::vector<std::string> extra,
+                              bool with_scenario = true) {
+  std::vector<std::string> args = ValidBase(command, with_scenario);
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
 
 TEST_CASE("the CLI rejects an unknown or missing command with one line", "[cli]") {
   ExpectRejected({{"frobnicate"}, "unknown command 'frobnicate'"});
@@ -85,16 +110,16 @@ TEST_CASE("the CLI rejects an unknown or missing command with one line", "[cli]"
 TEST_CASE("every subcommand rejects malformed flags", "[cli]") {
   for (const std::string& cmd : CommandNames()) {
     const std::string help = HelpOf(cmd);
-    ExpectRejected({{cmd, "--no-such-flag"}, "unknown flag '--no-such-flag'"});
-    ExpectRejected({{cmd, "-x"}, "unknown option '-x'"});
+    ExpectRejected({With(cmd, {"--no-such-flag"}), "unknown flag '--no-such-flag'"});
+    ExpectRejected({With(cmd, {"-x"}), "unknown option '-x'"});
     if (absl::StrContains(help, "--format=")) {
-      ExpectRejected({{cmd, "--format=xml"}, "--format=xml"});
-      ExpectRejected({{cmd, "--format=json", "--format=json"}, "given twice"});
-      ExpectRejected({{cmd, "--format"}, "needs a value"});
-      ExpectRejected({{cmd, "--format="}, "needs a value"});
+      ExpectRejected({With(cmd, {"--format=xml"}), "--format=xml"});
+      ExpectRejected({With(cmd, {"--format=json", "--format=json"}), "given twice"});
+      ExpectRejected({With(cmd, {"--format"}), "needs a value"});
+      ExpectRejected({With(cmd, {"--format="}), "needs a value"});
     }
-    if (!absl::StrContains(help, "SCENARIO")) {
-      ExpectRejected({{cmd, "stray"}, "unexpected argument 'stray'"});
+    if (!absl::StrContains(Synopsis(help), "SCENARIO")) {
+      ExpectRejected({With(cmd, {"stray"}), "unexpected argument 'stray'"});
     }
   }
 }
@@ -102,46 +127,48 @@ TEST_CASE("every subcommand rejects malformed flags", "[cli]") {
 TEST_CASE("every subcommand with --n rejects a bad element count", "[cli]") {
   for (const std::string& cmd : CommandNames()) {
     if (!absl::StrContains(HelpOf(cmd), "--n=")) continue;
-    ExpectRejected({{cmd, "--n=0"}, "--n=0: must be a positive"});
-    ExpectRejected({{cmd, "--n=-5"}, "--n=-5: must be a positive"});
-    ExpectRejected({{cmd, "--n=abc"}, "--n=abc: not a number"});
-    ExpectRejected({{cmd, "--n=1e5x"}, "not a number"});
-    ExpectRejected({{cmd, "--n=2.5"}, "whole number"});
-    ExpectRejected({{cmd, "--n=nan"}, "not a number"});
-    ExpectRejected({{cmd, "--n=1e30"}, "too large"});                 // n * itemsize overflows
-    ExpectRejected({{cmd, "--n=9223372036854775807"}, "too large"});  // INT64_MAX
-    ExpectRejected({{cmd, "--n=99999999999999999999"}, "--n="});      // beyond int64
-    ExpectRejected({{cmd, "--n=1e12"}, "MB"});                        // more than this machine's memory
-    ExpectRejected({{cmd, "--n=10", "--n=10"}, "given twice"});
-    ExpectRejected({{cmd, "--n"}, "needs a value"});
+    ExpectRejected({With(cmd, {"--n=0"}), "--n=0: must be a positive"});
+    ExpectRejected({With(cmd, {"--n=-5"}), "--n=-5: must be a positive"});
+    ExpectRejected({With(cmd, {"--n=abc"}), "--n=abc: not a number"});
+    ExpectRejected({With(cmd, {"--n=1e5x"}), "not a number"});
+    ExpectRejected({With(cmd, {"--n=2.5"}), "whole number"});
+    ExpectRejected({With(cmd, {"--n=nan"}), "not a number"});
+    ExpectRejected({With(cmd, {"--n=1e30"}), "too large"});                 // n * itemsize overflows
+    ExpectRejected({With(cmd, {"--n=9223372036854775807"}), "too large"});  // INT64_MAX
+    ExpectRejected({With(cmd, {"--n=99999999999999999999"}), "--n="});      // beyond int64
+    ExpectRejected({With(cmd, {"--n=1e12"}), "MB"});                        // more than this machine's memory
+    ExpectRejected({With(cmd, {"--n=10", "--n=10"}), "given twice"});
+    ExpectRejected({With(cmd, {"--n"}), "needs a value"});
   }
 }
 
 TEST_CASE("every subcommand rejects unknown names", "[cli]") {
   for (const std::string& cmd : CommandNames()) {
     const std::string help = HelpOf(cmd);
-    if (absl::StrContains(help, "SCENARIO")) {
-      ExpectRejected({{cmd, "no_such_scenario"}, "no_such_scenario"});
-      ExpectRejected({{cmd, "sct_init", "sct_init"}, "given twice"});
+    if (absl::StrContains(Synopsis(help), "SCENARIO")) {
+      ExpectRejected({With(cmd, {"no_such_scenario"}, false), "no_such_scenario"});
+    }
+    if (absl::StrContains(Synopsis(help), "SCENARIO...")) {
+      ExpectRejected({With(cmd, {"sct_init", "sct_init"}, false), "given twice"});
     }
     if (absl::StrContains(help, "--profile=")) {
-      ExpectRejected({{cmd, "--profile=cpython27"}, "cpython27"});
+      ExpectRejected({With(cmd, {"--profile=cpython27"}), "cpython27"});
     }
     if (absl::StrContains(help, "--layers=")) {
-      ExpectRejected({{cmd, "--layers=no_such_layer"}, "no_such_layer"});
-      ExpectRejected({{cmd, "--layers=+no_such_layer"}, "no_such_layer"});
-      ExpectRejected({{cmd, "--layers=boxing,boxing"}, "boxing"});
+      ExpectRejected({With(cmd, {"--layers=no_such_layer"}), "no_such_layer"});
+      ExpectRejected({With(cmd, {"--layers=+no_such_layer"}), "no_such_layer"});
+      ExpectRejected({With(cmd, {"--layers=boxing,boxing"}), "boxing"});
     }
     if (absl::StrContains(help, "--backend=")) {
-      ExpectRejected({{cmd, "--backend=nosuch"}, "nosuch"});
-      ExpectRejected({{cmd, "--tempdir=/tmp"}, "--tempdir"});  // conflicts with the default backend
-      ExpectRejected({{cmd, "--backend=file", "--tempdir=/no/such/dir"}, "/no/such/dir"});
+      ExpectRejected({With(cmd, {"--backend=nosuch"}), "nosuch"});
+      ExpectRejected({With(cmd, {"--tempdir=/tmp"}), "--tempdir"});  // conflicts with the default backend
+      ExpectRejected({With(cmd, {"--backend=file", "--tempdir=/no/such/dir"}), "/no/such/dir"});
     }
-    if (absl::StrContains(help, "--method=")) ExpectRejected({{cmd, "--method=nosuch"}, "nosuch"});
+    if (absl::StrContains(help, "--method=")) ExpectRejected({With(cmd, {"--method=nosuch"}), "nosuch"});
     if (absl::StrContains(help, "--repetitions=")) {
-      ExpectRejected({{cmd, "--repetitions=0"}, "--repetitions=0"});
-      ExpectRejected({{cmd, "--repetitions=-1"}, "--repetitions=-1"});
-      ExpectRejected({{cmd, "--repetitions=many"}, "--repetitions=many"});
+      ExpectRejected({With(cmd, {"--repetitions=0"}), "--repetitions=0"});
+      ExpectRejected({With(cmd, {"--repetitions=-1"}), "--repetitions=-1"});
+      ExpectRejected({With(cmd, {"--repetitions=many"}), "--repetitions=many"});
     }
   }
 }
@@ -150,12 +177,12 @@ TEST_CASE("every subcommand with --out rejects an unwritable path and writes no 
   for (const std::string& cmd : CommandNames()) {
     if (!absl::StrContains(HelpOf(cmd), "--out=")) continue;
     TempDir dir;
-    ExpectRejected({{cmd, "--out=" + dir.path}, dir.path});  // a directory
-    ExpectRejected({{cmd, "--out=/no/such/dir/out.json"}, "/no/such/dir/out.json"});
+    ExpectRejected({With(cmd, {"--out=" + dir.path}), dir.path});  // a directory
+    ExpectRejected({With(cmd, {"--out=/no/such/dir/out.json"}), "/no/such/dir/out.json"});
     const std::string file = dir.path + "/out.json";
-    ExpectRejected({{cmd, "--out=" + file, "--no-such-flag"}, "--no-such-flag"}, file);
+    ExpectRejected({With(cmd, {"--out=" + file, "--no-such-flag"}), "--no-such-flag"}, file);
     if (absl::StrContains(HelpOf(cmd), "--n=")) {
-      ExpectRejected({{cmd, "--out=" + file, "--n=0"}, "--n=0"}, file);
+      ExpectRejected({With(cmd, {"--out=" + file, "--n=0"}), "--n=0"}, file);
     }
   }
 }

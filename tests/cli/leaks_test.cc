@@ -2,6 +2,8 @@
 // object is alive, no error is pending, no temp-file name is registered and no shared-memory file is left.
 // The commands run in this process through cli::Main (so the object model can be inspected afterwards),
 // with their stdout captured.
+#include <unistd.h>
+
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -34,8 +36,8 @@ int RunInProcess(std::vector<std::string> args) {
   return status;
 }
 
-void ExpectNothingLeft(const std::vector<std::string>& args, int want_status) {
-  const std::set<std::string> before = ProjectTempFiles();
+// `scratch`: a directory the command may use (--tempdir); it must be empty afterwards.
+void ExpectNothingLeft(const std::vector<std::string>& args, int want_status, const std::string& scratch = "") {
   const int status = RunInProcess(args);
   INFO("dispatchlab " << absl::StrJoin(args, " "));
   CHECK(status == want_status);
@@ -45,7 +47,8 @@ void ExpectNothingLeft(const std::vector<std::string>& args, int want_status) {
   CHECK(alive.ok());
   CHECK(LiveObjects() == 0);
   CHECK(shm::PendingNameCount() == 0);
-  CHECK(ProjectTempFiles() == before);
+  CHECK(ShmFilesOf(getpid()).empty());
+  if (!scratch.empty()) CHECK(EntriesOf(scratch).empty());
 }
 
 TEST_CASE("counts leaves nothing alive for every scenario and backend", "[cli][leaks]") {
@@ -54,7 +57,10 @@ TEST_CASE("counts leaves nothing alive for every scenario and backend", "[cli][l
       ExpectNothingLeft({"counts", name, "--n=300", std::string("--backend=") + backend}, 0);
     }
   }
-  ExpectNothingLeft({"counts", "--n=300", "--backend=file", "--format=json"}, 0);
+  TempDir scratch;
+  REQUIRE(!scratch.path.empty());
+  ExpectNothingLeft({"counts", "--n=300", "--backend=file", "--tempdir=" + scratch.path, "--format=json"}, 0,
+                    scratch.path);
   ExpectNothingLeft({"counts", "--n=300", "--profile=direct"}, 0);
   ExpectNothingLeft({"counts", "--n=300", "--profile=cpython313t"}, 0);
 }

@@ -18,8 +18,17 @@ extern char** environ;
 
 namespace dispatchlab::testing {
 
-ChildResult RunChild(const std::vector<std::string>& argv, int timeout_seconds) {
+ChildResult RunChild(const std::vector<std::string>& argv, int timeout_seconds, const std::string& tmpdir) {
   ChildResult result;
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!tmpdir.empty() && std::strncmp(*e, "TMPDIR=", 7) == 0) continue;
+    env_strings.push_back(*e);
+  }
+  if (!tmpdir.empty()) env_strings.push_back("TMPDIR=" + tmpdir);
+  std::vector<char*> envp;
+  for (std::string& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) return result;
   posix_spawn_file_actions_t actions;
@@ -31,7 +40,8 @@ ChildResult RunChild(const std::vector<std::string>& argv, int timeout_seconds) 
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  result.pid = pid;
   posix_spawn_file_actions_destroy(&actions);
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -75,26 +85,40 @@ ChildResult RunChild(const std::vector<std::string>& argv, int timeout_seconds) 
   return result;
 }
 
-ChildResult RunCli(const std::vector<std::string>& args, int timeout_seconds) {
+ChildResult RunCli(const std::vector<std::string>& args, int timeout_seconds, const std::string& tmpdir) {
   std::vector<std::string> argv{DISPATCHLAB_CLI};
   argv.insert(argv.end(), args.begin(), args.end());
-  return RunChild(argv, timeout_seconds);
+  return RunChild(argv, timeout_seconds, tmpdir);
 }
 
-std::set<std::string> ProjectTempFiles() {
+std::set<std::string> EntriesOf(const std::string& dir) {
   std::set<std::string> found;
-  const char* tmp = std::getenv("TMPDIR");
-  for (const std::string dir : {std::string("/dev/shm"), std::string(tmp != nullptr && *tmp ? tmp : "/tmp")}) {
-    DIR* d = opendir(dir.c_str());
-    if (d == nullptr) continue;
-    while (dirent* e = readdir(d)) {
-      if (std::strncmp(e->d_name, shm::NamePrefix(), std::strlen(shm::NamePrefix())) == 0) {
-        found.insert(dir + "/" + e->d_name);
-      }
-    }
-    closedir(d);
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return found;
+  while (dirent* e = readdir(d)) {
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) found.insert(e->d_name);
+  }
+  closedir(d);
+  return found;
+}
+
+std::set<std::string> ShmFilesOf(int pid) {
+  const std::string prefix = std::string(shm::NamePrefix()) + std::to_string(pid) + "-";
+  std::set<std::string> found;
+  for (const std::string& name : EntriesOf("/dev/shm")) {
+    if (name.compare(0, prefix.size(), prefix) == 0) found.insert(name);
   }
   return found;
+}
+
+TempDir::TempDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  path = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/dl-test-XXXXXX";
+  if (mkdtemp(path.data()) == nullptr) path.clear();
+}
+
+TempDir::~TempDir() {
+  if (!path.empty()) rmdir(path.c_str());
 }
 
 int LineCount(const std::string& text) {
