@@ -173,17 +173,22 @@ TEST_CASE("every subcommand rejects unknown names", "[cli]") {
   }
 }
 
-TEST_CASE("every subcommand with --out rejects an unwritable path and writes no partial file", "[cli]") {
+TEST_CASE("every subcommand with an output file rejects an unwritable path and writes no partial file",
+          "[cli]") {
   for (const std::string& cmd : CommandNames()) {
-    if (!absl::StrContains(HelpOf(cmd), "--out=")) continue;
-    TempDir dir;
-    ExpectRejected({With(cmd, {"--out=" + dir.path}), dir.path});  // a directory
-    ExpectRejected({With(cmd, {"--out=/no/such/dir/out.json"}), "/no/such/dir/out.json"});
-    const std::string file = dir.path + "/out.json";
-    ExpectRejected({With(cmd, {"--out=" + file, "--no-such-flag"}), "--no-such-flag"}, file);
-    if (absl::StrContains(HelpOf(cmd), "--n=")) {
-      ExpectRejected({With(cmd, {"--out=" + file, "--n=0"}), "--n=0"}, file);
+    const std::string help = HelpOf(cmd);
+    std::string flag;
+    for (const char* name : {"--out=", "--output="}) {
+      if (absl::StrContains(help, name)) flag = name;
     }
+    if (flag.empty()) continue;
+    TempDir dir;
+    REQUIRE(!dir.path.empty());
+    ExpectRejected({With(cmd, {flag + dir.path}), dir.path});  // a directory
+    ExpectRejected({With(cmd, {flag + "/no/such/dir/out.json"}), "/no/such/dir/out.json"});
+    const std::string file = dir.path + "/out.json";
+    ExpectRejected({With(cmd, {flag + file, "--no-such-flag"}), "--no-such-flag"}, file);
+    if (absl::StrContains(help, "--n=")) ExpectRejected({With(cmd, {flag + file, "--n=0"}), "--n=0"}, file);
   }
 }
 
