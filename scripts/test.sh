@@ -18,7 +18,11 @@ stamp "release build + tests"
 
 cmake --preset asan-ubsan >/dev/null
 cmake --build --preset asan-ubsan --target dispatchlab dispatchlab_tests
-ctest --preset asan-ubsan --output-on-failure -j2
+# Valgrind cannot run a program built with ASan: the two end-to-end callgrind tests (tests/experiments/
+# profiling_callgrind_e2e_test.cc) are left to the release run until they skip themselves under ASan,
+# as tests/cli/memcheck_test.cc does.
+ctest --preset asan-ubsan --output-on-failure -j2 \
+  -E "callgrind per-layer instruction counts|instruction sampler counts each layer"
 stamp "asan-ubsan build + tests"
 
 fuzz_seconds=${FUZZ_SECONDS:-60}
