@@ -34,6 +34,7 @@
 #include "dispatch/lookup.h"
 #include "dispatch/runtime.h"
 #include "dispatch/sharedctypes.h"
+#include "dispatch/slots.h"
 #include "fuzz/byte_reader.h"
 #include "fuzz/cpython_errors.h"
 #include "fuzz/values.h"
@@ -358,6 +359,14 @@ void Interpreter::Teardown() {
     Py_XDECREF(it->original);
   }
   edits_.clear();
+  // TypeDictSet changes no slot (dispatchlab has no update_slot): an array type made while a name was
+  // edited keeps the slots chosen then, in the type cache, for every later input. CPython's type_setattro
+  // would re-fix them when the name is restored; do that here so inputs stay independent.
+  for (TypeObject* t : AllTypes()) {
+    if (t != &PyCArray_Type && PyType_HasFeature(t, Py_TPFLAGS_HEAPTYPE) && PyType_IsSubtype(t, &PyCArray_Type)) {
+      FixupSlotDispatchers(t);
+    }
+  }
   for (InlineCache& c : inline_caches_) c = InlineCache();
 }
 
