@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string trace;
   absl::Status status = dispatchlab::fuzz::RunOps(data, size, nullptr);
   if (!status.ok()) {
-    dispatchlab::fuzz::RunOps(data, size, &trace);  // again, to print what it did
+    dispatchlab::fuzz::RunOps(data, size, &trace).IgnoreError();  // again, to print what it did
     std::fprintf(stderr, "dispatchlab fuzz: invariant broken: %s\nprogram:\n%s", status.ToString().c_str(),
                  trace.c_str());
     std::abort();
