@@ -106,8 +106,12 @@ absl::Status Interpreter::OpLookup() {
 // succeed or fail alike, with the same error, the same result and the same stored bits.
 absl::Status Interpreter::OpDifferential() {
   Object* target = SlotOrNone();
-  const LayerSet sets[2] = {LayerSet(in_->U16() & LayerSet::All().bits()),
-                            LayerSet(in_->U16() & LayerSet::All().bits())};
+  LayerSet sets[2] = {LayerSet(in_->U16() & LayerSet::All().bits()),
+                      LayerSet(in_->U16() & LayerSet::All().bits())};
+  // The one layer whose meaning changes what runs: with `trampoline` off (the seed's patch A) Array_init
+  // stores through Array_ass_item and so bypasses an overridden __setitem__, by design. With an edited
+  // dictionary, both runs share that switch.
+  if (EditedArrayTypes()) sets[1] = sets[1].Set(Layer::kTrampoline, sets[0].Has(Layer::kTrampoline));
   const Py_ssize_t i = values_.Index();
   Object* value = in_->Bool() ? SlotOrNone() : nullptr;
   if (!PyCArray_Check(target)) return absl::OkStatus();
