@@ -21,10 +21,12 @@ bool IsSpaceError(int error) {
   return error == ENOSPC || error == ENOMEM || error == EFBIG || error == EDQUOT;
 }
 
+// "... in DIR: No space left on device (ENOSPC)": the directory, the size and the errno by name.
 absl::Status SpaceError(int error, const std::string& where, size_t size, const char* what) {
+  const char* name = strerrorname_np(error);
   std::string message = absl::StrCat(what, " ", size, " bytes for a shared-memory arena in ", where, ": ",
-                                     std::strerror(error), " (", error == ENOSPC ? "ENOSPC" : "errno ",
-                                     error == ENOSPC ? "" : absl::StrCat(error), ")");
+                                     std::strerror(error), " (",
+                                     name != nullptr ? std::string(name) : absl::StrCat("errno ", error), ")");
   if (IsSpaceError(error)) return absl::ResourceExhaustedError(message);
   return absl::ErrnoToStatus(error, message);
 }

@@ -1,6 +1,6 @@
 // The generic slot trampolines of the slot table (CPython's slot_* functions in Objects/typeobject.c):
 // a C slot that finds the method by name on the type and calls it through the generic call protocol.
-// slot_sq_ass_item is the seed's culprit; docs/trampoline.md follows one call through it.
+// slot_sq_ass_item is the seed's culprit; docs/call-protocol.md follows one call through it.
 #ifndef DISPATCHLAB_DISPATCH_TRAMPOLINES_H_
 #define DISPATCHLAB_DISPATCH_TRAMPOLINES_H_
 

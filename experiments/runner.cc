@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/counters.h"
@@ -112,13 +113,19 @@ absl::StatusOr<std::vector<ScenarioTiming>> RunTimings(const RunRequest& request
   if (!input.ok()) return input.status();
 
   benchmark::ClearRegisteredBenchmarks();
-  benchmark::AddCustomContext("dispatchlab_profile", request.profile);
-  benchmark::AddCustomContext("dispatchlab_layers", request.layers.ToString());
-  benchmark::AddCustomContext("dispatchlab_n", absl::StrCat(request.n));
-  benchmark::AddCustomContext("dispatchlab_counting", kCountingCompiledIn ? "compiled in" : "compiled out");
-  benchmark::AddCustomContext("dispatchlab_repetitions", absl::StrCat(request.repetitions));
-  benchmark::AddCustomContext("dispatchlab_metadata", MetadataJson({request.profile, request.layers, true,
-                                                                    request.n, request.repetitions}));
+  // Google Benchmark keeps one context per process (a second add of a key is refused with a warning):
+  // the keys describe the one JSON document a `run --format=json` prints.
+  static bool context_added = false;
+  if (request.benchmark_json != nullptr && !context_added) {
+    context_added = true;
+    benchmark::AddCustomContext("dispatchlab_profile", request.profile);
+    benchmark::AddCustomContext("dispatchlab_layers", request.layers.ToString());
+    benchmark::AddCustomContext("dispatchlab_n", absl::StrCat(request.n));
+    benchmark::AddCustomContext("dispatchlab_counting", kCountingCompiledIn ? "compiled in" : "compiled out");
+    benchmark::AddCustomContext("dispatchlab_repetitions", absl::StrCat(request.repetitions));
+    benchmark::AddCustomContext("dispatchlab_metadata", MetadataJson({request.profile, request.layers, true,
+                                                                      request.n, request.repetitions}));
+  }
   for (const Scenario* scenario : request.scenarios) {
     benchmark::RegisterBenchmark(BenchmarkName(scenario->name, request.n).c_str(), TimeScenario, scenario,
                                  &*input, request.layers)
@@ -166,32 +173,49 @@ absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, LayerSe
   absl::StatusOr<ScenarioInput> made = ScenarioInput::Make(target.n);
   if (!made.ok()) return made.status();
   auto input = std::make_shared<ScenarioInput>(std::move(*made));
-
-  // Iterations per sample: from a short Google Benchmark run of the most expensive configuration.
-  RunRequest calibration;
-  calibration.scenarios = {*scenario};
-  calibration.n = target.n;
-  calibration.layers = calibrate_on;
-  calibration.repetitions = 1;
-  calibration.min_time = 0.01;
-  calibration.progress = false;
-  calibration.random_interleaving = false;
-  absl::StatusOr<std::vector<ScenarioTiming>> first = RunTimings(calibration);
-  if (!first.ok()) return first.status();
-  const double seconds_per_call = (*first)[0].median * 1e-9 * static_cast<double>(target.n);
-  const int64_t iterations =
-      std::clamp<int64_t>(static_cast<int64_t>(std::ceil(seconds_per_sample / seconds_per_call)), 1, 100000);
-
   const Scenario* s = *scenario;
   const int64_t n = target.n;
-  return BatchSampler([s, input, n, iterations, progress](
+
+  // Iterations per sample, per configuration: from one short Google Benchmark run of that configuration
+  // the first time it is asked for, so that cheap and expensive configurations both get samples of about
+  // `seconds_per_sample`.
+  auto iterations = std::make_shared<absl::flat_hash_map<uint32_t, int64_t>>();
+  auto calibrate = [s, n, seconds_per_sample, iterations](const std::vector<LayerSet>& order) -> absl::Status {
+    std::vector<LayerSet> missing;
+    for (LayerSet layers : order) {
+      if (!iterations->contains(layers.bits())) {
+        iterations->emplace(layers.bits(), 0);
+        missing.push_back(layers);
+      }
+    }
+    for (LayerSet layers : missing) {
+      RunRequest calibration;
+      calibration.scenarios = {s};
+      calibration.n = n;
+      calibration.layers = layers;
+      calibration.repetitions = 1;
+      calibration.min_time = std::min(0.01, seconds_per_sample);
+      calibration.progress = false;
+      calibration.random_interleaving = false;
+      absl::StatusOr<std::vector<ScenarioTiming>> first = RunTimings(calibration);
+      if (!first.ok()) return first.status();
+      const double seconds_per_call = std::max((*first)[0].median * 1e-9 * static_cast<double>(n), 1e-9);
+      (*iterations)[layers.bits()] = std::clamp<int64_t>(
+          static_cast<int64_t>(std::ceil(seconds_per_sample / seconds_per_call)), 1, 10000000);
+    }
+    return absl::OkStatus();
+  };
+  (void)calibrate_on;
+
+  return BatchSampler([s, input, n, iterations, calibrate, progress](
                           const std::vector<LayerSet>& order) -> absl::StatusOr<std::vector<double>> {
+    if (absl::Status st = calibrate(order); !st.ok()) return st;
     InitBenchmarkOnce(false);
     benchmark::ClearRegisteredBenchmarks();
     for (size_t i = 0; i < order.size(); ++i) {
       benchmark::RegisterBenchmark(absl::StrCat(s->name, "/sample:", i).c_str(), TimeScenario, s,
                                    input.get(), order[i])
-          ->Iterations(iterations)
+          ->Iterations(iterations->at(order[i].bits()))
           ->Repetitions(1)
           ->UseRealTime();
     }

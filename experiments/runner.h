@@ -37,8 +37,9 @@ struct ScenarioTiming {
 absl::StatusOr<std::vector<ScenarioTiming>> RunTimings(const RunRequest& request);
 
 // A sampler that times `target` under each layer set, in the given order, one Google Benchmark run per
-// entry with a fixed iteration count (chosen once, from a short run with every layer of `calibrate_on`).
-// Returns ns per element.
+// entry with a fixed iteration count per configuration (chosen the first time the configuration is asked
+// for, from a short run, so each sample lasts about `seconds_per_sample`). Returns ns per element.
+// `calibrate_on` is kept for callers; calibration is per configuration.
 absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, LayerSet calibrate_on,
                                              double seconds_per_sample = 0.02, bool progress = true);
 

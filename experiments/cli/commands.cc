@@ -3,10 +3,12 @@
 #include <iostream>
 
 #include "absl/strings/str_format.h"
+#include "experiments/cli/cmd_attribute.h"
 #include "experiments/cli/cmd_counts.h"
 #include "experiments/cli/cmd_list.h"
 #include "experiments/cli/cmd_perf.h"
 #include "experiments/cli/cmd_profile.h"
+#include "experiments/cli/cmd_report.h"
 #include "experiments/cli/cmd_run.h"
 #include "experiments/cli/cmd_sweep.h"
 
@@ -18,9 +20,11 @@ const std::vector<Command>& CommandTable() {
       {CountsCommandSpec, RunCountsCommand},
       {ListCommandSpec, RunListCommand},
       {SweepCommandSpec, RunSweepCommand},
+      {AttributeCommandSpec, RunAttributeCommand},
       {PerfCommandSpec, RunPerfCommand},
       {ProfileCommandSpec, RunProfileCommand},
       {ProfileChildCommandSpec, RunProfileChildCommand, /*hidden=*/true},  // what valgrind runs
+      {ReportCommandSpec, RunReportCommand},
   };
   return table;
 }

@@ -1,0 +1,154 @@
+#include "experiments/attribution/design.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace dispatchlab::attribution {
+
+LayerSet LayerSpace::LayersFor(ConfigMask mask) const {
+  LayerSet out = base;
+  for (int i = 0; i < k(); ++i) out = out.Set(chosen[i], (mask >> i) & 1u);
+  return out;
+}
+
+std::string ConfigLabel(const LayerSpace& space, ConfigMask mask) {
+  const int on = __builtin_popcount(mask);
+  if (on == space.k()) return "all on";
+  if (on == 0) return "all off";
+  const bool list_on = on <= space.k() - on;
+  std::vector<std::string> names;
+  for (int i = 0; i < space.k(); ++i) {
+    if ((((mask >> i) & 1u) != 0) == list_on) names.emplace_back(InfoOf(space.chosen[i]).name);
+  }
+  return absl::StrCat(list_on ? "only " : "all but ", absl::StrJoin(names, ","));
+}
+
+LayerSpace MakeLayerSpace(LayerSet base, LayerSet chosen) {
+  // Members() already walks the table in call-chain order.
+  return LayerSpace{base, chosen.Members()};
+}
+
+std::vector<ConfigMask> AllConfigs(int k) {
+  std::vector<ConfigMask> out(size_t{1} << k);
+  for (size_t m = 0; m < out.size(); ++m) out[m] = static_cast<ConfigMask>(m);
+  return out;
+}
+
+std::vector<ConfigMask> WaterfallConfigs(int k) {
+  const ConfigMask full = (ConfigMask{1} << k) - 1;
+  std::vector<ConfigMask> out = {full};
+  ConfigMask m = full;
+  for (int i = 0; i < k; ++i) {
+    m &= ~(ConfigMask{1} << i);
+    out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<ConfigMask> LeaveOneOutConfigs(int k) {
+  const ConfigMask full = (ConfigMask{1} << k) - 1;
+  std::vector<ConfigMask> out = {full};
+  for (int i = 0; i < k; ++i) out.push_back(full & ~(ConfigMask{1} << i));
+  return out;
+}
+
+std::vector<ConfigMask> AddOneInConfigs(int k) {
+  std::vector<ConfigMask> out = {0};
+  for (int i = 0; i < k; ++i) out.push_back(ConfigMask{1} << i);
+  return out;
+}
+
+std::vector<ConfigMask> MergeConfigs(const std::vector<std::vector<ConfigMask>>& lists) {
+  std::vector<ConfigMask> out;
+  for (const auto& l : lists) out.insert(out.end(), l.begin(), l.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+uint64_t UniformBelow(std::mt19937_64& rng, uint64_t bound) {
+  // Reject the top partial block so every residue is equally likely.
+  const uint64_t limit = UINT64_MAX - (UINT64_MAX % bound + 1) % bound;
+  uint64_t x = rng();
+  while (x > limit) x = rng();
+  return x % bound;
+}
+
+std::vector<int> MakeRunOrder(int num_configs, int repetitions, uint64_t seed) {
+  std::vector<int> order;
+  order.reserve(static_cast<size_t>(num_configs) * repetitions);
+  for (int rep = 0; rep < repetitions; ++rep) {
+    for (int c = 0; c < num_configs; ++c) order.push_back(c);
+  }
+  std::mt19937_64 rng(seed);
+  Shuffle(order, rng);
+  return order;
+}
+
+namespace {
+
+// The p-quantile of sorted values, interpolating linearly between order statistics (type 7 of R).
+double Quantile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const double h = (sorted.size() - 1) * p;
+  const size_t lo = static_cast<size_t>(std::floor(h));
+  const size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+}  // namespace
+
+SampleStats Summarize(const std::vector<double>& samples) {
+  SampleStats s;
+  s.count = static_cast<int>(samples.size());
+  if (samples.empty()) return s;
+  std::vector<double> sorted = samples;
+  std::sort(sorted.begin(), sorted.end());
+  double sum = 0;
+  for (double x : samples) sum += x;
+  s.mean = sum / s.count;
+  if (s.count > 1) {
+    double ss = 0;
+    for (double x : samples) ss += (x - s.mean) * (x - s.mean);
+    s.stddev = std::sqrt(ss / (s.count - 1));
+  }
+  s.cv = s.mean != 0 ? s.stddev / std::fabs(s.mean) : 0;
+  s.min = sorted.front();
+  s.max = sorted.back();
+  s.median = Quantile(sorted, 0.5);
+  s.q1 = Quantile(sorted, 0.25);
+  s.q3 = Quantile(sorted, 0.75);
+  return s;
+}
+
+absl::string_view StatisticName(Statistic s) { return s == Statistic::kMedian ? "median" : "mean"; }
+
+CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic statistic)
+    : k_(k), index_(size_t{1} << k, -1) {
+  constexpr double kMedianEfficiency = 1.5707963267948966;  // pi / 2
+  for (const ConfigSamples& c : configs) {
+    index_[c.mask] = static_cast<int>(mean_.size());
+    const bool median = statistic == Statistic::kMedian;
+    mean_.push_back(median ? c.stats.median : c.stats.mean);
+    const double var = c.stats.count > 0 ? c.stats.stddev * c.stats.stddev / c.stats.count : 0;
+    mean_variance_.push_back(median ? kMedianEfficiency * var : var);
+  }
+}
+
+bool CostTable::Has(ConfigMask mask) const { return mask < index_.size() && index_[mask] >= 0; }
+
+double CostTable::Cost(ConfigMask mask) const {
+  if (!Has(mask)) std::abort();  // every method asks only for masks its design listed
+  return mean_[index_[mask]];
+}
+
+double CostTable::MeanVariance(ConfigMask mask) const {
+  if (!Has(mask)) std::abort();
+  return mean_variance_[index_[mask]];
+}
+
+}  // namespace dispatchlab::attribution

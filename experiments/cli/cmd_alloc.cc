@@ -1,0 +1,223 @@
+// `dispatchlab alloc [--experiment=...] [--backend=...] [--tempdir=DIR] [--n=...]`: one table of ns per
+// element, every backend side by side with its ratio to the first backend named.
+#include "experiments/cli/cmd_alloc.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "core/shm_arena.h"
+#include "experiments/alloc_bench.h"
+#include "experiments/cli/commands.h"
+#include "experiments/cli/shm_output.h"
+#include "experiments/json.h"
+#include "experiments/metadata.h"
+
+namespace dispatchlab::cli {
+namespace {
+
+std::string ExperimentName(AllocExperiment id) {
+  for (const AllocExperimentInfo& info : AllocExperimentTable()) {
+    if (info.id == id) return std::string(info.name);
+  }
+  return "?";
+}
+
+std::string DirectoryLine(const AllocBenchConfig& config) {
+  HeapOptions file;
+  file.backend = Backend::kFile;
+  file.tempdir = config.tempdir;
+  std::string dir = shm::ArenaDirectory(file);
+  return absl::StrCat("shm: /dev/shm (", FileSystemName("/dev/shm"), "); file: ", dir, " (",
+                      FileSystemName(dir), ")");
+}
+
+const AllocResult* Find(const std::vector<AllocResult>& results, AllocExperiment e, Backend b, int64_t n) {
+  for (const AllocResult& r : results) {
+    if (r.experiment == e && r.backend == b && r.n == n) return &r;
+  }
+  return nullptr;
+}
+
+// One grid: a row per (experiment, n), a column per backend; `cell` renders one result.
+template <typename Cell>
+void PrintGrid(const AllocBenchConfig& config, const std::vector<AllocResult>& results, int width, Cell cell) {
+  std::string header = absl::StrFormat("%-15s %10s", "experiment", "n");
+  for (Backend b : config.backends) absl::StrAppend(&header, absl::StrFormat(" %*s", width, BackendName(b)));
+  std::printf("%s\n", header.c_str());
+  for (AllocExperiment e : config.experiments) {
+    for (int64_t n : config.sizes) {
+      std::string line = absl::StrFormat("%-15s %10d", ExperimentName(e), n);
+      bool any = false;
+      for (Backend b : config.backends) {
+        const AllocResult* r = Find(results, e, b, n);
+        std::string text = r == nullptr ? "-" : !r->error.empty() ? "error" : cell(*r, e, n);
+        any = any || r != nullptr;
+        absl::StrAppend(&line, absl::StrFormat(" %*s", width, text));
+      }
+      if (any) std::printf("%s\n", line.c_str());
+    }
+  }
+}
+
+void PrintTable(const AllocBenchConfig& config, const std::vector<AllocResult>& results) {
+  std::printf("allocation cost of RawArray(c_int, n): ns per element, median [min-max] of %d interleaved "
+              "repetitions\n%s\n%s\n\n",
+              config.repetitions, DirectoryLine(config).c_str(), MetadataLine().c_str());
+  Backend base = config.backends.front();
+  PrintGrid(config, results, 27, [&](const AllocResult& r, AllocExperiment e, int64_t n) {
+    const AllocResult* base_result = Find(results, e, base, n);
+    std::string ratio = base_result != nullptr && base_result->error.empty() && base_result->median > 0 &&
+                                r.backend != base
+                            ? absl::StrFormat(" x%.2f", r.median / base_result->median)
+                            : "";
+    return absl::StrFormat("%.3g [%.3g-%.3g]%s", r.median, r.min, r.max, ratio);
+  });
+  std::printf("\nxR: median ratio to %s in the same row.\n\nminor page faults in the timed region per 4 KiB "
+              "page (median):\n",
+              std::string(BackendName(base)).c_str());
+  PrintGrid(config, results, 10, [](const AllocResult& r, AllocExperiment, int64_t) {
+    return absl::StrFormat("%.2f", r.median_faults_per_page);
+  });
+  for (const AllocResult& r : results) {
+    if (!r.error.empty()) {
+      std::printf("error: %s %s n=%lld: %s\n", ExperimentName(r.experiment).c_str(),
+                  std::string(BackendName(r.backend)).c_str(), static_cast<long long>(r.n), r.error.c_str());
+    }
+  }
+}
+
+void PrintJson(const AllocBenchConfig& config, const std::vector<AllocResult>& results) {
+  HeapOptions file;
+  file.backend = Backend::kFile;
+  file.tempdir = config.tempdir;
+  std::string dir = shm::ArenaDirectory(file);
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("command").String("alloc");
+  w.Key("tempdir").String(dir);
+  w.Key("tempdir_fs").String(FileSystemName(dir));
+  w.Key("shm_fs").String(FileSystemName("/dev/shm"));
+  w.Key("unit").String("ns_per_element");
+  w.Key("ratio_base").String(BackendName(config.backends.front()));
+  w.Key("sizes").BeginArray();
+  for (int64_t n : config.sizes) w.Int(n);
+  w.EndArray();
+  w.Key("results").BeginArray();
+  for (const AllocResult& r : results) {
+    const AllocResult* base = Find(results, r.experiment, config.backends.front(), r.n);
+    w.BeginObject();
+    w.Key("experiment").String(ExperimentName(r.experiment));
+    w.Key("backend").String(BackendName(r.backend));
+    w.Key("n").Int(r.n);
+    if (!r.error.empty()) {
+      w.Key("error").String(r.error);
+    } else {
+      w.Key("median").Double(r.median);
+      w.Key("min").Double(r.min);
+      w.Key("max").Double(r.max);
+      if (base != nullptr && base->error.empty() && base->median > 0) {
+        w.Key("ratio").Double(r.median / base->median);
+      } else {
+        w.Key("ratio").Null();
+      }
+      w.Key("faults_per_page").Double(r.median_faults_per_page);
+      w.Key("samples").BeginArray();
+      for (double v : r.ns_per_element) w.Double(v);
+      w.EndArray();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  MetadataFields metadata;
+  metadata.n = config.sizes.size() == 1 ? config.sizes.front() : 0;  // several: see "sizes"
+  metadata.repetitions = config.repetitions;
+  w.Key("metadata").Raw(MetadataJson(metadata));
+  w.EndObject();
+  std::printf("%s\n", w.str().c_str());
+}
+
+}  // namespace
+
+const CommandSpec& AllocCommandSpec() {
+  static const CommandSpec spec = {
+      "alloc",
+      "alloc [--experiment=E,...] [--backend=B,...] [--tempdir=DIR] [--n=N,...] [--repetitions=R] "
+      "[--min-time=S] [--format=table|json]",
+      "Measures what the memory of RawArray(c_int, n) costs per backend, in ns per element, with every "
+      "backend side by side in one run: allocation from a warm heap, first touch of a fresh arena (page "
+      "faults) against a pre-faulted one, a whole new arena (3.7+ ftruncate and 3.6 zero writes), tmpfs "
+      "(/dev/shm) against the --tempdir file system. Experiments: warm, warm_keep, touch_fresh, "
+      "touch_prefault, new_arena, new_prefault, new_arena_36.",
+      {
+          {"experiment", "E,...", "allocation experiments to run", "all"},
+          {"backend", "B,...", "backends: anon, shm, file, private; ratios are to the first", "anon,shm,file,private"},
+          {"tempdir", "DIR", "directory of the file backend", "$TMPDIR or /tmp"},
+          {"n", "N,...", "element counts (c_int)", "1e4,1e5,1e6,1e7"},
+          {"repetitions", "R", "interleaved repetitions per measurement", "5"},
+          {"min-time", "S", "seconds per repetition (Google Benchmark MinTime)", "0.05"},
+          {"format", "F", "table or json", "table"},
+      },
+      "",
+  };
+  return spec;
+}
+
+int RunAllocCommand(const ParsedArgs& args) {
+  if (args.Has("help")) {
+    std::printf("%s", HelpText(AllocCommandSpec()).c_str());
+    return kExitOk;
+  }
+  AllocBenchConfig config;
+  std::string experiments = args.Get("experiment", "all");
+  if (experiments == "all") {
+    for (const AllocExperimentInfo& info : AllocExperimentTable()) config.experiments.push_back(info.id);
+  } else {
+    for (absl::string_view item : absl::StrSplit(absl::string_view(experiments), ',')) {
+      absl::StatusOr<AllocExperiment> e = AllocExperimentFromName(item);
+      if (!e.ok()) return UsageError(absl::StrCat("--experiment: ", e.status().message()));
+      config.experiments.push_back(*e);
+    }
+  }
+  absl::StatusOr<std::vector<Backend>> backends =
+      ParseBackendList("backend", args.Get("backend", "anon,shm,file,private"));
+  if (!backends.ok()) return UsageError(backends.status().message());
+  config.backends = *backends;
+  config.tempdir = args.Get("tempdir");
+  absl::StatusOr<std::vector<int64_t>> sizes = ParseCountList("n", args.Get("n", "1e4,1e5,1e6,1e7"));
+  if (!sizes.ok()) return UsageError(sizes.status().message());
+  config.sizes = *sizes;
+  absl::StatusOr<int64_t> reps = ParseIntInRange("repetitions", args.Get("repetitions", "5"), 1, 1000);
+  if (!reps.ok()) return UsageError(reps.status().message());
+  config.repetitions = static_cast<int>(*reps);
+  absl::StatusOr<double> min_time = ParsePositiveDouble("min-time", args.Get("min-time", "0.05"));
+  if (!min_time.ok()) return UsageError(min_time.status().message());
+  config.min_time = *min_time;
+  absl::StatusOr<std::string> format = ParseChoice("format", args.Get("format", "table"), {"table", "json"});
+  if (!format.ok()) return UsageError(format.status().message());
+  for (int64_t n : config.sizes) {
+    if (n > (int64_t{1} << 32)) return UsageError(absl::StrCat("--n=", n, " is more than 2^32 elements"));
+  }
+
+  absl::StatusOr<std::vector<AllocResult>> results = RunAllocBenchmarks(config);
+  if (!results.ok()) {
+    if (results.status().code() == absl::StatusCode::kInvalidArgument) {
+      return UsageError(results.status().message());
+    }
+    return Failure(results.status().message());
+  }
+  if (*format == "json") {
+    PrintJson(config, *results);
+  } else {
+    PrintTable(config, *results);
+  }
+  for (const AllocResult& r : *results) {
+    if (!r.error.empty()) return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace dispatchlab::cli

@@ -1,0 +1,247 @@
+#include "experiments/cli/cmd_attribute.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "core/layers.h"
+#include "experiments/attribution/attribute.h"
+#include "experiments/attribution/render.h"
+#include "experiments/cli/commands.h"
+#include "experiments/cli/common.h"
+#include "experiments/metadata.h"
+#include "experiments/profiling/instruction_sampler.h"
+#include "experiments/runner.h"
+#include "experiments/scenarios.h"
+
+namespace dispatchlab::cli {
+
+namespace {
+
+using attribution::AttributionRequest;
+using attribution::AttributionResult;
+
+// The one place a metric picks its sampler. Time: Google Benchmark through the runner, its iteration
+// count calibrated on `calibrate_on` (the most expensive configuration: every chosen layer on), progress
+// left to Attribute's batches. Instructions: callgrind, every entry of a batch a measured region of one
+// valgrind process running this executable (experiments/profiling/instruction_sampler.h).
+absl::StatusOr<BatchSampler> SamplerForMetric(absl::string_view metric, const SampleTarget& target,
+                                              LayerSet calibrate_on, double seconds_per_sample) {
+  if (metric == "time") {
+    return MakeTimeSampler(target, calibrate_on, seconds_per_sample, /*progress=*/false);
+  }
+  if (metric == "instructions") return profiling::MakeInstructionSampler(target);
+  return absl::InvalidArgumentError(absl::StrFormat("unknown metric '%s'", metric));
+}
+
+// Progress on stderr with the time elapsed and a linear estimate of the time left: a rewritten line on a
+// terminal, a line per quarter otherwise.
+std::function<void(int64_t, int64_t)> StderrProgress() {
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  const absl::Time start = absl::Now();
+  auto last_quarter = std::make_shared<int64_t>(0);
+  return [tty, start, last_quarter](int64_t done, int64_t total) {
+    const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
+    const double left = done > 0 ? elapsed * (total - done) / done : 0;
+    const std::string line = absl::StrFormat("attribute: %d/%d samples (%d%%), %.0f s elapsed, ~%.0f s left",
+                                             done, total, 100 * done / total, elapsed, left);
+    if (tty) {
+      absl::FPrintF(stderr, "\r%s%s", line, done == total ? "\n" : "");
+      return;
+    }
+    const int64_t quarter = 4 * done / total;
+    if (quarter > *last_quarter) {
+      *last_quarter = quarter;
+      absl::FPrintF(stderr, "%s\n", line);
+    }
+  };
+}
+
+int UsageFrom(const absl::Status& status) { return UsageError(std::string(status.message())); }
+
+}  // namespace
+
+const CommandSpec& AttributeCommandSpec() {
+  static const CommandSpec spec = {
+      "attribute",
+      "attribute SCENARIO [--layers=a,b,...] [--method=waterfall|loo|shapley|factorial|all] [--n=N] "
+      "[--repetitions=R] [--format=table|json|csv]",
+      "Attributes the scenario's overhead, cost(chosen layers on) - cost(chosen layers off), to each "
+      "chosen layer: waterfall (removed in call-chain order), leave-one-out beside add-one-in, Shapley "
+      "values (exact for up to 8 layers, sampled beyond) and a 2^k r factorial design with confidence "
+      "intervals. Configurations run in random interleaved order, each R times; raw samples are kept and a "
+      "stability verdict says why a result is unstable. See docs/attribution.md.",
+      {
+          {"layers", "LIST",
+           "layers to attribute: names (exactly these), or +name/-name edits of the default (the "
+           "profile's layers that change the scenario's counts)",
+           ""},
+          {"method", "METHOD", "waterfall, loo, shapley, factorial or all", "all"},
+          kFlagN,
+          {"repetitions", "R", "samples per configuration (at least 2; 9 or more for a stable verdict)", "9"},
+          {"format", "FORMAT", "table, json or csv", "table"},
+          {"profile", "P", "the layers not attributed stay as in this profile", "cpython311"},
+          {"metric", "METRIC", "time (ns/element) or instructions (instructions/element, callgrind)", "time"},
+          {"seed", "SEED", "seed of the random run order (recorded in the output)", "random"},
+          {"permutations", "P", "sampled orders for Shapley beyond 8 layers", "16 per layer"},
+          {"ascii", "", "draw bars with ASCII instead of Unicode blocks", ""},
+          {"statistic", "S",
+           "mean or median of each configuration's samples (the median resists a few disturbed samples)",
+           "mean"},
+          {"sample-time", "SECONDS",
+           "target duration of one time sample (iterations calibrated on the all-on configuration)", "0.05"},
+          {"quiet", "", "no progress on stderr", ""},
+          kFlagBackend,
+          kFlagTempdir,
+      },
+      "SCENARIO",
+  };
+  return spec;
+}
+
+int RunAttributeCommand(const ParsedArgs& args) {
+  if (args.Has("help")) {
+    std::cout << HelpText(AttributeCommandSpec());
+    return kExitOk;
+  }
+  // Every flag is checked before anything runs.
+  if (args.positionals().size() != 1) {
+    return UsageError("attribute: give exactly one SCENARIO (see 'dispatchlab attribute --help')");
+  }
+  absl::StatusOr<const Scenario*> scenario = ScenarioFromName(args.positionals()[0]);
+  if (!scenario.ok()) return UsageFrom(scenario.status());
+  absl::StatusOr<Profile> profile = ProfileFromName(args.Get("profile", kDefaultProfile));
+  if (!profile.ok()) return UsageFrom(profile.status());
+
+  AttributionRequest req;
+  req.scenario = args.positionals()[0];
+  req.base = profile->layers;
+  absl::StatusOr<std::string> method =
+      ParseChoice("method", args.Get("method", "all"), {"waterfall", "loo", "shapley", "factorial", "all"});
+  if (!method.ok()) return UsageFrom(method.status());
+  req.methods = *attribution::MethodsFromName(*method);
+  req.skip_infeasible = *method == "all";
+
+  absl::StatusOr<int64_t> n = ResolveN(args);
+  if (!n.ok()) return UsageFrom(n.status());
+  if (absl::Status fits = CheckFitsInMemory(*n); !fits.ok()) return UsageFrom(fits);
+  req.n = *n;
+  absl::StatusOr<int> reps = ResolveRepetitions(args, 9, 1);
+  if (!reps.ok()) return UsageFrom(reps.status());
+  if (*reps < 2) {
+    return UsageError(absl::StrFormat(
+        "--repetitions=%d: at least 2 are needed to measure a spread (9 recommended)", *reps));
+  }
+  req.repetitions = *reps;
+  if (args.Has("permutations")) {
+    absl::StatusOr<int64_t> p = ParseIntInRange("permutations", args.Get("permutations"), 1, 100000);
+    if (!p.ok()) return UsageFrom(p.status());
+    req.permutations = static_cast<int>(*p);
+  }
+  absl::StatusOr<std::string> format = ResolveFormat(args, {"table", "json", "csv"});
+  if (!format.ok()) return UsageFrom(format.status());
+  absl::StatusOr<std::string> metric =
+      ParseChoice("metric", args.Get("metric", "time"), {"time", "instructions"});
+  if (!metric.ok()) return UsageFrom(metric.status());
+  req.metric = *metric;
+  absl::StatusOr<std::string> statistic =
+      ParseChoice("statistic", args.Get("statistic", "mean"), {"mean", "median"});
+  if (!statistic.ok()) return UsageFrom(statistic.status());
+  req.statistic = *statistic == "median" ? attribution::Statistic::kMedian : attribution::Statistic::kMean;
+  if (args.Has("seed")) {
+    // Seeds stay below 2^53 so JSON readers that hold numbers as doubles keep them exact.
+    absl::StatusOr<int64_t> seed = ParseIntInRange("seed", args.Get("seed"), 0, (int64_t{1} << 53) - 1);
+    if (!seed.ok()) return UsageFrom(seed.status());
+    req.seed = static_cast<uint64_t>(*seed);
+  } else {
+    std::random_device rd;
+    req.seed = ((uint64_t{rd()} << 32) | rd()) & ((uint64_t{1} << 53) - 1);
+  }
+  double sample_time = 0.05;
+  if (args.Has("sample-time")) {
+    absl::StatusOr<double> t = ParsePositiveDouble("sample-time", args.Get("sample-time"));
+    if (!t.ok()) return UsageFrom(t.status());
+    sample_time = *t;
+  }
+  if (absl::Status heap = InstallHeap(args); !heap.ok()) return UsageFrom(heap);
+
+  // The default layers: the profile's layers that change what the scenario does (found by counting).
+  const LayerSet relevant = RelevantLayers(**scenario, profile->layers);
+  req.chosen = relevant;
+  if (args.Has("layers")) {
+    absl::StatusOr<LayerSet> chosen = ParseLayerSpec(args.Get("layers"), relevant);
+    if (!chosen.ok()) return UsageFrom(chosen.status());
+    req.chosen = *chosen;
+  }
+  if (req.chosen == LayerSet::None()) {
+    return UsageError(
+        absl::StrFormat("attribute: no layers to attribute for %s under profile %s "
+                        "(choose some with --layers)",
+                        req.scenario, profile->name));
+  }
+  const int k = __builtin_popcount(req.chosen.bits());
+  if (*method == "factorial" && k > attribution::kMaxFactorialLayers) {
+    return UsageError(
+        absl::StrFormat("attribute: a factorial design needs 2^%d configurations for %d layers "
+                        "(at most %d layers; choose fewer with --layers)",
+                        k, k, attribution::kMaxFactorialLayers));
+  }
+
+  // Calibrated on the most expensive configuration: every chosen layer on.
+  absl::StatusOr<BatchSampler> sampler =
+      SamplerForMetric(req.metric, SampleTarget{req.scenario, req.n},
+                       LayerSet(req.base.bits() | req.chosen.bits()), sample_time);
+  if (!sampler.ok()) return Failure(std::string(sampler.status().message()));
+
+  if (req.repetitions < 9) {
+    absl::FPrintF(stderr,
+                  "attribute: warning: %d repetitions; 9 or more are recommended for a stable "
+                  "verdict\n",
+                  req.repetitions);
+  }
+  if (!args.Has("quiet")) {
+    absl::FPrintF(stderr, "attribute: %s, %d layers (%s), n = %d, %d repetitions per configuration\n",
+                  req.scenario, k, req.chosen.ToString(), req.n, req.repetitions);
+    // Progress comes between batches; each instruction batch starts a valgrind process, so that metric
+    // runs as one batch.
+    if (req.metric == "time") {
+      req.progress = StderrProgress();
+    } else {
+      absl::FPrintF(stderr, "attribute: counting under callgrind in one batch (this takes a while)\n");
+    }
+  }
+
+  absl::StatusOr<AttributionResult> result = attribution::Attribute(req, *sampler);
+  if (!result.ok()) {
+    if (result.status().code() == absl::StatusCode::kInvalidArgument) return UsageFrom(result.status());
+    return Failure(std::string(result.status().message()));
+  }
+
+  attribution::RenderOptions options;
+  options.unicode = !args.Has("ascii");
+  if (*format == "table") {
+    std::cout << attribution::RenderTable(*result, options);
+    std::cout << "machine: " << MetadataLine() << "\n";
+  } else if (*format == "csv") {
+    std::cout << attribution::RenderCsv(*result);
+  } else {
+    MetadataFields fields;
+    fields.profile = std::string(profile->name);
+    fields.layers = req.base;
+    fields.has_layers = true;
+    fields.n = req.n;
+    fields.repetitions = req.repetitions;
+    options.metadata_json = MetadataJson(fields);
+    std::cout << attribution::RenderJson(*result, options);
+  }
+  std::cout.flush();
+  return std::cout ? kExitOk : Failure("attribute: could not write the output");
+}
+
+}  // namespace dispatchlab::cli

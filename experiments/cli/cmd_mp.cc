@@ -1,0 +1,194 @@
+// `dispatchlab mp`: see cmd_mp.h. With one W the JSON is {"scenario", "workers", "n", "wrong_elements", ...};
+// with several (--workers=1,2,4) it is {"scenario", "n", "wrong_elements" (the sum), "runs": [one such
+// object per W], ...}.
+#include "experiments/cli/cmd_mp.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "core/layers.h"
+#include "core/shm_arena.h"
+#include "experiments/cli/commands.h"
+#include "experiments/cli/heap_flags.h"
+#include "experiments/cli/shm_output.h"
+#include "experiments/json.h"
+#include "experiments/metadata.h"
+#include "experiments/mp_run.h"
+
+namespace dispatchlab::cli {
+namespace {
+
+// One W's object: {"scenario", "workers", "n", "wrong_elements", ...}.
+void WriteRun(JsonWriter& w, const MpResult& result, const MpRun& run, double base_median) {
+  Spread wall = SpreadOf(run.wall_ns_per_element);
+  Spread fill = SpreadOf(run.fill_ns_per_element);
+  w.Key("scenario").String(result.scenario);
+  w.Key("workers").Int(run.workers);
+  w.Key("n").Int(result.n);
+  w.Key("wrong_elements").Int(run.wrong_elements);
+  w.Key("first_wrong_index").Int(run.first_wrong_index);
+  w.Key("backend").String(BackendName(result.backend));
+  w.Key("wall_ns_per_element").BeginObject();
+  w.Key("median").Double(wall.median).Key("min").Double(wall.min).Key("max").Double(wall.max);
+  w.EndObject();
+  w.Key("fill_ns_per_element").BeginObject();
+  w.Key("median").Double(fill.median).Key("min").Double(fill.min).Key("max").Double(fill.max);
+  w.EndObject();
+  w.Key("speedup").Double(wall.median > 0 ? base_median / wall.median : 0);
+  w.Key("worker_faults_per_page").Double(SpreadOf(run.worker_faults_per_page).median);
+  w.Key("wall_samples").BeginArray();
+  for (double v : run.wall_ns_per_element) w.Double(v);
+  w.EndArray();
+}
+
+void PrintJson(const MpConfig& config, const std::string& profile, const MpResult& result) {
+  double base = SpreadOf(result.runs.front().wall_ns_per_element).median;
+  MetadataFields fields;
+  fields.profile = profile;
+  fields.layers = config.layers;
+  fields.has_layers = true;
+  fields.n = config.n;
+  fields.repetitions = config.repetitions;
+  JsonWriter w;
+  w.BeginObject();
+  if (result.runs.size() == 1) {
+    WriteRun(w, result, result.runs.front(), base);
+  } else {
+    w.Key("scenario").String(result.scenario);
+    w.Key("n").Int(result.n);
+    w.Key("backend").String(BackendName(result.backend));
+    w.Key("wrong_elements").Int(result.wrong_elements);
+    w.Key("runs").BeginArray();
+    for (const MpRun& run : result.runs) {
+      w.BeginObject();
+      WriteRun(w, result, run, base);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.Key("layers").String(config.layers.ToString());
+  w.Key("metadata").Raw(MetadataJson(fields));
+  w.EndObject();
+  std::printf("%s\n", w.str().c_str());
+}
+
+void PrintTable(const MpConfig& config, const MpResult& result) {
+  std::printf("mp %s: n=%lld, backend %s%s, layers %s; ns per element, median [min-max] of %d interleaved "
+              "repetitions\n%s\n\n",
+              result.scenario.c_str(), static_cast<long long>(result.n),
+              std::string(BackendName(result.backend)).c_str(),
+              result.backend == Backend::kFile ? absl::StrCat(" in ", shm::ArenaDirectory(config.heap)).c_str() : "",
+              config.layers.ToString().c_str(), config.repetitions, MetadataLine().c_str());
+  std::printf("%8s %15s %26s %26s %9s %14s\n", "workers", "wrong_elements", "wall (fork..wait)",
+              "slowest worker's fill", "speedup", "faults/page");
+  double base = SpreadOf(result.runs.front().wall_ns_per_element).median;
+  for (const MpRun& run : result.runs) {
+    Spread wall = SpreadOf(run.wall_ns_per_element);
+    Spread fill = SpreadOf(run.fill_ns_per_element);
+    std::printf("%8d %15lld %26s %26s %9s %14.2f\n", run.workers, static_cast<long long>(run.wrong_elements),
+                absl::StrFormat("%.3g [%.3g-%.3g]", wall.median, wall.min, wall.max).c_str(),
+                absl::StrFormat("%.3g [%.3g-%.3g]", fill.median, fill.min, fill.max).c_str(),
+                absl::StrFormat("x%.2f", wall.median > 0 ? base / wall.median : 0).c_str(),
+                SpreadOf(run.worker_faults_per_page).median);
+  }
+  std::printf("\nspeedup: median wall time of %d worker(s) over that of each row. faults/page: minor page "
+              "faults the workers' fills took per 4 KiB page of the array (median).\n",
+              result.runs.front().workers);
+  if (result.wrong_elements != 0) {
+    std::printf("%lld wrong element(s)%s\n", static_cast<long long>(result.wrong_elements),
+                result.backend == Backend::kPrivate ? " (expected: private memory is not shared with workers)" : "");
+  }
+}
+
+}  // namespace
+
+const CommandSpec& MpCommandSpec() {
+  static const CommandSpec spec = [] {
+    CommandSpec spec = {
+      "mp",
+      "mp SCENARIO [--workers=W,...] [--n=N] [--backend=anon|shm|file|private] [--tempdir=DIR] "
+      "[--arenas=V] [--profile=P] [--layers=L] [--repetitions=R] [--format=table|json]",
+      "Forks W workers that fill disjoint slices of one shared array of n c_ints, allocated before fork "
+      "from the chosen backend, through the scenario's path; the parent checks every element and reports "
+      "wrong_elements (0 for a shared backend; every element with the private control) and the wall time "
+      "against W.",
+      {
+          {"workers", "W,...", "worker counts, run interleaved", "1,2,4"},
+          {"n", "N", "elements", "1e6"},
+          {"profile", "P", "layer profile active in the workers", "cpython311"},
+          {"layers", "L", "layer spec on top of the profile (see 'dispatchlab layers')", ""},
+          {"repetitions", "R", "interleaved repetitions per W", "5"},
+          {"format", "F", "table or json", "table"},
+      },
+      "SCENARIO",
+    };
+    // --backend (private is the control: not shared), --tempdir, --arenas
+    spec.flags.insert(spec.flags.begin() + 2, HeapFlagSpecs().begin(), HeapFlagSpecs().end());
+    return spec;
+  }();
+  return spec;
+}
+
+int RunMpCommand(const ParsedArgs& args) {
+  if (args.Has("help")) {
+    std::printf("%s", HelpText(MpCommandSpec()).c_str());
+    return kExitOk;
+  }
+  if (args.positionals().size() != 1) {
+    std::string names;
+    for (const MpScenarioInfo& info : MpScenarioTable()) {
+      absl::StrAppend(&names, names.empty() ? "" : ", ", std::string(info.name));
+    }
+    return UsageError(absl::StrCat("mp takes one SCENARIO (", names, ")"));
+  }
+  MpConfig config;
+  config.scenario = args.positionals().front();
+  if (absl::StatusOr<const MpScenarioInfo*> s = MpScenarioFromName(config.scenario); !s.ok()) {
+    return UsageError(s.status().message());
+  }
+  config.workers.clear();
+  std::string workers = args.Get("workers", "1,2,4");
+  for (absl::string_view item : absl::StrSplit(absl::string_view(workers), ',')) {
+    absl::StatusOr<int64_t> w = ParseIntInRange("workers", item, 1, 256);
+    if (!w.ok()) return UsageError(w.status().message());
+    config.workers.push_back(static_cast<int>(*w));
+  }
+  absl::StatusOr<int64_t> n = ParseCount("n", args.Get("n", "1e6"));
+  if (!n.ok()) return UsageError(n.status().message());
+  if (*n > (int64_t{1} << 32)) return UsageError(absl::StrCat("--n=", *n, " is more than 2^32 elements"));
+  config.n = *n;
+  absl::StatusOr<HeapOptions> heap = HeapOptionsFromArgs(args);
+  if (!heap.ok()) return UsageError(heap.status().message());
+  config.heap = *heap;
+  absl::StatusOr<Profile> profile = ProfileFromName(args.Get("profile", "cpython311"));
+  if (!profile.ok()) return UsageError(absl::StrCat("--profile: ", profile.status().message()));
+  config.layers = profile->layers;
+  if (args.Has("layers")) {
+    absl::StatusOr<LayerSet> layers = ParseLayerSpec(args.Get("layers"), profile->layers);
+    if (!layers.ok()) return UsageError(absl::StrCat("--layers: ", layers.status().message()));
+    config.layers = *layers;
+  }
+  absl::StatusOr<int64_t> reps = ParseIntInRange("repetitions", args.Get("repetitions", "5"), 1, 1000);
+  if (!reps.ok()) return UsageError(reps.status().message());
+  config.repetitions = static_cast<int>(*reps);
+  absl::StatusOr<std::string> format = ParseChoice("format", args.Get("format", "table"), {"table", "json"});
+  if (!format.ok()) return UsageError(format.status().message());
+
+  absl::StatusOr<MpResult> result = RunMp(config);
+  if (!result.ok()) {
+    if (result.status().code() == absl::StatusCode::kInvalidArgument) return UsageError(result.status().message());
+    return Failure(result.status().message());
+  }
+  if (*format == "json") {
+    PrintJson(config, std::string(profile->name), *result);
+  } else {
+    PrintTable(config, *result);
+  }
+  return result->wrong_elements == 0 ? kExitOk : kExitFailure;
+}
+
+}  // namespace dispatchlab::cli

@@ -1,0 +1,40 @@
+#include "experiments/cli/shm_output.h"
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+
+
+namespace dispatchlab::cli {
+
+absl::StatusOr<std::vector<Backend>> ParseBackendList(absl::string_view flag, absl::string_view text) {
+  std::vector<Backend> backends;
+  for (absl::string_view item : absl::StrSplit(absl::string_view(text.data(), text.size()), ',')) {
+    absl::StatusOr<Backend> backend = BackendFromName(item);
+    if (!backend.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--", std::string(flag), ": ", backend.status().message()));
+    }
+    if (std::find(backends.begin(), backends.end(), *backend) != backends.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("--", std::string(flag), ": backend '",
+                                                     std::string(item), "' given twice"));
+    }
+    backends.push_back(*backend);
+  }
+  return backends;
+}
+
+Spread SpreadOf(std::vector<double> values) {
+  Spread spread;
+  if (values.empty()) return spread;
+  std::sort(values.begin(), values.end());
+  size_t mid = values.size() / 2;
+  spread.median = values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  spread.min = values.front();
+  spread.max = values.back();
+  return spread;
+}
+
+}  // namespace dispatchlab::cli

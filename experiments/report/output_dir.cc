@@ -1,0 +1,157 @@
+#include "experiments/report/output_dir.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace dispatchlab::report {
+
+namespace {
+
+std::string ParentOf(const std::string& dir) {
+  std::string d = dir;
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  const size_t slash = d.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return d.substr(0, slash);
+}
+
+std::string Trimmed(const std::string& dir) {
+  std::string d = dir;
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  return d;
+}
+
+// A directory we can create entries in: checked by creating (and removing) a temporary directory, because
+// access() says yes to root on read-only or virtual file systems.
+bool IsWritableDirectory(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+  std::string probe = absl::StrCat(path, "/.dispatchlab-probe-XXXXXX");
+  if (mkdtemp(probe.data()) == nullptr) return false;
+  rmdir(probe.c_str());
+  return true;
+}
+
+void RemoveTree(const std::string& tmp, const std::vector<std::pair<std::string, std::string>>& files) {
+  for (const auto& [name, contents] : files) std::remove(absl::StrCat(tmp, "/", name).c_str());
+  rmdir(tmp.c_str());
+}
+
+}  // namespace
+
+absl::Status CheckOutputDir(const std::string& dir) {
+  if (dir.empty()) return absl::InvalidArgumentError("--out: empty directory name");
+  const std::string target = Trimmed(dir);
+  struct stat st;
+  if (stat(target.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode))
+      return absl::InvalidArgumentError(absl::StrCat("--out=", dir, ": not a directory"));
+    if (!IsWritableDirectory(target)) {
+      return absl::InvalidArgumentError(absl::StrCat("--out=", dir, ": directory is not writable"));
+    }
+    if (!IsWritableDirectory(ParentOf(target))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--out=", dir, ": its parent ", ParentOf(target),
+                       " is not writable (needed for the temporary directory)"));
+    }
+    return absl::OkStatus();
+  }
+  if (errno != ENOENT) {
+    return absl::InvalidArgumentError(absl::StrCat("--out=", dir, ": ", std::strerror(errno)));
+  }
+  const std::string parent = ParentOf(target);
+  if (!IsWritableDirectory(parent)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--out=", dir, ": parent directory ", parent, " does not exist or is not writable"));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Holds SIGINT, SIGTERM and SIGHUP for a scope: an interrupt during the few milliseconds of writing and
+// renaming is delivered after the temporary directory is gone, never in between.
+class ScopedBlockInterrupts {
+ public:
+  ScopedBlockInterrupts() {
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &saved_);
+  }
+  ~ScopedBlockInterrupts() { sigprocmask(SIG_SETMASK, &saved_, nullptr); }
+  ScopedBlockInterrupts(const ScopedBlockInterrupts&) = delete;
+  ScopedBlockInterrupts& operator=(const ScopedBlockInterrupts&) = delete;
+
+ private:
+  sigset_t saved_;
+};
+
+absl::Status WriteAndRename(const std::string& dir,
+                            const std::vector<std::pair<std::string, std::string>>& files);
+
+}  // namespace
+
+absl::Status WriteFilesAtomically(const std::string& dir,
+                                  const std::vector<std::pair<std::string, std::string>>& files) {
+  if (absl::Status s = CheckOutputDir(dir); !s.ok()) return s;
+  ScopedBlockInterrupts hold;
+  return WriteAndRename(dir, files);
+}
+
+namespace {
+
+absl::Status WriteAndRename(const std::string& dir,
+                            const std::vector<std::pair<std::string, std::string>>& files) {
+  const std::string target = Trimmed(dir);
+  std::string pattern = absl::StrCat(ParentOf(target), "/.dispatchlab-report-XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return absl::InternalError(
+        absl::StrCat("cannot create a temporary directory beside ", dir, ": ", std::strerror(errno)));
+  }
+  const std::string tmp = pattern;
+  chmod(tmp.c_str(), 0755);  // mkdtemp makes it 0700; the report is meant to be read
+  for (const auto& [name, contents] : files) {
+    const std::string path = absl::StrCat(tmp, "/", name);
+    std::ofstream out(path, std::ios::binary);
+    out << contents;
+    out.close();
+    if (!out) {
+      RemoveTree(tmp, files);
+      return absl::InternalError(absl::StrCat("cannot write ", path));
+    }
+  }
+  struct stat st;
+  if (stat(target.c_str(), &st) != 0) {
+    if (rename(tmp.c_str(), target.c_str()) == 0) return absl::OkStatus();
+    const std::string error = std::strerror(errno);
+    RemoveTree(tmp, files);
+    return absl::InternalError(absl::StrCat("cannot rename the report into ", dir, ": ", error));
+  }
+  for (const auto& [name, contents] : files) {
+    const std::string from = absl::StrCat(tmp, "/", name);
+    const std::string to = absl::StrCat(target, "/", name);
+    if (rename(from.c_str(), to.c_str()) != 0) {
+      const std::string error = std::strerror(errno);
+      RemoveTree(tmp, files);
+      return absl::InternalError(absl::StrCat("cannot move ", name, " into ", dir, ": ", error));
+    }
+  }
+  rmdir(tmp.c_str());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+}  // namespace dispatchlab::report

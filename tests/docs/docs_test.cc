@@ -1,0 +1,170 @@
+// Keeps docs/ honest: every `dispatchlab ...` command quoted in a ```sh or ```console block of docs/*.md
+// runs (with small n) and exits 0, every layer of the layer table has its section in docs/layers.md, and
+// every scenario of the scenario table is named in docs/.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/layers.h"
+#include "experiments/scenarios.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Quoted {
+  std::string file;
+  int line = 0;
+  std::string command;  // the words after "dispatchlab "
+};
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<fs::path> DocFiles() {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(fs::path(DISPATCHLAB_SOURCE_DIR) / "docs")) {
+    if (entry.path().extension() == ".md") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Lines of ```sh / ```console blocks that start with "dispatchlab " or "$ dispatchlab ".
+std::vector<Quoted> QuotedCommands() {
+  std::vector<Quoted> out;
+  for (const fs::path& file : DocFiles()) {
+    std::istringstream in(ReadFile(file));
+    std::string line;
+    bool in_block = false;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      const std::string trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
+      if (trimmed.rfind("```", 0) == 0) {
+        if (in_block) {
+          in_block = false;
+        } else {
+          const std::string lang = trimmed.substr(3);
+          in_block = lang == "sh" || lang == "console" || lang == "shell" || lang == "bash";
+        }
+        continue;
+      }
+      if (!in_block) continue;
+      std::string body = trimmed;
+      if (body.rfind("$ ", 0) == 0) body = body.substr(2);
+      if (body.rfind("dispatchlab ", 0) == 0) {
+        out.push_back({file.filename().string(), number, body.substr(std::string("dispatchlab ").size())});
+      }
+    }
+  }
+  return out;
+}
+
+int RunShell(const std::string& command, std::string* output) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return -1;
+  char buffer[4096];
+  size_t got;
+  while ((got = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, got);
+  const int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Whether `dispatchlab SUBCOMMAND --help` lists `flag` (cached per subcommand).
+bool HasFlag(const std::string& subcommand, const std::string& flag) {
+  static std::map<std::string, std::string> help;
+  auto it = help.find(subcommand);
+  if (it == help.end()) {
+    std::string text;
+    RunShell(std::string("'") + DISPATCHLAB_CLI + "' " + subcommand + " --help", &text);
+    it = help.emplace(subcommand, text).first;
+  }
+  return it->second.find("--" + flag) != std::string::npos;
+}
+
+// Small n, few repetitions, short minimum times: the docs test checks that commands run, not their numbers.
+std::string Shrink(const std::string& command) {
+  std::string c = std::regex_replace(command, std::regex(R"(--n=[0-9eE.]+(,[0-9eE.]+)+)"), "--n=300,600");
+  c = std::regex_replace(c, std::regex(R"(--n=[0-9eE.]+)"), "--n=300");
+  c = std::regex_replace(c, std::regex(R"(--repetitions=[0-9]+)"), "--repetitions=2");
+  c = std::regex_replace(c, std::regex(R"(--min-time=[0-9.]+)"), "--min-time=0.01");
+  const std::string subcommand = c.substr(0, c.find(' '));
+  // Flags go before any shell redirection or pipe.
+  size_t cut = c.find_first_of("|>");
+  std::string head = cut == std::string::npos ? c : c.substr(0, cut);
+  std::string tail = cut == std::string::npos ? "" : c.substr(cut);
+  while (!head.empty() && head.back() == ' ') head.pop_back();
+  if (head.find("--min-time") == std::string::npos && HasFlag(subcommand, "min-time"))
+    head += " --min-time=0.01";
+  if (head.find("--quick") == std::string::npos && HasFlag(subcommand, "quick")) head += " --quick";
+  return tail.empty() ? head : head + " " + tail;
+}
+
+}  // namespace
+
+TEST_CASE("every dispatchlab command quoted in docs runs and exits 0") {
+  const std::vector<Quoted> commands = QuotedCommands();
+  REQUIRE(commands.size() >= 10);
+  char pattern[] = "/tmp/dispatchlab-docs-test-XXXXXX";
+  REQUIRE(mkdtemp(pattern) != nullptr);
+  const std::string workdir = pattern;
+  for (const Quoted& q : commands) {
+    const std::string shrunk = Shrink(q.command);
+    const std::string shell =
+        "cd '" + workdir + "' && timeout 600 '" + std::string(DISPATCHLAB_CLI) + "' " + shrunk;
+    std::string output;
+    const int rc = RunShell(shell, &output);
+    INFO(q.file << ":" << q.line << ": dispatchlab " << q.command << "\nran: " << shrunk << "\noutput:\n"
+                << output.substr(0, 2000));
+    CHECK(rc == 0);
+  }
+  fs::remove_all(workdir);
+}
+
+TEST_CASE("docs/layers.md has a section for every layer of the layer table") {
+  const std::string layers = ReadFile(fs::path(DISPATCHLAB_SOURCE_DIR) / "docs" / "layers.md");
+  REQUIRE(!layers.empty());
+  for (const dispatchlab::LayerInfo& info : dispatchlab::LayerTable()) {
+    INFO("layer " << info.name);
+    CHECK(layers.find("## `" + std::string(info.name) + "`") != std::string::npos);
+  }
+  for (const dispatchlab::Profile& p : dispatchlab::ProfileTable()) {
+    INFO("profile " << p.name);
+    CHECK(layers.find("`" + std::string(p.name) + "`") != std::string::npos);
+  }
+}
+
+TEST_CASE("every scenario of the scenario table is named in docs") {
+  std::string all;
+  for (const fs::path& file : DocFiles()) all += ReadFile(file);
+  for (const std::string& name : dispatchlab::ScenarioNames()) {
+    INFO("scenario " << name);
+    CHECK(all.find("`" + name + "`") != std::string::npos);
+  }
+}
+
+TEST_CASE("docs has at least ten chapters and README links each of them") {
+  const std::vector<fs::path> files = DocFiles();
+  CHECK(files.size() >= 11);  // README.md and ten chapters
+  const std::string readme = ReadFile(fs::path(DISPATCHLAB_SOURCE_DIR) / "docs" / "README.md");
+  for (const fs::path& file : files) {
+    if (file.filename() == "README.md") continue;
+    INFO("chapter " << file.filename().string());
+    CHECK(readme.find("(" + file.filename().string() + ")") != std::string::npos);
+  }
+}
