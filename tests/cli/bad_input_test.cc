@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,8 @@ struct BadInput {
   std::string mentions;  // the message must contain this (what was wrong)
 };
 
+std::string BaseOutPath();
+
 // Checks one bad input; `out_file` (if any) must not exist afterwards. The child gets a private TMPDIR,
 // which must be empty afterwards, and must leave no /dev/shm file named after its pid.
 void ExpectRejected(const BadInput& bad, const std::string& out_file = "") {
@@ -41,6 +45,7 @@ void ExpectRejected(const BadInput& bad, const std::string& out_file = "") {
   CHECK(EntriesOf(tmp.path).empty());
   CHECK(ShmFilesOf(r.pid).empty());
   if (!out_file.empty()) CHECK(access(out_file.c_str(), F_OK) != 0);
+  CHECK(access(BaseOutPath().c_str(), F_OK) != 0);
 }
 
 std::vector<std::string> CommandNames() {
@@ -67,6 +72,13 @@ std::string HelpOf(const std::string& command) {
   return help.out;
 }
 
+// The value given to a required output flag (--out=DIR) in a valid base line: a path in the temp directory
+// that no rejected command may create.
+std::string BaseOutPath() {
+  const char* tmp = std::getenv("TMPDIR");
+  return absl::StrCat(tmp != nullptr && *tmp ? tmp : "/tmp", "/dl-cli-base-out-", getpid());
+}
+
 // The usage line of a command's help ("usage: dispatchlab NAME ...").
 std::string Synopsis(const std::string& help) { return help.substr(0, help.find('\n')); }
 
@@ -85,7 +97,9 @@ std::vector<std::string> ValidBase(const std::string& command, bool with_scenari
     if (absl::StartsWith(word, "--") && absl::StrContains(word, "=")) {
       const size_t eq = word.find('=');
       const size_t bar = word.rfind('|');
-      const absl::string_view value = bar == absl::string_view::npos ? word.substr(eq + 1) : word.substr(bar + 1);
+      absl::string_view value = bar == absl::string_view::npos ? word.substr(eq + 1) : word.substr(bar + 1);
+      const std::string out_path = BaseOutPath();
+      if (value == "DIR" || value == "FILE") value = out_path;  // a required output: never created
       args.push_back(absl::StrCat(word.substr(0, eq + 1), value));
     }
   }
@@ -95,7 +109,14 @@ std::vector<std::string> ValidBase(const std::string& command, bool with_scenari
 // ValidBase plus `extra`.
 std::vector<std::string> With(const std::string& command, std::vector<std::string> extra,
                               bool with_scenario = true) {
-  std::vector<std::string> args = ValidBase(command, with_scenario);
+  std::vector<std::string> args;
+  for (const std::string& base : ValidBase(command, with_scenario)) {
+    const std::string name = base.substr(0, base.find('=') + 1);  // "--out=" (or the whole word)
+    const bool overridden = absl::StartsWith(name, "--") && absl::EndsWith(name, "=") &&
+                            std::any_of(extra.begin(), extra.end(),
+                                        [&](const std::string& e) { return absl::StartsWith(e, name); });
+    if (!overridden) args.push_back(base);
+  }
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -173,22 +194,32 @@ TEST_CASE("every subcommand rejects unknown names", "[cli]") {
   }
 }
 
-TEST_CASE("every subcommand with an output file rejects an unwritable path and writes no partial file",
-          "[cli]") {
+TEST_CASE("every subcommand with an output rejects an unwritable path and writes nothing", "[cli]") {
   for (const std::string& cmd : CommandNames()) {
     const std::string help = HelpOf(cmd);
     std::string flag;
+    bool is_dir = false;
     for (const char* name : {"--out=", "--output="}) {
-      if (absl::StrContains(help, name)) flag = name;
+      const size_t at = help.find(name);
+      if (at == std::string::npos) continue;
+      flag = name;
+      is_dir = help.compare(at + flag.size(), 3, "DIR") == 0;
     }
     if (flag.empty()) continue;
     TempDir dir;
     REQUIRE(!dir.path.empty());
-    ExpectRejected({With(cmd, {flag + dir.path}), dir.path});  // a directory
-    ExpectRejected({With(cmd, {flag + "/no/such/dir/out.json"}), "/no/such/dir/out.json"});
-    const std::string file = dir.path + "/out.json";
-    ExpectRejected({With(cmd, {flag + file, "--no-such-flag"}), "--no-such-flag"}, file);
-    if (absl::StrContains(help, "--n=")) ExpectRejected({With(cmd, {flag + file, "--n=0"}), "--n=0"}, file);
+    if (is_dir) {
+      const std::string file = dir.path + "/a-file";
+      { std::ofstream(file) << "x"; }
+      ExpectRejected({With(cmd, {flag + file}), file});  // not a directory
+      unlink(file.c_str());
+    } else {
+      ExpectRejected({With(cmd, {flag + dir.path}), dir.path});  // a directory
+    }
+    ExpectRejected({With(cmd, {flag + "/no/such/dir/out"}), "/no/such/dir"});
+    const std::string target = dir.path + "/out";
+    ExpectRejected({With(cmd, {flag + target, "--no-such-flag"}), "--no-such-flag"}, target);
+    if (absl::StrContains(help, "--n=")) ExpectRejected({With(cmd, {flag + target, "--n=0"}), "--n=0"}, target);
   }
 }
 
