@@ -52,6 +52,9 @@ int PySlice_Unpack(Object* slice, Py_ssize_t* start, Py_ssize_t* stop, Py_ssize_
     PyErr_SetString(ExcKind::kValueError, "slice step cannot be zero");
     return -1;
   }
+  // As CPython: -step must not overflow in PySlice_AdjustIndices ("this is harmless; it just means we
+  // cannot slice to the very first element with a huge negative step").
+  if (*step < -kMax) *step = -kMax;
   *start = *step < 0 ? kMax : 0;
   *stop = *step < 0 ? -kMax - 1 : kMax;
   if (!SliceIndex(s->start, start)) return -1;

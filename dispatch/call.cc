@@ -72,7 +72,12 @@ namespace layers::call {
     if (func != nullptr) return _Py_CheckFunctionResult(callable, func(callable, args, nargsf, kwnames));
   }
   if (!LayerOn(Layer::kCallTuple) && tp->dl_vectorcall_untupled != nullptr) {
-    return _Py_CheckFunctionResult(callable, tp->dl_vectorcall_untupled(callable, args, nargsf, kwnames));
+    // The untupled entry keeps _PyObject_MakeTpCall's recursion guard (CPython's C vectorcall functions
+    // guard too): a call cycle raises RecursionError with the layer on or off.
+    if (Py_EnterRecursiveCall(" while calling a Python object") != 0) return nullptr;
+    Object* result = tp->dl_vectorcall_untupled(callable, args, nargsf, kwnames);
+    Py_LeaveRecursiveCall();
+    return _Py_CheckFunctionResult(callable, result);
   }
   return call_tuple::_PyObject_MakeTpCall(callable, args, PyVectorcall_NARGS(nargsf), kwnames);
 }

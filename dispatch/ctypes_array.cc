@@ -321,6 +321,12 @@ namespace essential {
   const int result = LayerOn(Layer::kSetfunc)
                          ? layers::setfunc::PyCData_set(myself, info->proto, value, index, size, ptr)
                          : StoreInline(info->kind, ptr, value);
+  if (result < 0 && !LayerOn(Layer::kSetfunc) && CDataObject_Check(value)) {
+    // Same error as _PyCData_set's (a CData value never converts), checked only on the failure path so
+    // the inlined store costs nothing more.
+    PyErr_Format(ExcKind::kTypeError, "incompatible types, %s instance instead of %s instance",
+                 Py_TYPE(value)->tp_name, info->proto->tp_name);
+  }
   if (result == 0) Count(Counter::kStores);
   return result;
 }
@@ -355,8 +361,10 @@ namespace essential {
     FillDirect(myself, start, value, otherlen);
     return 0;
   }
-  Py_ssize_t cur = start;
-  for (Py_ssize_t i = 0; i < otherlen; cur += step, ++i) {
+  // cur = start + i * step stays in [0, length) for i < slicelen; CPython's `cur += step` after the last
+  // item can overflow (defined there only because CPython builds with -fwrapv).
+  for (Py_ssize_t i = 0; i < otherlen; ++i) {
+    const Py_ssize_t cur = start + i * step;
     Object* element = PySequence_GetItem(value, i);
     if (element == nullptr) return -1;
     const int result = Array_ass_item(myself, cur, element);
@@ -394,8 +402,8 @@ Object* Array_subscript(Object* myself, Object* key) {
   const Py_ssize_t slicelen = PySlice_AdjustIndices(self->b_length, &start, &stop, step);
   Object* list = PyList_New();
   if (list == nullptr) return nullptr;
-  for (Py_ssize_t cur = start, i = 0; i < slicelen; cur += step, ++i) {
-    Object* v = Array_item(myself, cur);
+  for (Py_ssize_t i = 0; i < slicelen; ++i) {
+    Object* v = Array_item(myself, start + i * step);  // no `cur += step`: see Array_ass_subscript
     if (v == nullptr) {
       Py_DECREF(list);
       return nullptr;

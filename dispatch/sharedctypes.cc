@@ -106,7 +106,12 @@ Object* CtypesArrayFrom(TypeObject* itemtype, Object* initializer) {
   int status = 0;
   if (LayerOn(Layer::kArgsTuple)) {
     Object* args = layers::args_tuple::PackInitializers(initializer);
-    status = args != nullptr ? type->tp_init(obj, args, nullptr) : -1;
+    // type_call: a type without tp_init (its __init__ removed before the type was made) skips it.
+    if (args == nullptr) {
+      status = -1;
+    } else if (type->tp_init != nullptr) {
+      status = type->tp_init(obj, args, nullptr);
+    }
     Py_XDECREF(args);
   } else {
     status = ArrayInitFromSequence(obj, initializer);

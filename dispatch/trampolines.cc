@@ -1,5 +1,6 @@
 #include "dispatch/trampolines.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/errors.h"
@@ -24,6 +25,16 @@ Object* IndexObject(Py_ssize_t index) {
   return TagInt(index);
 }
 
+// descr_check of wrapperdescr_call, uncounted: the `call` layer's shortcut may skip the generic protocol
+// only for calls that protocol would accept -- a descriptor of another type (a list's __getitem__ stored
+// in an array type's dictionary) must still raise "descriptor ... requires a ... object", not run the
+// other type's C slot on this object.
+bool DescrAcceptsSelf(const WrapperDescrObject* descr, const Object* self) {
+  const TypeObject* type = Py_TYPE(self);
+  return type == descr->d_type ||
+         std::find(type->tp_mro.begin(), type->tp_mro.end(), descr->d_type) != type->tp_mro.end();
+}
+
 // vectorcall_unbound: a bound callee does not get self.
 Object* VectorcallUnbound(int unbound, Object* func, Object* const* args, Py_ssize_t nargs) {
   size_t nargsf = static_cast<size_t>(nargs);
@@ -44,10 +55,21 @@ Object* vectorcall_method(StrObject* name, Object* const* args, Py_ssize_t nargs
     return nullptr;
   }
   Object* result = nullptr;
-  if (!LayerOn(Layer::kCall) && unbound && PyWrapperDescr_Check(func)) {
-    result = CallWrappedSlotDirectly(AsWrapperDescr(func), args, nargs);
-  } else if (!LayerOn(Layer::kCall) && Py_TYPE(func) == &_PyMethodWrapper_Type) {
-    result = CallWrappedSlotDirectly(reinterpret_cast<MethodWrapperObject*>(func)->descr, args, nargs);
+  WrapperDescrObject* direct = nullptr;
+  if (!LayerOn(Layer::kCall) && unbound && PyWrapperDescr_Check(func) &&
+      DescrAcceptsSelf(AsWrapperDescr(func), args[0])) {
+    direct = AsWrapperDescr(func);
+  } else if (!LayerOn(Layer::kCall) && Py_TYPE(func) == &_PyMethodWrapper_Type &&
+             reinterpret_cast<MethodWrapperObject*>(func)->self == args[0]) {
+    direct = reinterpret_cast<MethodWrapperObject*>(func)->descr;
+  }
+  if (direct != nullptr) {
+    // The shortcut keeps the recursion guard of the call it replaces (a __setitem__ that is Array's
+    // __init__ recurses through Array_init): RecursionError, never a stack overflow.
+    if (Py_EnterRecursiveCall(" while calling a Python object") == 0) {
+      result = CallWrappedSlotDirectly(direct, args, nargs);
+      Py_LeaveRecursiveCall();
+    }
   } else {
     result = VectorcallUnbound(unbound, func, args, nargs);
   }

@@ -76,6 +76,11 @@ int RunProfileCommand(const ParsedArgs& args) {
   if (!seconds.ok()) return UsageError(absl::StrCat("profile: ", seconds.status().message()));
   request.seconds = *seconds;
   request.keep_output = args.Get("output");
+  if (args.Has("output")) {
+    if (absl::Status out = CheckOutputPath("output", request.keep_output); !out.ok()) {
+      return UsageError(absl::StrCat("profile: ", out.message()));
+    }
+  }
 
   absl::StatusOr<profiling::LayerProfile> profile = *tool == "perf"
                                                         ? profiling::ProfileWithPerf(request)

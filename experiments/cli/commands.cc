@@ -57,10 +57,7 @@ void PrintUsage(std::ostream& out) {
 }  // namespace
 
 int Main(int argc, char** argv) {
-  if (argc < 2) {
-    PrintUsage(std::cerr);
-    return kExitUsage;
-  }
+  if (argc < 2) return UsageError("no command given (see 'dispatchlab --help')");
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     PrintUsage(std::cout);

@@ -1,5 +1,6 @@
 #include "experiments/cli/common.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "absl/container/flat_hash_set.h"
@@ -66,6 +67,23 @@ absl::Status CheckFitsInMemory(int64_t n) {
                                                    " MB, more than this machine's ",
                                                    static_cast<int64_t>(memory / 1e6), " MB"));
   }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOutputPath(absl::string_view flag, const std::string& path) {
+  auto bad = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", path, ": ", why));
+  };
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return bad("is a directory");
+    if (access(path.c_str(), W_OK) != 0) return bad("not writable");
+    return absl::OkStatus();
+  }
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return bad("its directory does not exist");
+  if (access(dir.c_str(), W_OK | X_OK) != 0) return bad("its directory is not writable");
   return absl::OkStatus();
 }
 

@@ -53,6 +53,11 @@ inline absl::Status InstallHeap(const ParsedArgs& args) { return InstallHeapFrom
 // must fit in this machine's memory (with the source arrays, about 3 * 8 * n bytes).
 absl::Status CheckFitsInMemory(int64_t n);
 
+// An output file flag (--out=FILE, --output=FILE), checked before any work so that bad input never leaves a
+// partial file: InvalidArgument naming the flag when the path is a directory, its directory does not exist
+// or is not writable, or the file exists and is not writable. Creates nothing.
+absl::Status CheckOutputPath(absl::string_view flag, const std::string& path);
+
 }  // namespace dispatchlab::cli
 
 #endif  // DISPATCHLAB_EXPERIMENTS_CLI_COMMON_H_

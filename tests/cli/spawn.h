@@ -1,0 +1,48 @@
+// Runs the dispatchlab binary (or any program) as a child process and collects what it printed, for the
+// CLI tests: exit status, stdout, stderr, with a time limit so a command that fails to reject bad input
+// cannot hang the suite. Also lists the files a run may leave behind: /dev/shm entries named after the
+// child's pid (core/shm_names.h) and a private TMPDIR.
+#ifndef DISPATCHLAB_TESTS_CLI_SPAWN_H_
+#define DISPATCHLAB_TESTS_CLI_SPAWN_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace dispatchlab::testing {
+
+struct ChildResult {
+  int pid = -1;
+  int exit_status = -1;  // the exit code, or 128 + signal when killed
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` (argv[0] is the program path) with stdin from /dev/null, and TMPDIR set to `tmpdir` when it
+// is not empty. Kills the child (its own pid only) after `timeout_seconds`.
+ChildResult RunChild(const std::vector<std::string>& argv, int timeout_seconds = 60,
+                     const std::string& tmpdir = "");
+
+// The dispatchlab CLI under test with `args`.
+ChildResult RunCli(const std::vector<std::string>& args, int timeout_seconds = 60,
+                   const std::string& tmpdir = "");
+
+// Entries of /dev/shm that process `pid` created (core/shm_names.h names them "dispatchlab-PID-...").
+std::set<std::string> ShmFilesOf(int pid);
+// Every entry of `dir` (without "." and "..").
+std::set<std::string> EntriesOf(const std::string& dir);
+
+// A fresh, private temporary directory, removed (when empty) at the end of the scope.
+struct TempDir {
+  TempDir();
+  ~TempDir();
+  std::string path;
+};
+
+// The number of newline-terminated lines in `text` (a last line without '\n' counts too).
+int LineCount(const std::string& text);
+
+}  // namespace dispatchlab::testing
+
+#endif  // DISPATCHLAB_TESTS_CLI_SPAWN_H_
