@@ -2,6 +2,10 @@
 // element, every backend side by side with its ratio to the first backend named.
 #include "experiments/cli/cmd_alloc.h"
 
+#include "experiments/cli/common.h"
+
+#include <algorithm>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -186,6 +190,11 @@ int RunAllocCommand(const ParsedArgs& args) {
       ParseBackendList("backend", args.Get("backend", "anon,shm,file,private"));
   if (!backends.ok()) return UsageError(backends.status().message());
   config.backends = *backends;
+  if (args.Has("tempdir") &&
+      (!args.Has("backend") ||
+       std::find(config.backends.begin(), config.backends.end(), Backend::kFile) == config.backends.end())) {
+    return UsageError("--tempdir goes with a --backend list that names file");
+  }
   config.tempdir = args.Get("tempdir");
   absl::StatusOr<std::vector<int64_t>> sizes = ParseCountList("n", args.Get("n", "1e4,1e5,1e6,1e7"));
   if (!sizes.ok()) return UsageError(sizes.status().message());
@@ -199,6 +208,7 @@ int RunAllocCommand(const ParsedArgs& args) {
   absl::StatusOr<std::string> format = ParseChoice("format", args.Get("format", "table"), {"table", "json"});
   if (!format.ok()) return UsageError(format.status().message());
   for (int64_t n : config.sizes) {
+    if (absl::Status fits = CheckFitsInMemory(n); !fits.ok()) return UsageError(fits.message());
     if (n > (int64_t{1} << 32)) return UsageError(absl::StrCat("--n=", n, " is more than 2^32 elements"));
   }
 

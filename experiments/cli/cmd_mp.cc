@@ -3,6 +3,8 @@
 // object per W], ...}.
 #include "experiments/cli/cmd_mp.h"
 
+#include "experiments/cli/common.h"
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -159,6 +161,7 @@ int RunMpCommand(const ParsedArgs& args) {
   }
   absl::StatusOr<int64_t> n = ParseCount("n", args.Get("n", "1e6"));
   if (!n.ok()) return UsageError(n.status().message());
+  if (absl::Status fits = CheckFitsInMemory(*n); !fits.ok()) return UsageError(fits.message());
   if (*n > (int64_t{1} << 32)) return UsageError(absl::StrCat("--n=", *n, " is more than 2^32 elements"));
   config.n = *n;
   absl::StatusOr<HeapOptions> heap = HeapOptionsFromArgs(args);
