@@ -22,10 +22,11 @@ namespace {
 void InitBenchmarkOnce(bool random_interleaving) {
   std::string interleave =
       absl::StrCat("--benchmark_enable_random_interleaving=", random_interleaving ? "true" : "false");
-  std::vector<std::string> words = {"dispatchlab", interleave};
-  std::vector<char*> argv;
-  for (std::string& w : words) argv.push_back(w.data());
-  int argc = static_cast<int>(argv.size());
+  // Google Benchmark keeps argv[0] (it names the executable in the JSON context) after Initialize returns,
+  // so it must outlive every run: a static array, never a local string.
+  static char program_name[] = "dispatchlab";
+  std::vector<char*> argv = {program_name, interleave.data(), nullptr};
+  int argc = 2;
   benchmark::Initialize(&argc, argv.data());
 }
 
