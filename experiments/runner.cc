@@ -202,7 +202,7 @@ absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, LayerSe
       if (!first.ok()) return first.status();
       const double seconds_per_call = std::max((*first)[0].median * 1e-9 * static_cast<double>(n), 1e-9);
       (*iterations)[layers.bits()] = std::clamp<int64_t>(
-          static_cast<int64_t>(std::ceil(seconds_per_sample / seconds_per_call)), 1, 10000000);
+          static_cast<int64_t>(std::min(std::ceil(seconds_per_sample / seconds_per_call), 1e7)), 1, 10000000);
     }
     return absl::OkStatus();
   };

@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
+#include <cstring>
 #include <cstdlib>
 
 #include "absl/strings/numbers.h"
@@ -58,9 +60,14 @@ absl::StatusOr<std::string> RunAndCapture(const std::string& binary, const std::
   while ((got = read(pipe_fds[0], buffer, sizeof(buffer))) > 0) out.append(buffer, static_cast<size_t>(got));
   close(pipe_fds[0]);
   int status = 0;
-  waitpid(pid, &status, 0);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    return absl::InternalError(absl::StrCat(binary, " was killed by signal ", WTERMSIG(status), " (",
+                                            strsignal(WTERMSIG(status)), ")"));
+  }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return absl::InternalError(absl::StrCat(binary, " failed (status ", status, ")"));
+    return absl::InternalError(absl::StrCat(binary, " failed with exit status ", WEXITSTATUS(status)));
   }
   return out;
 }

@@ -86,12 +86,6 @@ void PrintTable(const AllocBenchConfig& config, const std::vector<AllocResult>& 
   PrintGrid(config, results, 10, [](const AllocResult& r, AllocExperiment, int64_t) {
     return absl::StrFormat("%.2f", r.median_faults_per_page);
   });
-  for (const AllocResult& r : results) {
-    if (!r.error.empty()) {
-      std::printf("error: %s %s n=%lld: %s\n", ExperimentName(r.experiment).c_str(),
-                  std::string(BackendName(r.backend)).c_str(), static_cast<long long>(r.n), r.error.c_str());
-    }
-  }
 }
 
 void PrintJson(const AllocBenchConfig& config, const std::vector<AllocResult>& results) {
@@ -160,9 +154,9 @@ const CommandSpec& AllocCommandSpec() {
           {"experiment", "E,...", "allocation experiments to run", "all"},
           {"backend", "B,...", "backends: anon, shm, file, private; ratios are to the first", "anon,shm,file,private"},
           {"tempdir", "DIR", "directory of the file backend", "$TMPDIR or /tmp"},
-          {"n", "N,...", "element counts (c_int)", "1e4,1e5,1e6,1e7"},
-          {"repetitions", "R", "interleaved repetitions per measurement", "5"},
-          {"min-time", "S", "seconds per repetition (Google Benchmark MinTime)", "0.05"},
+          {"n", "N,...", "element counts (c_int), each 1..2^40 and within memory", "1e4,1e5,1e6,1e7"},
+          {"repetitions", "R", "interleaved repetitions per measurement, 1..1000", "5"},
+          {"min-time", "S", "seconds per repetition (Google Benchmark MinTime), at most 3600", "0.05"},
           {"format", "F", "table or json", "table"},
       },
       "",
@@ -183,6 +177,9 @@ int RunAllocCommand(const ParsedArgs& args) {
     for (absl::string_view item : absl::StrSplit(absl::string_view(experiments), ',')) {
       absl::StatusOr<AllocExperiment> e = AllocExperimentFromName(item);
       if (!e.ok()) return UsageError(absl::StrCat("--experiment: ", e.status().message()));
+      if (std::find(config.experiments.begin(), config.experiments.end(), *e) != config.experiments.end()) {
+        return UsageError(absl::StrCat("--experiment: '", item, "' given twice"));
+      }
       config.experiments.push_back(*e);
     }
   }
@@ -196,6 +193,9 @@ int RunAllocCommand(const ParsedArgs& args) {
     return UsageError("--tempdir goes with a --backend list that names file");
   }
   config.tempdir = args.Get("tempdir");
+  if (args.Has("tempdir")) {
+    if (absl::Status dir = CheckTempdir(config.tempdir); !dir.ok()) return UsageError(dir.message());
+  }
   absl::StatusOr<std::vector<int64_t>> sizes = ParseCountList("n", args.Get("n", "1e4,1e5,1e6,1e7"));
   if (!sizes.ok()) return UsageError(sizes.status().message());
   config.sizes = *sizes;
@@ -224,10 +224,14 @@ int RunAllocCommand(const ParsedArgs& args) {
   } else {
     PrintTable(config, *results);
   }
+  // A failed measurement is an error on stderr (its cell reads "error"), one line each, and exit 1.
+  int status = kExitOk;
   for (const AllocResult& r : *results) {
-    if (!r.error.empty()) return kExitFailure;
+    if (r.error.empty()) continue;
+    status = Failure(absl::StrFormat("alloc: %s %s n=%d: %s", ExperimentName(r.experiment),
+                                     BackendName(r.backend), r.n, r.error));
   }
-  return kExitOk;
+  return status;
 }
 
 }  // namespace dispatchlab::cli

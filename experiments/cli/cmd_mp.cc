@@ -3,6 +3,8 @@
 // object per W], ...}.
 #include "experiments/cli/cmd_mp.h"
 
+#include <algorithm>
+
 #include "experiments/cli/common.h"
 
 #include <cstdio>
@@ -119,11 +121,11 @@ const CommandSpec& MpCommandSpec() {
       "wrong_elements (0 for a shared backend; every element with the private control) and the wall time "
       "against W.",
       {
-          {"workers", "W,...", "worker counts, run interleaved", "1,2,4"},
-          {"n", "N", "elements", "1e6"},
+          {"workers", "W,...", "worker counts, each 1..256, run interleaved", "1,2,4"},
+          {"n", "N", "elements, 1..2^40 and within memory", "1e6"},
           {"profile", "P", "layer profile active in the workers", "cpython311"},
           {"layers", "L", "layer spec on top of the profile (see 'dispatchlab layers')", ""},
-          {"repetitions", "R", "interleaved repetitions per W", "5"},
+          {"repetitions", "R", "interleaved repetitions per W, 1..1000", "5"},
           {"format", "F", "table or json", "table"},
       },
       "SCENARIO",
@@ -157,6 +159,9 @@ int RunMpCommand(const ParsedArgs& args) {
   for (absl::string_view item : absl::StrSplit(absl::string_view(workers), ',')) {
     absl::StatusOr<int64_t> w = ParseIntInRange("workers", item, 1, 256);
     if (!w.ok()) return UsageError(w.status().message());
+    if (std::find(config.workers.begin(), config.workers.end(), *w) != config.workers.end()) {
+      return UsageError(absl::StrCat("--workers=", workers, ": ", *w, " given twice"));
+    }
     config.workers.push_back(static_cast<int>(*w));
   }
   absl::StatusOr<int64_t> n = ParseCount("n", args.Get("n", "1e6"));
@@ -191,7 +196,14 @@ int RunMpCommand(const ParsedArgs& args) {
   } else {
     PrintTable(config, *result);
   }
-  return result->wrong_elements == 0 ? kExitOk : kExitFailure;
+  // The private backend is the control: its workers' stores are lost by design, so wrong elements are
+  // its expected result (and none would mean the control is broken). For a shared backend, any is a failure.
+  if (result->backend == Backend::kPrivate) {
+    if (result->wrong_elements > 0) return kExitOk;
+    return Failure("mp: the private control lost no element (the workers' memory was shared)");
+  }
+  if (result->wrong_elements == 0) return kExitOk;
+  return Failure(absl::StrCat("mp: ", result->wrong_elements, " wrong element(s) in shared memory"));
 }
 
 }  // namespace dispatchlab::cli

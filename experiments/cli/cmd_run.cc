@@ -64,6 +64,16 @@ int CompareCounting(const ParsedArgs& args, const RunRequest& request, const std
   absl::StatusOr<std::string> json = RunAndCapture(*sibling, words);
   if (!json.ok()) return Failure(json.status().message());
   const auto other = NsPerElementByRun(*json);
+  // Every scenario must come back timed: output that is not the sibling's JSON is an error, never an
+  // empty comparison.
+  for (const ScenarioTiming& t : mine) {
+    const std::string prefix = BenchmarkName(t.scenario, request.n) + "/";
+    auto it = std::find_if(other.begin(), other.end(),
+                           [&](const auto& entry) { return entry.first.rfind(prefix, 0) == 0; });
+    if (it == other.end() || it->second.empty()) {
+      return Failure(absl::StrCat("run --compare-counting: ", *sibling, " printed no timing of ", t.scenario));
+    }
+  }
   const char* here = kCountingCompiledIn ? "counted" : "uncounted";
   const char* there = kCountingCompiledIn ? "uncounted" : "counted";
   std::cout << absl::StrFormat("\ncounting compiled in and out (ns/elem, medians):\n%-20s %10s %10s %8s\n",
@@ -97,7 +107,7 @@ const CommandSpec& RunCommandSpec() {
        {"format", "F", "table or json", "table"},
        {"suite", "NAME", "a named set of scenarios: seed (every scenario of the table)", ""},
        kFlagProfile, kFlagLayers,
-       {"min-time", "SECONDS", "minimum time per repetition", "0.1; 0.05 with --suite"},
+       {"min-time", "SECONDS", "minimum time per repetition, at most 3600", "0.1; 0.05 with --suite"},
        kFlagBackend, kFlagTempdir, kFlagArenas,
        {"no-interleave", "", "run repetitions of one scenario back to back", ""},
        {"compare-counting", "", "also time the same scenarios in the other build (counters compiled in/out)", ""}},

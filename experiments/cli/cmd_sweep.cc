@@ -20,9 +20,9 @@ const CommandSpec& SweepCommandSpec() {
       "the cost per element departs from the smallest n's by more than 15% (or three times the noise): "
       "there the cost is not linear in n -- for instance where n materialised scalars stop fitting in "
       "cache.",
-      {{"n", "N,N,...", "element counts", "1e3,1e4,1e5,1e6"}, {"repetitions", "R", "repetitions per point", "3"},
+      {{"n", "N,N,...", "element counts, each 1..2^40 and within memory", "1e3,1e4,1e5,1e6"}, {"repetitions", "R", "repetitions per point, 1..1000", "3"},
        {"format", "F", "table or json", "table"}, kFlagProfile, kFlagLayers,
-       {"min-time", "SECONDS", "minimum time per repetition", "0.05"}, kFlagBackend, kFlagTempdir, kFlagArenas},
+       {"min-time", "SECONDS", "minimum time per repetition, at most 3600", "0.05"}, kFlagBackend, kFlagTempdir, kFlagArenas},
       "SCENARIO...",
   };
   return spec;

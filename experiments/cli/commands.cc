@@ -1,6 +1,7 @@
 #include "experiments/cli/commands.h"
 
 #include <iostream>
+#include <new>
 
 #include "absl/strings/str_format.h"
 #include "experiments/cli/cmd_alloc.h"
@@ -13,6 +14,7 @@
 #include "experiments/cli/cmd_report.h"
 #include "experiments/cli/cmd_run.h"
 #include "experiments/cli/cmd_sweep.h"
+#include "experiments/cli/process_io.h"
 
 namespace dispatchlab::cli {
 
@@ -34,12 +36,12 @@ const std::vector<Command>& CommandTable() {
 }
 
 int UsageError(absl::string_view message) {
-  std::cerr << "dispatchlab: " << message << "\n";
+  std::cerr << "dispatchlab: " << EscapeForMessage(message) << "\n";
   return kExitUsage;
 }
 
 int Failure(absl::string_view message) {
-  std::cerr << "dispatchlab: " << message << "\n";
+  std::cerr << "dispatchlab: " << EscapeForMessage(message) << "\n";
   return kExitFailure;
 }
 
@@ -56,7 +58,8 @@ void PrintUsage(std::ostream& out) {
 }
 }  // namespace
 
-int Main(int argc, char** argv) {
+namespace {
+int Dispatch(int argc, char** argv) {
   if (argc < 2) return UsageError("no command given (see 'dispatchlab --help')");
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
@@ -75,6 +78,20 @@ int Main(int argc, char** argv) {
     return c.run(*args);
   }
   return UsageError(absl::StrFormat("unknown command '%s' (see 'dispatchlab --help')", name));
+}
+}  // namespace
+
+// Every command runs inside the same frame: standard streams checked before and after (a write that
+// failed is never exit 0), and memory exhaustion anywhere is one line and exit 1, not an abort.
+int Main(int argc, char** argv) {
+  if (!PrepareStandardStreams()) return kExitFailure;
+  int status = kExitFailure;
+  try {
+    status = Dispatch(argc, argv);
+  } catch (const std::bad_alloc&) {
+    status = Failure("out of memory (a smaller --n, or a higher ulimit -v, may help)");
+  }
+  return FinishStandardStreams(status);
 }
 
 }  // namespace dispatchlab::cli

@@ -14,7 +14,7 @@
 
 namespace dispatchlab::cli {
 
-inline const FlagSpec kFlagN{"n", "N", "elements per array (1e5 or 100000)", "1e5"};
+inline const FlagSpec kFlagN{"n", "N", "elements per array (1e5 or 100000), 1..2^40 and within memory", "1e5"};
 inline const FlagSpec kFlagProfile{"profile", "P",
                                    "CPython profile: cpython36, cpython311, cpython313, cpython313t, direct",
                                    "cpython311"};
@@ -22,7 +22,7 @@ inline const FlagSpec kFlagLayers{"layers", "SPEC",
                                   "layer switches: all, none, a,b (exactly these), or edits +a,-b of the "
                                   "profile",
                                   ""};
-inline const FlagSpec kFlagRepetitions{"repetitions", "R", "repetitions per measurement", "5"};
+inline const FlagSpec kFlagRepetitions{"repetitions", "R", "repetitions per measurement, 1..1000", "5"};
 // The heap flags (--backend, --tempdir, --arenas) come from experiments/cli/heap_flags.h.
 inline const FlagSpec& kFlagBackend = HeapFlagSpecs()[0];
 inline const FlagSpec& kFlagTempdir = HeapFlagSpecs()[1];
