@@ -41,7 +41,10 @@ const CommandSpec& ReportCommandSpec() {
 int RunReportCommand(const ParsedArgs& args) {
   if (!args.Has("out")) return UsageError("report: --out=DIR is required");
   const std::string out = args.Get("out");
-  if (absl::Status s = report::CheckOutputDir(out); !s.ok()) return UsageError(s.message());
+  if (absl::Status s = report::CheckOutputDir(out, {"report.md", "report.html", "attribution.svg", "scaling.svg"});
+      !s.ok()) {
+    return UsageError(s.message());
+  }
   absl::StatusOr<ProfileAndLayers> pl = ResolveProfileAndLayers(args);
   if (!pl.ok()) return UsageError(pl.status().message());
   absl::StatusOr<int64_t> n = ResolveN(args);
