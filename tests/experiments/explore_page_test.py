@@ -45,7 +45,7 @@ def close_to_display(text, value, what):
 
 
 def build_page(cli, out):
-    cmd = [cli, "explore", f"--out={out}", "--n=2000", "--repetitions=2", "--sample-time=0.002", "--seed=3",
+    cmd = [cli, "explore", f"--out={out}", "--n=2000", "--repetitions=3", "--sample-time=0.005", "--seed=3",
            "--quiet", "sct_init", "sct_subscript", "sct_init_list"]
     r = subprocess.run(cmd, capture_output=True, timeout=300)
     check(r.returncode == 0, f"{' '.join(cmd)} exited {r.returncode}: {r.stderr.decode(errors='replace')}")
@@ -86,9 +86,13 @@ def check_schema(html, data):
 
 
 def expected_kind(scenario, mask, i):
+    """offpath: never changes a count; off: switched off; skipped: on, but flipping it changes no count now."""
     if not scenario["on_path"][i]:
         return "offpath"
-    return "on" if (mask >> i) & 1 else "off"
+    if not (mask >> i) & 1:
+        return "off"
+    same = scenario["configs"][mask]["counts"] == scenario["configs"][mask ^ (1 << i)]["counts"]
+    return "skipped" if same else "on"
 
 
 class Page:
@@ -111,6 +115,10 @@ class Page:
 
     def switch(self, name):
         return self.d.find_element(self.By.ID, "sw-" + name)
+
+    def kinds(self):
+        return {li.get_attribute("data-layer"): li.get_attribute("data-kind")
+                for li in self.d.find_elements(self.By.CSS_SELECTOR, "#chain li[data-layer]")}
 
     def state(self):
         """(scenario, mask) as the page's controls show them."""
@@ -154,7 +162,7 @@ class Page:
                   f"{label}: step {d['layers'][i]['name']} is {st.get_attribute('data-kind')}")
         bypassed = [st.get_attribute("data-layer") for st in steps if "bypassed" in st.get_attribute("class")]
         for i, layer in enumerate(d["layers"]):
-            if expected_kind(s, mask, i) == "off":
+            if expected_kind(s, mask, i) in ("off", "skipped"):
                 check(layer["name"] in bypassed, f"{label}: {layer['name']} is off but not bypassed")
         # Shapley shares.
         for v in s["shapley"]:
@@ -205,6 +213,9 @@ def run_browser(html_path, data, shots):
         p.switch("trampoline").click()
         mask = full & ~(1 << idx["trampoline"])
         p.verify("sct_init", mask, "trampoline clicked off")
+        # Patch A as the chain shows it: the trampoline's lookup and generic call are no longer reached.
+        check(p.kinds() == {"trampoline": "off", "args_tuple": "on", "boxing": "on", "lookup": "skipped",
+                            "call": "skipped", "call_tuple": "skipped"}, f"patch A chain: {p.kinds()}")
         # The keyboard: focus the lookup switch, press Space; then Enter on boxing.
         p.switch("lookup").send_keys(Keys.SPACE)
         mask &= ~(1 << idx["lookup"])
@@ -223,6 +234,9 @@ def run_browser(html_path, data, shots):
         Select(driver.find_element(p.By.ID, "scenario")).select_by_value("sct_subscript")
         p.verify("sct_subscript", mask, "reference scenario")
         check(p.text("#ratio") == "1.00", "the reference's ratio to itself is 1.00")
+        # The slice assignment never goes through Array_init's chain: only boxing is on its path.
+        check(p.kinds() == {"trampoline": "offpath", "args_tuple": "offpath", "boxing": "off", "lookup": "offpath",
+                            "call": "offpath", "call_tuple": "offpath"}, f"slice assignment chain: {p.kinds()}")
 
         # URL round trip: leave the page, come back through the link, find the same state.
         link = driver.current_url
