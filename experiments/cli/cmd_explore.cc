@@ -42,8 +42,8 @@ const CommandSpec& ExploreCommandSpec() {
           {"sample-time", "SECONDS", "target duration of one time sample", "0.02"},
           {"seed", "SEED", "seed of the random run order (recorded in the JSON)", "1"},
           {"cpython", "FILE",
-           "the real interpreter's figures to show beside the model: the JSON of 'dispatchlab cpython "
-           "--format=json'",
+           "the real interpreter's figures to show beside the model: the JSON output of 'dispatchlab "
+           "cpython' (docs/cli.md)",
            ""},
           {"quiet", "", "no progress on stderr", ""},
           kFlagBackend,

@@ -12,7 +12,6 @@ Usage: explore_page_test.py DISPATCHLAB_BINARY [SCREENSHOT_DIR]
 Exit 0 on success, 1 on a failed check, 77 (ctest's SKIP_RETURN_CODE) only when chromium is not installed.
 """
 import json
-import math
 import os
 import re
 import shutil
@@ -55,6 +54,34 @@ def build_page(cli, out):
     check(m is not None, "the page has no data script")
     check(json.loads(m.group(1)) == data, "the page's embedded JSON differs from explore.json")
     return html, data
+
+
+def check_cpython_hook(cli, driver, out):
+    """--cpython=FILE: the real interpreter's figures (here a fixture, not a measurement) appear beside the model."""
+    fixture = os.path.join(out, "cpython-fixture.json")
+    with open(fixture, "w") as f:
+        json.dump({"results": [{"scenario": "sct_init", "cpython": {"ns_per_element": 80.0}},
+                               {"scenario": "sct_subscript", "cpython": {"ns_per_element": 40.0}}],
+                   "metadata": {"python": "fixture"}}, f)
+    page = os.path.join(out, "hook")
+    cmd = [cli, "explore", f"--out={page}", "--n=300", "--repetitions=2", "--sample-time=0.001", "--quiet",
+           "--layers=boxing", f"--cpython={fixture}"]
+    r = subprocess.run(cmd, capture_output=True, timeout=120)
+    check(r.returncode == 0, f"{' '.join(cmd)} exited {r.returncode}: {r.stderr.decode(errors='replace')}")
+    data = json.loads(open(os.path.join(page, "explore.json"), "rb").read().decode("utf-8", errors="strict"))
+    check(data["cpython"]["figures"] == [{"scenario": "sct_init", "ns_per_element": 80.0},
+                                         {"scenario": "sct_subscript", "ns_per_element": 40.0}], "cpython figures")
+    check(data["cpython"]["metadata"] == {"python": "fixture"}, "cpython metadata kept")
+    driver.set_window_size(1280, 1000)
+    driver.get("file://" + os.path.join(page, "explore.html") + "#scenario=sct_init")
+    text = driver.find_element("id", "cpython-measured").text
+    check("80.0 ns/element" in text and "2.00\u00d7 sct_subscript" in text, f"cpython box: {text}")
+    # A file that is not that JSON is bad input: exit 2, nothing written.
+    with open(fixture, "w") as f:
+        f.write('{"results": [{"scenario": "sct_init"}]}')
+    bad = os.path.join(out, "bad")
+    r = subprocess.run([cli, "explore", f"--out={bad}", "--n=300", f"--cpython={fixture}"], capture_output=True)
+    check(r.returncode == 2 and not os.path.exists(bad), "a malformed --cpython file is rejected before measuring")
 
 
 def check_schema(html, data):
@@ -112,6 +139,15 @@ class Page:
         from selenium.webdriver.support.ui import WebDriverWait
         WebDriverWait(self.d, 20).until(
             lambda d: d.execute_script("return document.body.getAttribute('data-ready')") == "true")
+
+    def wait_state(self, scenario, mask):
+        """After a navigation: waits until the page has read its address (hashchange is asynchronous)."""
+        from selenium.webdriver.support.ui import WebDriverWait
+        self.wait_ready()
+        try:
+            WebDriverWait(self.d, 10).until(lambda d: self.state() == (scenario, mask))
+        except Exception:
+            pass  # verify() reports the difference
 
     def switch(self, name):
         return self.d.find_element(self.By.ID, "sw-" + name)
@@ -180,107 +216,106 @@ class Page:
         check(url.endswith(want_hash), f"{label}: URL {url} should end with {want_hash}")
 
 
-def run_browser(html_path, data, shots):
+def make_driver(profile):
+    """Debian's chromium, headless; --no-sandbox because CI runs as root."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select
-
-    profile = tempfile.mkdtemp(prefix="dispatchlab-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for a in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
               f"--user-data-dir={profile}", "--no-first-run", "--disable-extensions"]:
         options.add_argument(a)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        p = Page(driver, data)
-        url = "file://" + os.path.abspath(html_path)
-        driver.get(url)
-        p.wait_ready()
-        full = p.full
-        idx = {l["name"]: i for i, l in enumerate(data["layers"])}
-        switches = driver.find_elements(p.By.CSS_SELECTOR, "button[role='switch']")
-        check(len(switches) == p.k, "one switch per layer")
-        for b, layer in zip(switches, data["layers"]):
-            check(layer["name"] in b.text, "each switch is labelled with its layer's name")
-            desc = driver.find_element(p.By.ID, b.get_attribute("aria-describedby")).text
-            check(layer["on"] in desc, f"switch {layer['name']} is described from core/layers.def")
-        p.verify("sct_init", full, "loaded")
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
-        # The mouse: patch A (trampoline off).
-        p.switch("trampoline").click()
-        mask = full & ~(1 << idx["trampoline"])
-        p.verify("sct_init", mask, "trampoline clicked off")
-        # Patch A as the chain shows it: the trampoline's lookup and generic call are no longer reached.
-        check(p.kinds() == {"trampoline": "off", "args_tuple": "on", "boxing": "on", "lookup": "skipped",
-                            "call": "skipped", "call_tuple": "skipped"}, f"patch A chain: {p.kinds()}")
-        # The keyboard: focus the lookup switch, press Space; then Enter on boxing.
-        p.switch("lookup").send_keys(Keys.SPACE)
-        mask &= ~(1 << idx["lookup"])
-        p.verify("sct_init", mask, "lookup off by Space")
-        p.switch("boxing").send_keys(Keys.ENTER)
-        mask &= ~(1 << idx["boxing"])
-        p.verify("sct_init", mask, "boxing off by Enter")
-        p.switch("trampoline").send_keys(Keys.SPACE)
-        mask |= 1 << idx["trampoline"]
-        p.verify("sct_init", mask, "trampoline back on")
 
-        # Another scenario keeps the switches.
-        Select(driver.find_element(p.By.ID, "scenario")).select_by_value("sct_init_list")
-        p.verify("sct_init_list", mask, "scenario changed")
-        # The reference itself: a ratio of 1.
-        Select(driver.find_element(p.By.ID, "scenario")).select_by_value("sct_subscript")
-        p.verify("sct_subscript", mask, "reference scenario")
-        check(p.text("#ratio") == "1.00", "the reference's ratio to itself is 1.00")
-        # The slice assignment never goes through Array_init's chain: only boxing is on its path.
-        check(p.kinds() == {"trampoline": "offpath", "args_tuple": "offpath", "boxing": "off", "lookup": "offpath",
-                            "call": "offpath", "call_tuple": "offpath"}, f"slice assignment chain: {p.kinds()}")
+def run_browser(driver, html_path, data, shots):
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
 
-        # URL round trip: leave the page, come back through the link, find the same state.
-        link = driver.current_url
-        driver.get("about:blank")
-        driver.get(link)
-        p.wait_ready()
-        p.verify("sct_subscript", mask, "reloaded from its URL")
-        # A teacher's hand-written link: "the chain with patch A".
-        driver.get(url + "#scenario=sct_init&off=trampoline")
-        p.wait_ready()
-        p.verify("sct_init", full & ~(1 << idx["trampoline"]), "patch A link")
-        # Every switch off, then every switch on.
-        driver.find_element(p.By.ID, "all-off").click()
-        p.verify("sct_init", 0, "every switch off")
-        driver.find_element(p.By.ID, "all-on").click()
-        p.verify("sct_init", full, "every switch on")
+    p = Page(driver, data)
+    url = "file://" + os.path.abspath(html_path)
+    driver.get(url)
+    p.wait_ready()
+    full = p.full
+    idx = {l["name"]: i for i, l in enumerate(data["layers"])}
+    switches = driver.find_elements(p.By.CSS_SELECTOR, "button[role='switch']")
+    check(len(switches) == p.k, "one switch per layer")
+    for b, layer in zip(switches, data["layers"]):
+        check(layer["name"] in b.text, "each switch is labelled with its layer's name")
+        desc = driver.find_element(p.By.ID, b.get_attribute("aria-describedby")).text
+        check(layer["on"] in desc, f"switch {layer['name']} is described from core/layers.def")
+    p.verify("sct_init", full, "loaded")
 
-        # No script errors.
-        severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
-        check(not severe, f"browser console errors: {severe}")
+    # The mouse: patch A (trampoline off).
+    p.switch("trampoline").click()
+    mask = full & ~(1 << idx["trampoline"])
+    p.verify("sct_init", mask, "trampoline clicked off")
+    # Patch A as the chain shows it: the trampoline's lookup and generic call are no longer reached.
+    check(p.kinds() == {"trampoline": "off", "args_tuple": "on", "boxing": "on", "lookup": "skipped",
+                        "call": "skipped", "call_tuple": "skipped"}, f"patch A chain: {p.kinds()}")
+    # The keyboard: focus the lookup switch, press Space; then Enter on boxing.
+    p.switch("lookup").send_keys(Keys.SPACE)
+    mask &= ~(1 << idx["lookup"])
+    p.verify("sct_init", mask, "lookup off by Space")
+    p.switch("boxing").send_keys(Keys.ENTER)
+    mask &= ~(1 << idx["boxing"])
+    p.verify("sct_init", mask, "boxing off by Enter")
+    p.switch("trampoline").send_keys(Keys.SPACE)
+    mask |= 1 << idx["trampoline"]
+    p.verify("sct_init", mask, "trampoline back on")
 
-        os.makedirs(shots, exist_ok=True)
-        driver.get(url + "#scenario=sct_init&off=trampoline,lookup")
-        p.wait_ready()
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(1280, min(max(height + 140, 900), 4000))
-        desktop = os.path.join(shots, "explore-desktop.png")
-        check(driver.save_screenshot(desktop), "desktop screenshot")
-        # A phone: nothing wider than the window.
-        driver.set_window_size(390, 844)
-        overflow = driver.execute_script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        check(overflow <= 1, f"the page is {overflow} px wider than a phone's window")
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(390, min(max(height + 140, 844), 6000))
-        phone = os.path.join(shots, "explore-phone.png")
-        check(driver.save_screenshot(phone), "phone screenshot")
-        for f in (desktop, phone):
-            with open(f, "rb") as fh:
-                check(fh.read(8) == b"\x89PNG\r\n\x1a\n", f"{f} is a PNG")
-        print(f"explore_page_test: screenshots in {desktop} and {phone}")
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    # Another scenario keeps the switches.
+    Select(driver.find_element(p.By.ID, "scenario")).select_by_value("sct_init_list")
+    p.verify("sct_init_list", mask, "scenario changed")
+    # The reference itself: a ratio of 1.
+    Select(driver.find_element(p.By.ID, "scenario")).select_by_value("sct_subscript")
+    p.verify("sct_subscript", mask, "reference scenario")
+    check(p.text("#ratio") == "1.00", "the reference's ratio to itself is 1.00")
+    # The slice assignment never goes through Array_init's chain: only boxing is on its path.
+    check(p.kinds() == {"trampoline": "offpath", "args_tuple": "offpath", "boxing": "off", "lookup": "offpath",
+                        "call": "offpath", "call_tuple": "offpath"}, f"slice assignment chain: {p.kinds()}")
+
+    # URL round trip: leave the page, come back through the link, find the same state.
+    link = driver.current_url
+    driver.get("about:blank")
+    driver.get(link)
+    p.wait_state("sct_subscript", mask)
+    p.verify("sct_subscript", mask, "reloaded from its URL")
+    # A teacher's hand-written link: "the chain with patch A".
+    driver.get(url + "#scenario=sct_init&off=trampoline")
+    p.wait_state("sct_init", full & ~(1 << idx["trampoline"]))
+    p.verify("sct_init", full & ~(1 << idx["trampoline"]), "patch A link")
+    # Every switch off, then every switch on.
+    driver.find_element(p.By.ID, "all-off").click()
+    p.verify("sct_init", 0, "every switch off")
+    driver.find_element(p.By.ID, "all-on").click()
+    p.verify("sct_init", full, "every switch on")
+
+    # No script errors.
+    severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+    check(not severe, f"browser console errors: {severe}")
+
+    os.makedirs(shots, exist_ok=True)
+    driver.get(url + "#scenario=sct_init&off=trampoline,lookup")
+    p.wait_state("sct_init", full & ~(1 << idx["trampoline"]) & ~(1 << idx["lookup"]))
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(max(height + 140, 900), 4000))
+    desktop = os.path.join(shots, "explore-desktop.png")
+    check(driver.save_screenshot(desktop), "desktop screenshot")
+    # A phone: nothing wider than the window.
+    driver.set_window_size(390, 844)
+    overflow = driver.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    check(overflow <= 1, f"the page is {overflow} px wider than a phone's window")
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(390, min(max(height + 140, 844), 6000))
+    phone = os.path.join(shots, "explore-phone.png")
+    check(driver.save_screenshot(phone), "phone screenshot")
+    for f in (desktop, phone):
+        with open(f, "rb") as fh:
+            check(fh.read(8) == b"\x89PNG\r\n\x1a\n", f"{f} is a PNG")
+    print(f"explore_page_test: screenshots in {desktop} and {phone}")
 
 
 def main():
@@ -302,7 +337,12 @@ def main():
         except ImportError:
             raise CheckFailed("chromium is installed but python3-selenium is not (scripts/setup.sh --with-tools)")
         check(os.path.exists(CHROMEDRIVER), "chromium is installed but chromium-driver is not")
-        run_browser(os.path.join(out, "page", "explore.html"), data, shots)
+        driver = make_driver(os.path.join(out, "chromium-profile"))
+        try:
+            run_browser(driver, os.path.join(out, "page", "explore.html"), data, shots)
+            check_cpython_hook(cli, driver, out)
+        finally:
+            driver.quit()
     except CheckFailed as e:
         print(f"FAIL: {e}", file=sys.stderr)
         return 1
