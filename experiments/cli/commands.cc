@@ -8,6 +8,7 @@
 #include "experiments/cli/cmd_attribute.h"
 #include "experiments/cli/cmd_mp.h"
 #include "experiments/cli/cmd_counts.h"
+#include "experiments/cli/cmd_explore.h"
 #include "experiments/cli/cmd_list.h"
 #include "experiments/cli/cmd_perf.h"
 #include "experiments/cli/cmd_profile.h"
@@ -29,6 +30,7 @@ const std::vector<Command>& CommandTable() {
       {ProfileCommandSpec, RunProfileCommand},
       {ProfileChildCommandSpec, RunProfileChildCommand, /*hidden=*/true},  // what valgrind runs
       {ReportCommandSpec, RunReportCommand},
+      {ExploreCommandSpec, RunExploreCommand},
       {MpCommandSpec, RunMpCommand},
       {AllocCommandSpec, RunAllocCommand},
   };
