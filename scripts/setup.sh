@@ -4,7 +4,7 @@
 # Usage: scripts/setup.sh [--with-tools]   (--with-tools adds perf, valgrind, clang for fuzzing)
 set -euo pipefail
 
-required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2)
+required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2 nlohmann-json3-dev)
 tools=(valgrind linux-perf clang libclang-rt-14-dev libbenchmark-tools python3-scipy)
 
 wanted=("${required[@]}")
