@@ -418,7 +418,7 @@ absl::Status RunOps(const uint8_t* data, size_t size, std::string* trace) {
   InitRuntime();
   ReleaseCaches();
   if (PyErr_Occurred()) return absl::FailedPreconditionError("an error was pending before the run");
-  if (absl::Status pristine = CheckPristineRuntime(); !pristine.ok()) {
+  if (absl::Status pristine = ResetToPristineRuntime(); !pristine.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("the runtime was not pristine before the input: ", pristine.message()));
   }

@@ -197,6 +197,12 @@ void RestoreArrayTypes() {
   }
 }
 
+absl::Status ResetToPristineRuntime() {
+  if (absl::Status s = RecordPristineRuntime(); !s.ok()) return s;
+  RestoreArrayTypes();
+  return CheckPristineRuntime();
+}
+
 absl::Status CheckPristineRuntime() {
   if (absl::Status s = RecordPristineRuntime(); !s.ok()) return s;
   const std::optional<Pristine>& pristine = PristineState();

@@ -25,6 +25,10 @@ absl::Status CheckPristineRuntime();
 // rest (dictionaries, MROs, instances).
 void RestoreArrayTypes();
 
+// What every input starts with: RestoreArrayTypes (array types other code made or left in the cache get
+// pristine slots too), then CheckPristineRuntime.
+absl::Status ResetToPristineRuntime();
+
 }  // namespace dispatchlab::fuzz
 
 #endif  // DISPATCHLAB_FUZZ_RUNTIME_STATE_H_
