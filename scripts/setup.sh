@@ -4,8 +4,11 @@
 # Usage: scripts/setup.sh [--with-tools]   (--with-tools adds perf, valgrind, clang for fuzzing)
 set -euo pipefail
 
-required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2)
-tools=(valgrind linux-perf clang libclang-rt-14-dev libbenchmark-tools python3-scipy)
+# nlohmann-json3-dev and libboost-math-dev are build dependencies (JSON, Student t); libbenchmark-tools and
+# python3-scipy are what tests/cli/compare_py_test.cc runs (Google Benchmark's compare.py).
+required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2 nlohmann-json3-dev libboost-math-dev
+          libbenchmark-tools python3-scipy)
+tools=(valgrind linux-perf clang libclang-rt-14-dev)
 
 wanted=("${required[@]}")
 if [[ "${1:-}" == "--with-tools" ]]; then
