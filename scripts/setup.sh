@@ -5,11 +5,13 @@
 # the browser test)
 set -euo pipefail
 
-required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2 nlohmann-json3-dev)
+# nlohmann-json3-dev and libboost-math-dev are build dependencies (JSON, Student t); libbenchmark-tools and
+# python3-scipy are what tests/cli/compare_py_test.cc runs (Google Benchmark's compare.py).
+required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2 nlohmann-json3-dev libboost-math-dev
+          libbenchmark-tools python3-scipy)
 # chromium, chromium-driver, python3-selenium: the browser test of the explorable page (tests/experiments/
-# explore_page_test.py). nlohmann-json3-dev: JSON in experiments/explore/.
-tools=(valgrind linux-perf clang libclang-rt-14-dev libbenchmark-tools python3-scipy chromium chromium-driver
-       python3-selenium)
+# explore_page_test.py).
+tools=(valgrind linux-perf clang libclang-rt-14-dev chromium chromium-driver python3-selenium)
 
 wanted=("${required[@]}")
 if [[ "${1:-}" == "--with-tools" ]]; then

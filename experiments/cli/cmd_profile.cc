@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
+#include "experiments/json.h"
 #include "experiments/metadata.h"
 #include "experiments/profiling/callgrind_runner.h"
 #include "experiments/profiling/child_loop.h"

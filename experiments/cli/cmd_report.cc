@@ -32,7 +32,10 @@ const CommandSpec& ReportCommandSpec() {
        kFlagProfile,
        kFlagLayers,
        kFlagBackend,
-       kFlagTempdir, kFlagArenas},
+       kFlagTempdir,
+       kFlagArenas,
+       kFlagQuiet,
+       kFlagProgress},
       "",
   };
   return spec;
@@ -66,9 +69,14 @@ int RunReportCommand(const ParsedArgs& args) {
   options.profile = pl->profile;
   options.layers = pl->layers;
   if (args.Has("quick")) options.sweep_n = {1000, 10000, 100000};
+  options.progress = ResolveProgress(args);
 
   absl::StatusOr<report::ReportData> data = report::Measure(options);
   if (!data.ok()) return Failure(data.status().message());
+  // The suite's scenarios are compared with each other, the sweep's points with their first.
+  std::vector<TimedSeries> measured = SeriesOf(data->suite);
+  measured.insert(measured.end(), data->sweep_samples.begin(), data->sweep_samples.end());
+  const TimingStability verdict = JudgeAndWarn(args, measured, /*comparison=*/true);
   const std::vector<report::Block> blocks = report::ReportBlocks(*data);
   std::vector<std::pair<std::string, std::string>> files = {{"report.md", report::RenderMarkdown(blocks)},
                                                             {"report.html", report::RenderHtml(blocks)}};
@@ -80,6 +88,7 @@ int RunReportCommand(const ParsedArgs& args) {
   }
   std::cout << absl::StrFormat(
       "dispatchlab report: wrote %s/report.md, report.html, attribution.svg, scaling.svg\n", out);
+  std::cout << "stability: " << (verdict.stable ? "stable" : "UNSTABLE (reasons on stderr)") << "\n";
   return kExitOk;
 }
 

@@ -4,18 +4,20 @@
 #include <new>
 
 #include "absl/strings/str_format.h"
+#include "core/counters.h"
 #include "experiments/cli/cmd_alloc.h"
 #include "experiments/cli/cmd_attribute.h"
-#include "experiments/cli/cmd_mp.h"
 #include "experiments/cli/cmd_counts.h"
 #include "experiments/cli/cmd_explore.h"
 #include "experiments/cli/cmd_list.h"
+#include "experiments/cli/cmd_mp.h"
 #include "experiments/cli/cmd_perf.h"
 #include "experiments/cli/cmd_profile.h"
 #include "experiments/cli/cmd_report.h"
 #include "experiments/cli/cmd_run.h"
 #include "experiments/cli/cmd_sweep.h"
 #include "experiments/cli/process_io.h"
+#include "experiments/metadata.h"
 
 namespace dispatchlab::cli {
 
@@ -56,7 +58,8 @@ void PrintUsage(std::ostream& out) {
     if (c.hidden) continue;
     out << absl::StrFormat("  %-10s %s\n", c.spec().name, c.spec().synopsis);
   }
-  out << "\n'dispatchlab COMMAND --help' explains one command. docs/README.md is the guide.\n";
+  out << "\n'dispatchlab COMMAND --help' explains one command; 'dispatchlab --version' names the build.\n"
+         "docs/README.md is the guide.\n";
 }
 }  // namespace
 
@@ -66,6 +69,13 @@ int Dispatch(int argc, char** argv) {
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     PrintUsage(std::cout);
+    return kExitOk;
+  }
+  if (name == "--version") {
+    if (argc > 2) return UsageError("--version takes no arguments");
+    // The same git describe as the "version" of every JSON's metadata.
+    std::cout << "dispatchlab " << DispatchlabVersion() << " (" << CompilerName() << ", "
+              << (kCountingCompiledIn ? "counting compiled in" : "counting compiled out") << ")\n";
     return kExitOk;
   }
   for (const Command& c : CommandTable()) {

@@ -4,10 +4,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <iostream>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 
 namespace dispatchlab::cli {
+
+std::vector<TimedSeries> SeriesOf(const std::vector<ScenarioTiming>& timings, const std::string& suffix) {
+  std::vector<TimedSeries> out;
+  for (const ScenarioTiming& t : timings) out.push_back({t.scenario + suffix, t.samples});
+  return out;
+}
+
+TimingStability JudgeAndWarn(const ParsedArgs& args, const std::vector<TimedSeries>& series,
+                             bool comparison) {
+  TimingStability verdict = JudgeTimings(series, comparison, ReadMachineState());
+  WarnIfUnstable(verdict, args.Has("quiet"), std::cerr);
+  return verdict;
+}
 
 absl::StatusOr<ProfileAndLayers> ResolveProfileAndLayers(const ParsedArgs& args) {
   absl::StatusOr<Profile> profile = ProfileFromName(args.Get("profile", kDefaultProfile));
