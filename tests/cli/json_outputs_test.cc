@@ -91,7 +91,8 @@ TEST_CASE("every command with --format=json has a schema in docs/cli.md", "[cli]
   for (const cli::Command& c : cli::CommandTable()) {
     for (const cli::FlagSpec& flag : c.spec().flags) {
       if (flag.name != "format" || !absl::StrContains(flag.help, "json")) continue;
-      INFO("dispatchlab " << c.spec().name << " --format=json: add its schema to docs/cli.md and a test here");
+      INFO("dispatchlab " << c.spec().name
+                          << " --format=json: add its schema to docs/cli.md and a test here");
       CHECK(schemas.count(std::string(c.spec().name)) == 1);
     }
   }
@@ -129,8 +130,9 @@ TEST_CASE("attribute --format=json matches docs/cli.md", "[cli][json]") {
 
 TEST_CASE("profile --format=json matches docs/cli.md", "[cli][json]") {
   if (kSanitized || !HaveValgrind()) {
-    WARN("valgrind is not installed (scripts/setup.sh --with-tools) or this is an ASan build: profile's JSON "
-         "not checked");
+    WARN(
+        "valgrind is not installed (scripts/setup.sh --with-tools) or this is an ASan build: profile's JSON "
+        "not checked");
     return;
   }
   CheckOutput({"profile", "sct_init", "--tool=callgrind", "--n=300", "--format=json"}, "profile");
