@@ -38,10 +38,10 @@ const CommandSpec& ExploreCommandSpec() {
            "the layers with a switch: names (exactly these), or +name/-name edits of the default",
            "trampoline,args_tuple,boxing,lookup,call,call_tuple"},
           kFlagN,
-          {"repetitions", "R", "samples per measured configuration (at least 2)", "5"},
+          {"repetitions", "R", "samples per measured configuration, 2..1000", "5"},
           kFlagProfile,
-          {"sample-time", "SECONDS", "target duration of one time sample", "0.02"},
-          {"seed", "SEED", "seed of the random run order (recorded in the JSON)", "1"},
+          {"sample-time", "SECONDS", "target duration of one time sample, at most 3600", "0.02"},
+          {"seed", "SEED", "seed of the random run order, 0..2^53-1024 (recorded in the JSON)", "1"},
           {"cpython", "FILE",
            "the real interpreter's figures to show beside the model: the JSON output of 'dispatchlab "
            "cpython' (docs/cli.md)",
