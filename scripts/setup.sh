@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what dispatchlab needs from Debian's packages, and nothing else.
 # As root: apt-get installs whatever is missing. Otherwise: prints the exact apt-get line and fails.
-# Usage: scripts/setup.sh [--with-tools]   (--with-tools adds perf, valgrind, clang for fuzzing)
+# Usage: scripts/setup.sh [--with-tools]   (--with-tools adds perf, clang for fuzzing, compare.py)
+# python3-numpy (Debian's python3 with numpy) and valgrind: the real side of `dispatchlab cpython`, both metrics
+# (docs/faithfulness.md).
 set -euo pipefail
 
-required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2)
-tools=(valgrind linux-perf clang libclang-rt-14-dev libbenchmark-tools python3-scipy)
+required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2 nlohmann-json3-dev python3-numpy valgrind)
+tools=(linux-perf clang libclang-rt-14-dev libbenchmark-tools python3-scipy)
 
 wanted=("${required[@]}")
 if [[ "${1:-}" == "--with-tools" ]]; then

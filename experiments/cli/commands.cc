@@ -7,6 +7,7 @@
 #include "experiments/cli/cmd_attribute.h"
 #include "experiments/cli/cmd_mp.h"
 #include "experiments/cli/cmd_counts.h"
+#include "experiments/cli/cmd_cpython.h"
 #include "experiments/cli/cmd_list.h"
 #include "experiments/cli/cmd_perf.h"
 #include "experiments/cli/cmd_profile.h"
@@ -29,6 +30,7 @@ const std::vector<Command>& CommandTable() {
       {ReportCommandSpec, RunReportCommand},
       {MpCommandSpec, RunMpCommand},
       {AllocCommandSpec, RunAllocCommand},
+      {CPythonCommandSpec, RunCPythonCommand},
   };
   return table;
 }
