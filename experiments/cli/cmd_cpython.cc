@@ -2,6 +2,8 @@
 // so bad input is one line and exit 2 and nothing is half-written; prints only when every run succeeded.
 #include "experiments/cli/cmd_cpython.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 
@@ -14,6 +16,8 @@
 #include "experiments/cpython/render.h"
 #include "experiments/cpython/sides.h"
 #include "experiments/metadata.h"
+#include "experiments/progress.h"
+#include "experiments/stability.h"
 #include "experiments/profiling/scratch_dir.h"
 #include "experiments/profiling/subprocess.h"
 
@@ -66,6 +70,8 @@ const CommandSpec& CPythonCommandSpec() {
           {"by-function", "", "instructions: each side's top functions per element, grouped by layer", ""},
           {"python-env", "K=V[,K=V]", "environment of the real interpreter, e.g. PYTHONMALLOC=malloc", ""},
           {"min-time", "SECONDS", "time: seconds of calls per measurement", "0.05"},
+          kFlagQuiet,
+          kFlagProgress,
       },
       "SCENARIO..."};
   return spec;
@@ -80,7 +86,6 @@ int RunCPythonCommand(const ParsedArgs& args) {
   const bool time = *metric == "time";
   cpython::CompareRequest request;
   request.metric = time ? cpython::Metric::kTime : cpython::Metric::kInstructions;
-  request.progress = true;
   if (args.Has("rounds")) {
     if (!time) return Usage("--rounds is for --metric=time (instructions are exact: one count each)");
     absl::StatusOr<int64_t> rounds = ParseIntInRange("rounds", args.Get("rounds"), 1, 1000);
@@ -153,6 +158,13 @@ int RunCPythonCommand(const ParsedArgs& args) {
   }
   if (interpreters.empty()) return Usage("no Python 3.6+ interpreter with ctypes found");
 
+  int64_t steps = 0;
+  for (size_t i = 0; i < interpreters.size(); ++i) {
+    const bool model = !request.profile.empty() || cpython::MatchingProfile(interpreters[i]).ok();
+    steps += static_cast<int64_t>(cases[i].size()) * (model ? 2 : 1) * (time ? request.rounds : 1);
+  }
+  Progress progress("cpython", std::max<int64_t>(steps, 1), ResolveProgress(args));
+  request.progress = &progress;
   std::vector<cpython::InterpreterRun> runs;
   for (size_t i = 0; i < interpreters.size(); ++i) {
     absl::StatusOr<cpython::InterpreterRun> run = cpython::Compare(interpreters[i], cases[i], request);
@@ -166,12 +178,24 @@ int RunCPythonCommand(const ParsedArgs& args) {
     run->skipped = skipped_cases[i];
     runs.push_back(*std::move(run));
   }
+  progress.Finish();
+  // Time only: the run's stability (every side's rounds, the machine's load), warned on stderr unless --quiet.
+  TimingStability stability;
+  if (time) stability = JudgeAndWarn(args, cpython::SeriesOf(runs), /*comparison=*/true);
   if (*format == "json") {
     std::cout << cpython::ComparisonJson(
         runs, skipped, request,
-        MetadataJson({request.profile, LayerSet(), false, request.n, time ? request.rounds : 1}));
+        MetadataJson({request.profile, LayerSet(), false, request.n, time ? request.rounds : 1}),
+        StabilityToJson(stability));
   } else {
     std::cout << cpython::ComparisonTable(runs, skipped, request);
+    if (time) {
+      std::cout << "stability: "
+                << (stability.stable ? "stable"
+                                     : absl::StrCat("UNSTABLE (", stability.reasons.size(),
+                                                    " reasons; on stderr without --quiet, in --format=json)"))
+                << "\n";
+    }
   }
   std::cout.flush();
   if (!std::cout) return Failure("cpython: cannot write the output");

@@ -26,13 +26,16 @@ const CommandSpec& ReportCommandSpec() {
       {{"out", "DIR", "directory for the report (created if missing; its parent must exist)", ""},
        kFlagN,
        {"quick", "", "sweep n = 1e3, 1e4, 1e5 only (skip 1e6)", ""},
-       {"repetitions", "R", "repetitions of the suite and the sweep (attribution rounds: max(R, 2) + 1)",
+       {"repetitions", "R", "repetitions of the suite and the sweep, 1..1000 (attribution rounds: max(R, 2) + 1)",
         "3"},
-       {"min-time", "SECONDS", "minimum time per repetition of the suite and the sweep", "0.05"},
+       {"min-time", "SECONDS", "minimum time per repetition of the suite and the sweep, at most 3600", "0.05"},
        kFlagProfile,
        kFlagLayers,
        kFlagBackend,
-       kFlagTempdir, kFlagArenas},
+       kFlagTempdir,
+       kFlagArenas,
+       kFlagQuiet,
+       kFlagProgress},
       "",
   };
   return spec;
@@ -41,7 +44,10 @@ const CommandSpec& ReportCommandSpec() {
 int RunReportCommand(const ParsedArgs& args) {
   if (!args.Has("out")) return UsageError("report: --out=DIR is required");
   const std::string out = args.Get("out");
-  if (absl::Status s = report::CheckOutputDir(out); !s.ok()) return UsageError(s.message());
+  if (absl::Status s = report::CheckOutputDir(out, {"report.md", "report.html", "attribution.svg", "scaling.svg"});
+      !s.ok()) {
+    return UsageError(s.message());
+  }
   absl::StatusOr<ProfileAndLayers> pl = ResolveProfileAndLayers(args);
   if (!pl.ok()) return UsageError(pl.status().message());
   absl::StatusOr<int64_t> n = ResolveN(args);
@@ -63,9 +69,14 @@ int RunReportCommand(const ParsedArgs& args) {
   options.profile = pl->profile;
   options.layers = pl->layers;
   if (args.Has("quick")) options.sweep_n = {1000, 10000, 100000};
+  options.progress = ResolveProgress(args);
 
   absl::StatusOr<report::ReportData> data = report::Measure(options);
   if (!data.ok()) return Failure(data.status().message());
+  // The suite's scenarios are compared with each other, the sweep's points with their first.
+  std::vector<TimedSeries> measured = SeriesOf(data->suite);
+  measured.insert(measured.end(), data->sweep_samples.begin(), data->sweep_samples.end());
+  const TimingStability verdict = JudgeAndWarn(args, measured, /*comparison=*/true);
   const std::vector<report::Block> blocks = report::ReportBlocks(*data);
   std::vector<std::pair<std::string, std::string>> files = {{"report.md", report::RenderMarkdown(blocks)},
                                                             {"report.html", report::RenderHtml(blocks)}};
@@ -77,6 +88,7 @@ int RunReportCommand(const ParsedArgs& args) {
   }
   std::cout << absl::StrFormat(
       "dispatchlab report: wrote %s/report.md, report.html, attribution.svg, scaling.svg\n", out);
+  std::cout << "stability: " << (verdict.stable ? "stable" : "UNSTABLE (reasons on stderr)") << "\n";
   return kExitOk;
 }
 

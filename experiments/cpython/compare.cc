@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -51,9 +50,9 @@ absl::Status TimeRounds(const Interpreter& python, const std::string& profile, c
       Side& side = item.real ? r.cpython : r.model;
       side.rounds.push_back(t->ns_per_element);
       side.peak_rss_kb = std::max(side.peak_rss_kb, t->max_rss_kb);
-      if (request.progress) {
-        std::cerr << absl::StrFormat("round %d/%d: %-11s %-20s %9.2f ns/element\n", round + 1, request.rounds,
-                                     item.real ? "CPython" : "dispatchlab", r.scenario, t->ns_per_element);
+      if (request.progress != nullptr) {
+        request.progress->Step(absl::StrFormat("round %d/%d, %s %s", round + 1, request.rounds,
+                                               item.real ? "CPython" : "dispatchlab", r.scenario));
       }
     }
   }
@@ -73,12 +72,12 @@ void Keep(const InstructionCount& count, bool by_function, Side* side) {
 absl::Status CountAll(const Interpreter& python, const std::string& profile, const CompareRequest& request,
                       std::vector<CaseResult>* results) {
   for (CaseResult& r : *results) {
-    if (request.progress) std::cerr << "callgrind: CPython " << python.version << " " << r.scenario << "\n";
+    if (request.progress != nullptr) request.progress->Step(absl::StrCat("CPython ", python.version, " ", r.scenario));
     absl::StatusOr<InstructionCount> real = CountReal(python, r.scenario, request.n, request.env);
     if (!real.ok()) return real.status();
     Keep(*real, request.by_function, &r.cpython);
     if (profile.empty()) continue;
-    if (request.progress) std::cerr << "callgrind: dispatchlab " << profile << " " << r.scenario << "\n";
+    if (request.progress != nullptr) request.progress->Step(absl::StrCat("dispatchlab ", profile, " ", r.scenario));
     absl::StatusOr<InstructionCount> model =
         CountModel(request.model_binary, r.scenario, request.n, ProfileFromName(profile)->layers);
     if (!model.ok()) return model.status();
@@ -126,8 +125,22 @@ absl::StatusOr<std::vector<std::string>> PlanCases(const Interpreter& python,
 
 bool StableRounds(const std::vector<double>& rounds) {
   if (rounds.size() < 2) return true;
-  const double low = *std::min_element(rounds.begin(), rounds.end());
-  return low > 0 && Median(rounds) <= 1.10 * low;
+  return JudgeTimings({{"rounds", rounds}}, /*comparison=*/false, MachineState{}).stable;
+}
+
+std::vector<TimedSeries> SeriesOf(const std::vector<InterpreterRun>& runs) {
+  std::vector<TimedSeries> series;
+  for (const InterpreterRun& run : runs) {
+    for (const CaseResult& r : run.results) {
+      if (!r.cpython.rounds.empty()) {
+        series.push_back({absl::StrCat(run.python.version, " ", r.scenario, " CPython"), r.cpython.rounds});
+      }
+      if (!r.model.rounds.empty()) {
+        series.push_back({absl::StrCat(run.python.version, " ", r.scenario, " dispatchlab"), r.model.rounds});
+      }
+    }
+  }
+  return series;
 }
 
 std::string Verdict(const CaseResult& r, const InterpreterRun& run, Metric metric) {

@@ -17,6 +17,8 @@
 #include "absl/status/statusor.h"
 #include "experiments/cpython/interpreter.h"
 #include "experiments/cpython/marginal.h"
+#include "experiments/progress.h"
+#include "experiments/stability.h"
 
 namespace dispatchlab::cpython {
 
@@ -37,7 +39,7 @@ struct CompareRequest {
   Env env;                   // --python-env, for the real side
   bool by_function = false;  // instructions: keep the per-function costs
   std::string model_binary;  // dispatchlab-nocount
-  bool progress = true;      // one line per measurement on stderr
+  Progress* progress = nullptr;  // one step per measurement (experiments/progress.h)
 };
 
 struct Side {
@@ -78,9 +80,12 @@ absl::StatusOr<std::vector<std::string>> PlanCases(const Interpreter& python,
 absl::StatusOr<InterpreterRun> Compare(const Interpreter& python, const std::vector<std::string>& cases,
                                        const CompareRequest& request);
 
-// Whether a side's rounds are steady enough to compare: the median within 10% of the minimum. The one place
-// a shared stability verdict (experiments/stability.*) plugs in.
+// Whether a side's rounds are steady enough to compare: experiments/stability.h's verdict on the samples
+// alone (cv, min and max against the median; the machine's load is judged once for the whole run).
 bool StableRounds(const std::vector<double>& rounds);
+
+// One series per measured side and case ("3.11.2 sct_init CPython"), for the run's stability verdict.
+std::vector<TimedSeries> SeriesOf(const std::vector<InterpreterRun>& runs);
 
 // The verdict for a case: "reference", "no profile", "agrees", "model higher", "model lower", with
 // " (noisy)" when a time side is not StableRounds.

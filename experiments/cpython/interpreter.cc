@@ -14,7 +14,7 @@
 #include "experiments/cpython/cases_script.h"
 #include "experiments/profiling/scratch_dir.h"
 #include "experiments/profiling/subprocess.h"
-#include "nlohmann/json.hpp"
+#include "experiments/json.h"
 
 namespace dispatchlab::cpython {
 namespace {
@@ -37,7 +37,7 @@ std::vector<std::string> Glob(const std::string& pattern) {
   return out;
 }
 
-std::string StringOr(const nlohmann::json& j, const char* key, const std::string& fallback = "") {
+std::string StringOr(const Json& j, const char* key, const std::string& fallback = "") {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
 }
@@ -86,8 +86,8 @@ absl::StatusOr<Interpreter> ProbeInterpreter(const std::string& path, const Env&
     return absl::NotFoundError(absl::StrCat("--python: ", path, " is not an executable file"));
   }
   absl::StatusOr<std::string> text = RunCasesScript(path, {"info"}, env);
-  nlohmann::json info =
-      text.ok() ? nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false) : nlohmann::json();
+  absl::StatusOr<Json> parsed = text.ok() ? ParseJson(*text) : absl::StatusOr<Json>(Json());
+  const Json info = parsed.ok() ? *parsed : Json();
   if (!text.ok() || !info.is_object() || !info.contains("version_info")) {
     return absl::FailedPreconditionError(
         absl::StrCat("--python: ", path, " is not a Python interpreter (it did not describe itself",
@@ -97,7 +97,7 @@ absl::StatusOr<Interpreter> ProbeInterpreter(const std::string& path, const Env&
   interp.path = path;
   interp.implementation = StringOr(info, "implementation");
   interp.version = StringOr(info, "version");
-  const nlohmann::json& vi = info["version_info"];
+  const Json& vi = info["version_info"];
   if (vi.is_array() && vi.size() >= 2 && vi[0].is_number_integer() && vi[1].is_number_integer()) {
     interp.major = vi[0].get<int>();
     interp.minor = vi[1].get<int>();
@@ -106,11 +106,11 @@ absl::StatusOr<Interpreter> ProbeInterpreter(const std::string& path, const Env&
     return absl::FailedPreconditionError(absl::StrCat("--python: ", path, " is Python ", interp.version,
                                                       "; the cases need Python 3.6 or later"));
   }
-  if (info["numpy"].is_string()) interp.numpy = info["numpy"].get<std::string>();
+  if (info.contains("numpy") && info["numpy"].is_string()) interp.numpy = info["numpy"].get<std::string>();
   interp.numpy_error = StringOr(info, "numpy_error");
   interp.machine = StringOr(info, "machine");
   interp.real_executable = RealPath(StringOr(info, "executable", path));
-  if (!info["ctypes"].is_string()) {
+  if (!info.contains("ctypes") || !info["ctypes"].is_string()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "--python: ", path, " has no working ctypes (", StringOr(info, "ctypes_error", "unknown error"),
         "); Debian's python3 has it (", kAptPython, "), a source build needs libffi-dev"));
@@ -119,11 +119,13 @@ absl::StatusOr<Interpreter> ProbeInterpreter(const std::string& path, const Env&
 
   absl::StatusOr<std::string> list_text = RunCasesScript(path, {"list"}, env);
   if (!list_text.ok()) return list_text.status();
-  nlohmann::json list = nlohmann::json::parse(*list_text, nullptr, false);
-  if (!list.is_object() || !list["cases"].is_array()) {
+  absl::StatusOr<Json> list_parsed = ParseJson(*list_text);
+  const Json list = list_parsed.ok() ? *list_parsed : Json();
+  if (!list.is_object() || !list.contains("cases") || !list["cases"].is_array()) {
     return absl::InternalError(absl::StrCat(path, ": cases.py list printed no case table"));
   }
-  for (const nlohmann::json& c : list["cases"]) {
+  for (const Json& c : list["cases"]) {
+    if (!c.is_object()) continue;
     interp.cases.push_back({StringOr(c, "case"), c.value("needs_numpy", false), StringOr(c, "statement"),
                             c.value("default", false)});
   }

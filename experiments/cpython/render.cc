@@ -161,35 +161,29 @@ void Summary(const std::vector<InterpreterRun>& runs, const CompareRequest& requ
   }
 }
 
-void SideJson(const Side& side, bool time, std::string (*layer_of)(const std::string&), JsonWriter* w) {
-  if (!side.measured) {
-    w->Null();
-    return;
-  }
-  w->BeginObject();
+Json SideJson(const Side& side, bool time, std::string (*layer_of)(const std::string&)) {
+  if (!side.measured) return nullptr;
+  Json j = Json::object();
   if (time) {
-    w->Key("ns_per_element").Double(side.value);
-    w->Key("median_ns_per_element").Double(side.median);
-    w->Key("rounds_ns_per_element").BeginArray();
-    for (double v : side.rounds) w->Double(v);
-    w->EndArray();
-    w->Key("peak_rss_kb").Int(side.peak_rss_kb);
+    j["ns_per_element"] = side.value;
+    j["median_ns_per_element"] = side.median;
+    j["rounds_ns_per_element"] = side.rounds;
+    j["peak_rss_kb"] = side.peak_rss_kb;
   } else {
-    w->Key("instructions_per_element").Double(side.value);
+    j["instructions_per_element"] = side.value;
   }
-  w->Key("ratio").Double(side.ratio);
+  j["ratio"] = side.ratio;
   if (!time && !side.functions.empty()) {
-    w->Key("functions").BeginArray();
+    Json functions = Json::array();
     for (const FunctionCost& f : side.functions) {
-      w->BeginObject().Key("function").String(f.function).Key("per_element").Double(f.per_element);
       const std::string layer = layer_of(f.function);
-      w->Key("layer");
-      layer.empty() ? w->Null() : w->String(layer);
-      w->EndObject();
+      functions.push_back({{"function", f.function},
+                           {"per_element", f.per_element},
+                           {"layer", layer.empty() ? Json(nullptr) : Json(layer)}});
     }
-    w->EndArray();
+    j["functions"] = std::move(functions);
   }
-  w->EndObject();
+  return j;
 }
 
 }  // namespace
@@ -226,80 +220,71 @@ std::string ComparisonTable(const std::vector<InterpreterRun>& runs, const std::
                   "CPython's; verdict: agrees within ",
                   absl::StrFormat("%.0f%%", 100 * kRatioTolerance),
                   IsTime(request)
-                      ? "; noisy when a side's median is over 10% above its minimum.\n"
+                      ? "; noisy when a side's rounds are not steady (experiments/stability.h).\n"
                       : "; instructions are exact, the same on any machine with the same packages.\n");
   absl::StrAppend(&out, "machine: ", MetadataLine(), "\n");
   return out;
 }
 
 std::string ComparisonJson(const std::vector<InterpreterRun>& runs, const std::vector<Skipped>& skipped,
-                           const CompareRequest& request, const std::string& dispatchlab_metadata) {
+                           const CompareRequest& request, const Json& dispatchlab_metadata,
+                           const Json& stability) {
   const bool time = IsTime(request);
-  JsonWriter w;
-  w.BeginObject().Key("results").BeginArray();
+  auto optional = [](const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); };
+  Json results = Json::array();
   for (const InterpreterRun& run : runs) {
     for (const CaseResult& r : run.results) {
-      w.BeginObject();
-      w.Key("scenario").String(r.scenario);
-      w.Key("statement").String(r.statement);
-      w.Key("python").String(run.python.path);
-      w.Key("version").String(run.python.version);
-      w.Key("profile");
-      run.profile.empty() ? w.Null() : w.String(run.profile);
-      w.Key("reference").String(run.reference);
-      w.Key("cpython");
-      SideJson(r.cpython, time, CPythonFunctionLayer, &w);
-      w.Key("dispatchlab");
-      SideJson(r.model, time, ModelFunctionLayer, &w);
-      w.Key("ratio_delta");
-      r.ratio_delta.has_value() ? w.Double(*r.ratio_delta) : w.Null();
-      w.Key("verdict").String(r.verdict);
-      w.EndObject();
+      Json j = Json::object();
+      j["scenario"] = r.scenario;
+      j["statement"] = r.statement;
+      j["python"] = run.python.path;
+      j["version"] = run.python.version;
+      j["profile"] = optional(run.profile);
+      j["reference"] = run.reference;
+      j["cpython"] = SideJson(r.cpython, time, CPythonFunctionLayer);
+      j["dispatchlab"] = SideJson(r.model, time, ModelFunctionLayer);
+      j["ratio_delta"] = r.ratio_delta.has_value() ? Json(*r.ratio_delta) : Json(nullptr);
+      j["verdict"] = r.verdict;
+      results.push_back(std::move(j));
     }
   }
-  w.EndArray();
-  w.Key("metadata").BeginObject();
-  w.Key("metric").String(time ? "time" : "instructions");
-  w.Key("unit").String(time ? "ns per element" : "instructions per element");
-  w.Key("method").String(time ? "minimum over interleaved rounds, order rotated each round, one process per "
-                                "side and case"
-                              : "callgrind marginal: (Ir[3 calls] - Ir[1 call]) / 2 / n");
-  w.Key("n").Int(request.n);
-  w.Key("rounds").Int(time ? request.rounds : 1);
-  if (time) w.Key("min_time").Double(request.min_time);
-  w.Key("ratio_tolerance").Double(kRatioTolerance);
-  w.Key("python_env").BeginObject();
-  for (const auto& [k, v] : request.env) w.Key(k).String(v);
-  w.EndObject();
-  w.Key("machine").String(CpuModel());
-  w.Key("interpreters").BeginArray();
+  Json interpreters = Json::array();
   for (const InterpreterRun& run : runs) {
-    w.BeginObject();
-    w.Key("python").String(run.python.path);
-    w.Key("implementation").String(run.python.implementation);
-    w.Key("version").String(run.python.version);
-    w.Key("numpy");
-    run.python.numpy.has_value() ? w.String(*run.python.numpy) : w.Null();
-    w.Key("ctypes").String(run.python.ctypes_file);
-    w.Key("machine").String(run.python.machine);
-    w.Key("profile");
-    run.profile.empty() ? w.Null() : w.String(run.profile);
-    if (!run.profile_note.empty()) w.Key("profile_note").String(run.profile_note);
-    w.Key("skipped").BeginArray();
-    for (const std::string& s : run.skipped) w.String(s);
-    w.EndArray();
-    w.EndObject();
+    Json j = Json::object();
+    j["python"] = run.python.path;
+    j["implementation"] = run.python.implementation;
+    j["version"] = run.python.version;
+    j["numpy"] = run.python.numpy.has_value() ? Json(*run.python.numpy) : Json(nullptr);
+    j["ctypes"] = run.python.ctypes_file;
+    j["machine"] = run.python.machine;
+    j["profile"] = optional(run.profile);
+    j["profile_note"] = optional(run.profile_note);
+    j["skipped"] = run.skipped;
+    interpreters.push_back(std::move(j));
   }
-  w.EndArray();
-  w.Key("skipped_interpreters").BeginArray();
-  for (const auto& [python, why] : skipped) {
-    w.BeginObject().Key("python").String(python).Key("reason").String(why).EndObject();
-  }
-  w.EndArray();
-  w.Key("dispatchlab").Raw(dispatchlab_metadata);
-  w.EndObject();
-  w.EndObject();
-  return w.str() + "\n";
+  Json left_out = Json::array();
+  for (const auto& [python, why] : skipped) left_out.push_back({{"python", python}, {"reason", why}});
+  Json meta = Json::object();
+  meta["metric"] = time ? "time" : "instructions";
+  meta["unit"] = time ? "ns per element" : "instructions per element";
+  meta["method"] = time ? "minimum over interleaved rounds, order rotated each round, one process per side and case"
+                        : "callgrind marginal: (Ir[3 calls] - Ir[1 call]) / 2 / n";
+  meta["n"] = request.n;
+  meta["rounds"] = time ? request.rounds : 1;
+  if (time) meta["min_time"] = request.min_time;
+  meta["ratio_tolerance"] = kRatioTolerance;
+  Json env = Json::object();
+  for (const auto& [k, v] : request.env) env[k] = v;
+  meta["python_env"] = std::move(env);
+  meta["machine"] = CpuModel();
+  meta["interpreters"] = std::move(interpreters);
+  meta["skipped_interpreters"] = std::move(left_out);
+  if (time) meta["stability"] = stability;
+  meta["dispatchlab"] = dispatchlab_metadata;
+  Json doc = Json::object();
+  doc["results"] = std::move(results);
+  doc["metadata"] = std::move(meta);
+  return DumpJson(doc) + "\n";
 }
 
 }  // namespace dispatchlab::cpython

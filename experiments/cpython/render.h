@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "experiments/cpython/compare.h"
+#include "experiments/json_fwd.h"
 
 namespace dispatchlab::cpython {
 
@@ -18,10 +19,10 @@ using Skipped = std::pair<std::string, std::string>;
 std::string ComparisonTable(const std::vector<InterpreterRun>& runs, const std::vector<Skipped>& skipped,
                             const CompareRequest& request);
 
-// {"results":[...], "interpreters":[...], "skipped_interpreters":[...], "metadata":{...}};
-// `dispatchlab_metadata` is MetadataJson's object for the model's side.
+// {"results":[...], "metadata":{...}} (docs/cli.md); `dispatchlab_metadata` is MetadataJson's object for
+// the model's side, `stability` the time verdict over every series (StabilityToJson; time only).
 std::string ComparisonJson(const std::vector<InterpreterRun>& runs, const std::vector<Skipped>& skipped,
-                           const CompareRequest& request, const std::string& dispatchlab_metadata);
+                           const CompareRequest& request, const Json& dispatchlab_metadata, const Json& stability);
 
 // The layer name of a function on each side, or "" (CPython: core/layers.def's mirrors column;
 // dispatchlab: its dispatchlab::layers::<layer>:: namespace).

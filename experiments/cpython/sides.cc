@@ -11,7 +11,7 @@
 #include "experiments/profiling/subprocess.h"
 #include "experiments/runner.h"
 #include "experiments/sibling.h"
-#include "nlohmann/json.hpp"
+#include "experiments/json.h"
 
 namespace dispatchlab::cpython {
 
@@ -46,8 +46,10 @@ absl::StatusOr<Timing> TimeReal(const Interpreter& python, const std::string& ca
         absl::StrCat(python.path, " ", case_name, " failed (", result->Describe(),
                      "): ", profiling::LastLine(profiling::ReadTextFile(spec.stderr_path))));
   }
-  nlohmann::json out = nlohmann::json::parse(profiling::ReadTextFile(spec.stdout_path), nullptr, false);
-  if (!out.is_object() || !out["ns_per_element"].is_number() || !out["calls"].is_number_integer()) {
+  absl::StatusOr<Json> parsed = ParseJson(profiling::ReadTextFile(spec.stdout_path));
+  const Json out = parsed.ok() ? *parsed : Json();
+  if (!out.is_object() || !out.contains("ns_per_element") || !out["ns_per_element"].is_number() ||
+      !out.contains("calls") || !out["calls"].is_number_integer()) {
     return absl::InternalError(absl::StrCat(python.path, " ", case_name, ": cases.py printed no timing"));
   }
   Timing t;
@@ -106,7 +108,10 @@ absl::StatusOr<Timing> TimeModel(const std::string& binary, const std::string& s
                                             profiling::LastLine(profiling::ReadTextFile(spec.stderr_path))));
   }
   const std::string prefix = BenchmarkName(scenario, n) + "/";
-  for (const auto& [name, values] : NsPerElementByRun(profiling::ReadTextFile(spec.stdout_path))) {
+  absl::StatusOr<std::map<std::string, std::vector<double>>> runs =
+      NsPerElementByRun(profiling::ReadTextFile(spec.stdout_path));
+  if (!runs.ok()) return runs.status();
+  for (const auto& [name, values] : *runs) {
     if (name.rfind(prefix, 0) != 0 || values.empty()) continue;
     Timing t;
     t.ns_per_element = values.front();

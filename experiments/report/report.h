@@ -18,6 +18,7 @@
 #include "core/layers.h"
 #include "experiments/runner.h"
 #include "experiments/sampler.h"
+#include "experiments/stability.h"
 
 namespace dispatchlab::report {
 
@@ -35,7 +36,7 @@ struct ReportOptions {
   std::vector<std::string> sweep_scenarios = {"sct_init",        "sct_subscript",   "ct_init",
                                               "ct_subscript",    "sct_init_direct", "sct_subscript_tuple",
                                               "sct_buffer_copy", "plain_loop"};
-  bool progress = true;  // one line per stage on stderr
+  ProgressMode progress = ProgressMode::kOff;  // per stage, with an ETA, on stderr (experiments/progress.h)
 };
 
 // The share of one layer, ns per element, and the standard error of that difference of two means.
@@ -79,6 +80,7 @@ struct ReportData {
   std::vector<ScenarioTiming> suite;  // every scenario of the table, at options.n
   std::vector<Attribution> attributions;
   std::vector<SweepPoint> sweep;
+  std::vector<TimedSeries> sweep_samples;  // the sweep's repetitions, for the stability verdict
   std::string machine;  // MetadataLine()
   std::string date;     // UTC, ISO 8601
 };
@@ -90,7 +92,7 @@ struct ReportData {
 // report, with the sampling error in the standard error; `dispatchlab attribute` samples 16 per layer).
 absl::StatusOr<Attribution> Attribute(absl::string_view scenario, int64_t n, LayerSet base, LayerSet relevant,
                                       const BatchSampler& sampler, int rounds, int permutations = 0,
-                                      uint64_t seed = 7);
+                                      uint64_t seed = 7, Progress* progress = nullptr);
 
 // Runs everything the report shows. Long: about a minute at the defaults on a 2-vCPU machine.
 absl::StatusOr<ReportData> Measure(const ReportOptions& options);

@@ -13,7 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "nlohmann/json.hpp"
+#include "experiments/json.h"
 #include "tests/cli/spawn.h"
 
 namespace dispatchlab::testing {
@@ -21,6 +21,14 @@ namespace {
 
 constexpr char kPython[] = "/usr/bin/python3";
 const std::string kCasesPy = std::string(DISPATCHLAB_SOURCE_DIR) + "/experiments/cpython/cases.py";
+
+// Strict RFC 8259 with UTF-8 strings (experiments/json.h), as every parsed output of the CLI.
+Json Parse(const std::string& text) {
+  absl::StatusOr<Json> doc = ParseJson(text);
+  INFO(text.substr(0, 2000));
+  REQUIRE(doc.ok());
+  return *doc;
+}
 
 bool HavePython() { return access(kPython, X_OK) == 0; }
 
@@ -52,16 +60,16 @@ TEST_CASE("cases.py runs every case, verifies each result, and refuses a wrong o
   }
   const ChildResult list = RunChild({kPython, kCasesPy, "list"});
   REQUIRE(list.exit_status == 0);
-  const nlohmann::json cases = nlohmann::json::parse(list.out);
+  const Json cases = Parse(list.out);
   REQUIRE(cases["cases"].size() >= 10);
-  for (const nlohmann::json& c : cases["cases"]) {
+  for (const Json& c : cases["cases"]) {
     const std::string name = c["case"].get<std::string>();
     for (const char* mode : {"time", "count"}) {
       const ChildResult r =
           RunChild({kPython, kCasesPy, mode, name, "--n=2000", "--calls=2", "--min-time=0"});
       INFO(name << " " << mode << ": " << r.err);
       REQUIRE(r.exit_status == 0);
-      const nlohmann::json out = nlohmann::json::parse(r.out);
+      const Json out = Parse(r.out);
       CHECK(out["case"] == name);
       CHECK(out["n"] == 2000);
       if (std::string(mode) == "time") CHECK(out["ns_per_element"].get<double>() > 0);
@@ -122,7 +130,7 @@ TEST_CASE("cpython names what the interpreter lacks: numpy, ctypes, a real count
   unlink(no_ctypes.c_str());
 }
 
-void CheckSide(const nlohmann::json& side, const char* value_key) {
+void CheckSide(const Json& side, const char* value_key) {
   REQUIRE(side.is_object());
   CHECK(side[value_key].get<double>() > 0);
   CHECK(side["ratio"].get<double>() > 0);
@@ -138,9 +146,9 @@ TEST_CASE("cpython --metric=time prints strict JSON with both sides for list cas
                                300);
   INFO(r.err);
   REQUIRE(r.exit_status == 0);
-  const nlohmann::json doc = nlohmann::json::parse(r.out);  // throws on invalid UTF-8 or syntax
+  const Json doc = Parse(r.out);
   REQUIRE(doc["results"].size() == 2);
-  for (const nlohmann::json& result : doc["results"]) {
+  for (const Json& result : doc["results"]) {
     CheckSide(result["cpython"], "ns_per_element");
     CheckSide(result["dispatchlab"], "ns_per_element");
     CHECK(result["cpython"]["rounds_ns_per_element"].size() == 2);
@@ -152,7 +160,7 @@ TEST_CASE("cpython --metric=time prints strict JSON with both sides for list cas
     CHECK(result["profile"] == "cpython311");
   }
   CHECK(doc["results"][1]["cpython"]["ratio"] == 1.0);
-  const nlohmann::json& meta = doc["metadata"];
+  const Json& meta = doc["metadata"];
   CHECK(meta["metric"] == "time");
   CHECK(meta["rounds"] == 2);
   REQUIRE(meta["interpreters"].size() == 1);
@@ -176,9 +184,9 @@ TEST_CASE("cpython --metric=instructions counts both sides under callgrind, with
                                900);
   INFO(r.err);
   REQUIRE(r.exit_status == 0);
-  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  const Json doc = Parse(r.out);
   REQUIRE(doc["results"].size() == 2);
-  for (const nlohmann::json& result : doc["results"]) {
+  for (const Json& result : doc["results"]) {
     CheckSide(result["cpython"], "instructions_per_element");
     CheckSide(result["dispatchlab"], "instructions_per_element");
     REQUIRE(result["cpython"]["functions"].size() > 0);
@@ -187,9 +195,9 @@ TEST_CASE("cpython --metric=instructions counts both sides under callgrind, with
   // A few hundred instructions per element at least: the loop stores through a C function per element.
   CHECK(doc["results"][0]["cpython"]["instructions_per_element"].get<double>() > 100);
   // Some CPython and some model functions of sct_init_list fall in layers (setfunc: i_set / Array_ass_item).
-  auto layered = [](const nlohmann::json& functions) {
+  auto layered = [](const Json& functions) {
     int n = 0;
-    for (const nlohmann::json& f : functions) n += f["layer"].is_string();
+    for (const Json& f : functions) n += f["layer"].is_string();
     return n;
   };
   CHECK(layered(doc["results"][0]["cpython"]["functions"]) > 0);
