@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <new>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -77,10 +78,17 @@ absl::Status RunOnce(MpWorkload& workload, int workers, LayerSet layers, MpRun& 
       SetActiveLayers(layers);
       int64_t lo = n * k / workers;
       int64_t hi = n * (k + 1) / workers;
-      absl::Status status = workload.PrepareSlice(lo, hi);
-      long faults_before = MinorFaults();
-      Clock::time_point fill_start = Clock::now();
-      if (status.ok()) status = workload.FillSlice(lo, hi);
+      absl::Status status;
+      long faults_before = 0;
+      Clock::time_point fill_start;
+      try {  // a worker never unwinds into the parent's code (cli::Main would catch std::bad_alloc there)
+        status = workload.PrepareSlice(lo, hi);
+        faults_before = MinorFaults();
+        fill_start = Clock::now();
+        if (status.ok()) status = workload.FillSlice(lo, hi);
+      } catch (const std::bad_alloc&) {
+        status = absl::ResourceExhaustedError("out of memory");
+      }
       double ns = std::chrono::duration<double, std::nano>(Clock::now() - fill_start).count();
       times.data()[workers + k] = static_cast<double>(MinorFaults() - faults_before);
       if (!status.ok()) {

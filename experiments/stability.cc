@@ -101,7 +101,7 @@ TimingStability JudgeTimings(const std::vector<TimedSeries>& series, bool compar
   if (more_noisy > 0) v.reasons.push_back(absl::StrCat(more_noisy, " more series over the cv limit"));
   v.reasons.insert(v.reasons.end(), spread.begin(), spread.end());
   if (more_spread > 0) v.reasons.push_back(absl::StrCat(more_spread, " more series with a far min or max"));
-  if (comparison && v.repetitions < limits.min_repetitions) {
+  if (comparison && !series.empty() && v.repetitions < limits.min_repetitions) {
     v.reasons.push_back(absl::StrCat("only ", v.repetitions, " repetitions feed a comparison (at least ",
                                      limits.min_repetitions,
                                      " recommended: --repetitions=", limits.min_repetitions, ")"));

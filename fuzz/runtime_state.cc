@@ -56,18 +56,22 @@ Fields TypeFields(const TypeObject* t) {
   };
   if (const PyNumberMethods* nb = t->tp_as_number) f.push_back({"nb_index", Fn(nb->nb_index)});
   if (const PySequenceMethods* sq = t->tp_as_sequence) {
-    f.insert(f.end(), {{"sq_length", Fn(sq->sq_length)}, {"sq_item", Fn(sq->sq_item)},
+    f.insert(f.end(), {{"sq_length", Fn(sq->sq_length)},
+                       {"sq_item", Fn(sq->sq_item)},
                        {"sq_ass_item", Fn(sq->sq_ass_item)}});
   }
   if (const PyMappingMethods* mp = t->tp_as_mapping) {
-    f.insert(f.end(), {{"mp_length", Fn(mp->mp_length)}, {"mp_subscript", Fn(mp->mp_subscript)},
+    f.insert(f.end(), {{"mp_length", Fn(mp->mp_length)},
+                       {"mp_subscript", Fn(mp->mp_subscript)},
                        {"mp_ass_subscript", Fn(mp->mp_ass_subscript)}});
   }
   if (const PyBufferProcs* bf = t->tp_as_buffer) {
-    f.insert(f.end(), {{"bf_getbuffer", Fn(bf->bf_getbuffer)}, {"bf_releasebuffer", Fn(bf->bf_releasebuffer)}});
+    f.insert(f.end(),
+             {{"bf_getbuffer", Fn(bf->bf_getbuffer)}, {"bf_releasebuffer", Fn(bf->bf_releasebuffer)}});
   }
   // The MRO after the type itself, and the dictionary in a fixed order (names are interned).
-  for (size_t i = 1; i < t->tp_mro.size(); ++i) f.push_back({"MRO entry", reinterpret_cast<uintptr_t>(t->tp_mro[i])});
+  for (size_t i = 1; i < t->tp_mro.size(); ++i)
+    f.push_back({"MRO entry", reinterpret_cast<uintptr_t>(t->tp_mro[i])});
   std::vector<std::pair<uintptr_t, uintptr_t>> dict;
   for (const auto& [name, value] : t->tp_dict) {
     dict.push_back({reinterpret_cast<uintptr_t>(name), reinterpret_cast<uintptr_t>(value)});
@@ -129,8 +133,8 @@ Suite* FromRef(uintptr_t ref, Suite* own) {
 
 struct Pristine {
   absl::flat_hash_map<const TypeObject*, Fields> types;  // the types that existed at the first call
-  Fields array_type;        // an array type made then
-  ArraySlots array_slots;  // and its slots
+  Fields array_type;                                     // an array type made then
+  ArraySlots array_slots;                                // and its slots
   LayerSet layers;
 };
 
@@ -141,14 +145,14 @@ std::optional<Pristine>& PristineState() {
 
 absl::Status Differs(const TypeObject* t, const Fields& now, const Fields& then, absl::string_view against) {
   if (now.size() != then.size()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("type ", t->tp_name, " has ", now.size(), " state fields, ", against, " had ", then.size()));
+    return absl::FailedPreconditionError(absl::StrCat("type ", t->tp_name, " has ", now.size(),
+                                                      " state fields, ", against, " had ", then.size()));
   }
   for (size_t i = 0; i < now.size(); ++i) {
     if (now[i].second != then[i].second) {
-      return absl::FailedPreconditionError(absl::StrCat("type ", t->tp_name, ": ", now[i].first, " differs from ",
-                                                        against, " (0x", absl::Hex(now[i].second), " vs 0x",
-                                                        absl::Hex(then[i].second), ")"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("type ", t->tp_name, ": ", now[i].first, " differs from ", against, " (0x",
+                       absl::Hex(now[i].second), " vs 0x", absl::Hex(then[i].second), ")"));
     }
   }
   return absl::OkStatus();
@@ -207,8 +211,8 @@ absl::Status CheckPristineRuntime() {
   if (absl::Status s = RecordPristineRuntime(); !s.ok()) return s;
   const std::optional<Pristine>& pristine = PristineState();
   if (ActiveLayers() != pristine->layers) {
-    return absl::FailedPreconditionError(absl::StrCat("active layers are ", ActiveLayers().ToString(), ", not ",
-                                                      pristine->layers.ToString()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("active layers are ", ActiveLayers().ToString(), ", not ", pristine->layers.ToString()));
   }
   if (GetArrayInitBody() != ArrayInitBody::kPerElement) {
     return absl::FailedPreconditionError("the Array_init body is not the per-element one");
@@ -220,7 +224,8 @@ absl::Status CheckPristineRuntime() {
     } else if (IsArrayType(t)) {
       if (absl::Status s = Differs(t, now, pristine->array_type, "a pristine array type"); !s.ok()) return s;
     } else {
-      return absl::FailedPreconditionError(absl::StrCat("type ", t->tp_name, " is new and not an array type"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("type ", t->tp_name, " is new and not an array type"));
     }
   }
   return absl::OkStatus();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harness (the `fuzz` preset: clang, ASan + UBSan) and runs it.
 #   scripts/fuzz.sh ci              what CI runs: a fixed seed and a fixed number of inputs (FUZZ_SEED=1,
-#                                   FUZZ_RUNS=30000, about 60 s on 2 cores; capped at 120 s), from a fresh
+#                                   FUZZ_RUNS=60000, under a minute on 2 cores; capped at 120 s), from a fresh
 #                                   corpus: the same program and the same inputs on every machine, so
 #                                   any finding reproduces with the same command
 #   scripts/fuzz.sh 3600 -jobs=2    an exploratory run of N seconds, random seed; further arguments go
@@ -30,7 +30,7 @@ if [[ $mode == ci ]]; then
   corpus=build/fuzz/ci-corpus
   rm -rf "$corpus"
   mkdir -p "$corpus"
-  args=(-seed="${FUZZ_SEED:-1}" -runs="${FUZZ_RUNS:-30000}" -max_total_time=120 "${common[@]}" "$@"
+  args=(-seed="${FUZZ_SEED:-1}" -runs="${FUZZ_RUNS:-60000}" -max_total_time=120 "${common[@]}" "$@"
         "$corpus" fuzz/corpus fuzz/regressions)
 else
   args=(-max_total_time="$mode" "${common[@]}" "$@" build/fuzz/corpus fuzz/corpus fuzz/regressions)

@@ -27,7 +27,7 @@ ctest --preset asan-ubsan --output-on-failure -j2 \
   -E "callgrind per-layer instruction counts|instruction sampler counts each layer"
 stamp "asan-ubsan build + tests"
 
-fuzz_runs=${FUZZ_RUNS:-30000}
+fuzz_runs=${FUZZ_RUNS:-60000}
 if ((fuzz_runs == 0)); then
   echo "test.sh: fuzz run skipped (FUZZ_RUNS=0)" >&2
 elif command -v clang++ >/dev/null; then

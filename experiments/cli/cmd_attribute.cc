@@ -204,6 +204,13 @@ int RunAttributeCommand(const ParsedArgs& args) {
     if (result.status().code() == absl::StatusCode::kInvalidArgument) return UsageFrom(result.status());
     return Failure(std::string(result.status().message()));
   }
+  if (req.metric == "time") {
+    // Timed samples also answer for the machine they were taken on (experiments/stability.h): load,
+    // governor, turbo join the attribution's own per-configuration reasons.
+    const TimingStability machine = JudgeTimings({}, /*comparison=*/false, ReadMachineState());
+    for (const std::string& reason : machine.reasons) result->stability.reasons.push_back(reason);
+    result->stability.stable = result->stability.reasons.empty();
+  }
 
   attribution::RenderOptions options;
   options.unicode = !args.Has("ascii");

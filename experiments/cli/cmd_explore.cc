@@ -14,6 +14,7 @@
 #include "experiments/cli/common.h"
 #include "experiments/explore/explore.h"
 #include "experiments/explore/page.h"
+#include "experiments/json.h"
 #include "experiments/metadata.h"
 #include "experiments/report/output_dir.h"
 
@@ -150,7 +151,7 @@ int RunExploreCommand(const ParsedArgs& args) {
   fields.has_layers = true;
   fields.n = options.n;
   fields.repetitions = options.repetitions;
-  const std::string json = explore::ExploreJson(*data, cpython, MetadataJson(fields));
+  const std::string json = explore::ExploreJson(*data, cpython, MetadataJson(fields).dump());
   absl::StatusOr<std::string> page = explore::RenderPage(json);
   if (!page.ok()) return Failure(page.status().message());
   if (absl::Status s =

@@ -103,10 +103,17 @@ std::string EscapeForMessage(absl::string_view text) {
       continue;
     }
     switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: out += absl::StrFormat("\\x%02x", c);
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += absl::StrFormat("\\x%02x", c);
     }
     ++i;
   }

@@ -1,12 +1,12 @@
 #include "experiments/explore/explore.h"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_format.h"
 #include "experiments/attribution/attribute.h"
-#include "experiments/attribution/student_t.h"
 #include "experiments/counts.h"
 #include "experiments/cpython/reference_figures.h"
 #include "experiments/runner.h"
@@ -25,7 +25,8 @@ void Summarize(ConfigResult& c, double confidence) {
   c.stddev = st.stddev;
   double half = 0;
   if (st.count >= 2) {
-    const double t = attribution::StudentTQuantile(0.5 + confidence / 2, st.count - 1);
+    const double t = boost::math::quantile(boost::math::students_t(static_cast<double>(st.count - 1)),
+                                           0.5 + confidence / 2);
     half = t * st.stddev / std::sqrt(static_cast<double>(st.count));
   }
   c.low = st.mean - half;
@@ -170,7 +171,7 @@ absl::StatusOr<ExploreData> Explore(const ExploreOptions& options, const Sampler
 
 SamplerFactory TimeSamplerFactory(double seconds_per_sample) {
   return [seconds_per_sample](const SampleTarget& target) {
-    return MakeTimeSampler(target, LayerSet::All(), seconds_per_sample, /*progress=*/false);
+    return MakeTimeSampler(target, LayerSet::All(), seconds_per_sample);
   };
 }
 

@@ -7,14 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
-#include <set>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -138,7 +137,8 @@ TEST_CASE("every subcommand with each --format runs cleanly and its output parse
         const std::vector<std::string> lines = absl::StrSplit(r.out, '\n', absl::SkipEmpty());
         REQUIRE(lines.size() >= 2);
         const size_t columns = std::count(lines[0].begin(), lines[0].end(), ',');
-        for (const std::string& line : lines) CHECK(static_cast<size_t>(std::count(line.begin(), line.end(), ',')) == columns);
+        for (const std::string& line : lines)
+          CHECK(static_cast<size_t>(std::count(line.begin(), line.end(), ',')) == columns);
       } else {
         CHECK_FALSE(r.out.empty());
       }
@@ -163,13 +163,16 @@ TEST_CASE("every subcommand reports a failed write of its output instead of exit
   for (const std::string& command : CommandNames()) {
     for (bool help : {true, false}) {
       TempDir tmp;
-      std::vector<std::string> args = help ? std::vector<std::string>{command, "--help"} : QuickRun(command, tmp.path);
+      std::vector<std::string> args =
+          help ? std::vector<std::string>{command, "--help"} : QuickRun(command, tmp.path);
       // Standard output on a full disk: every write fails (ENOSPC).
       const ChildResult full = RunCli(args, 300, tmp.path, Stdout::kDevFull);
-      INFO("dispatchlab " << absl::StrJoin(args, " ") << " >/dev/full\nexit " << full.exit_status << "\nstderr:\n"
+      INFO("dispatchlab " << absl::StrJoin(args, " ") << " >/dev/full\nexit " << full.exit_status
+                          << "\nstderr:\n"
                           << full.err.substr(0, 4000));
       CHECK_FALSE(HasSanitizerReport(full.err));
-      if (!(MayFailForLackOfTool(command) && full.exit_status == 1 && !absl::StrContains(full.err, "standard output"))) {
+      if (!(MayFailForLackOfTool(command) && full.exit_status == 1 &&
+            !absl::StrContains(full.err, "standard output"))) {
         CHECK(full.exit_status == 1);
         CHECK(absl::StartsWith(LastLine(full.err), "dispatchlab: cannot write standard output"));
       }
@@ -185,10 +188,12 @@ TEST_CASE("every subcommand reports a failed write of its output instead of exit
 }
 
 TEST_CASE("a vanished reader of stdout is an error line, not a silent death by SIGPIPE", "[cli]") {
-  const ChildResult r = RunChild({"/bin/sh", "-c", absl::StrCat("'", DISPATCHLAB_CLI, "' list | true; exit 0")});
+  const ChildResult r =
+      RunChild({"/bin/sh", "-c", absl::StrCat("'", DISPATCHLAB_CLI, "' list | true; exit 0")});
   // The pipeline's status is true's; run it again keeping the CLI's status.
-  const ChildResult kept = RunChild(
-      {"/bin/bash", "-c", absl::StrCat("'", DISPATCHLAB_CLI, "' list --format=json | true; echo ${PIPESTATUS[0]}")});
+  const ChildResult kept =
+      RunChild({"/bin/bash", "-c",
+                absl::StrCat("'", DISPATCHLAB_CLI, "' list --format=json | true; echo ${PIPESTATUS[0]}")});
   INFO(kept.out << kept.err);
   // A write to a pipe whose reader is gone is EPIPE (SIGPIPE ignored): exit 1 with one line, unless the
   // whole output fit in the pipe before `true` exited (then exit 0 and no message).
@@ -205,7 +210,9 @@ TEST_CASE("error lines escape control characters of echoed arguments", "[cli]") 
   CHECK(LineCount(r.err) == 1);
   CHECK(absl::StrContains(r.err, "--n=1\\n2\\x1b[31m\\r\\x7f: not a number"));
   CHECK(r.err.find('\x1b') == std::string::npos);
-  const ChildResult name = RunCli({"counts", "sct_init\n\x9b" "2J"});
+  const ChildResult name = RunCli({"counts",
+                                   "sct_init\n\x9b"
+                                   "2J"});
   INFO(name.err);
   CHECK(name.exit_status == 2);
   CHECK(LineCount(name.err) == 1);
@@ -243,9 +250,11 @@ TEST_CASE("numbers are plain decimals with an upper bound", "[cli]") {
     const ChildResult help = RunCli({command, "--help"});
     for (absl::string_view line : absl::StrSplit(help.out, '\n')) {
       line = absl::StripLeadingAsciiWhitespace(line);
-      for (const char* numeric : {"=N ", "=N,", "=R ", "=S ", "=SECONDS", "=K ", "=W ", "=W,", "=SEED", "=P "}) {
+      for (const char* numeric :
+           {"=N ", "=N,", "=R ", "=S ", "=SECONDS", "=K ", "=W ", "=W,", "=SEED", "=P "}) {
         if (!absl::StartsWith(line, "--") || !absl::StrContains(line, numeric)) continue;
-        if (absl::StartsWith(line, "--profile=") || absl::StartsWith(line, "--statistic=")) continue;  // names
+        if (absl::StartsWith(line, "--profile=") || absl::StartsWith(line, "--statistic="))
+          continue;  // names
         INFO(command << ": " << line);
         CHECK((absl::StrContains(line, "at most") || absl::StrContains(line, "..")));
       }
@@ -256,8 +265,9 @@ TEST_CASE("numbers are plain decimals with an upper bound", "[cli]") {
 TEST_CASE("a memory limit is refused up front or reported in one line, never an abort", "[cli]") {
   if (kAsan) return;  // ASan reserves terabytes of address space: ulimit -v does not apply to it
   // 200 MB of address space: --n=1e7 needs about 240 MB, refused before any work.
-  const ChildResult refused = RunChild(
-      {"/bin/sh", "-c", absl::StrCat("ulimit -v 200000; exec '", DISPATCHLAB_CLI, "' counts sct_init --n=1e7")});
+  const ChildResult refused =
+      RunChild({"/bin/sh", "-c",
+                absl::StrCat("ulimit -v 200000; exec '", DISPATCHLAB_CLI, "' counts sct_init --n=1e7")});
   INFO(refused.err);
   CHECK(refused.exit_status == 2);
   CHECK(LineCount(refused.err) == 1);
@@ -291,10 +301,11 @@ TEST_CASE("perf --perf-ctl writes only to a FIFO and reports a vanished reader",
   // A reader that opens the FIFO, then goes away before the first command is written.
   const std::string fifo = tmp.path + "/ctl";
   REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
-  const ChildResult gone = RunChild(
-      {"/bin/bash", "-c",
-       absl::StrCat("(exec 3<'", fifo, "'; sleep 0.5) & sleep 0.2; '", DISPATCHLAB_CLI,
-                    "' perf sct_init --n=1000 --seconds=1 --warmup=0 --perf-ctl='", fifo, "'; echo \"exit $?\"")});
+  const ChildResult gone =
+      RunChild({"/bin/bash", "-c",
+                absl::StrCat("(exec 3<'", fifo, "'; sleep 0.5) & sleep 0.2; '", DISPATCHLAB_CLI,
+                             "' perf sct_init --n=1000 --seconds=1 --warmup=0 --perf-ctl='", fifo,
+                             "'; echo \"exit $?\"")});
   INFO(gone.out << gone.err);
   // Whether the reader left before the first or a later write, the run ends with one error line and
   // exit 1 (EPIPE), never killed by SIGPIPE (exit 141).
@@ -308,7 +319,9 @@ TEST_CASE("report --out refuses a name it cannot replace before measuring, and w
   TempDir tmp;
   const std::string out = tmp.path + "/out";
   REQUIRE(mkdir(out.c_str(), 0755) == 0);
-  REQUIRE(std::system(absl::StrCat("printf old > '", out, "/report.md'; mkdir '", out, "/scaling.svg'").c_str()) == 0);
+  REQUIRE(std::system(
+              absl::StrCat("printf old > '", out, "/report.md'; mkdir '", out, "/scaling.svg'").c_str()) ==
+          0);
   const ChildResult r = RunCli({"report", "--out=" + out, "--quick", "--n=1000", "--repetitions=1"});
   INFO(r.err);
   CHECK(r.exit_status == 2);

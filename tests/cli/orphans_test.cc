@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -16,8 +17,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "tests/cli/spawn.h"
@@ -92,8 +91,8 @@ pid_t StartProfile(const std::string& tmpdir) {
   std::vector<char*> envp;
   for (std::string& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
-  std::vector<std::string> words = {DISPATCHLAB_CLI, "profile", "sct_init", "--tool=callgrind", "--n=100000",
-                                    "--iterations=100000"};
+  std::vector<std::string> words = {DISPATCHLAB_CLI,    "profile",    "sct_init",
+                                    "--tool=callgrind", "--n=100000", "--iterations=100000"};
   std::vector<char*> argv;
   for (std::string& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);

@@ -61,6 +61,7 @@ TEST_CASE("each check gives its own reason", "[stability]") {
     const std::vector<double> three = {100, 101, 99};
     CHECK(HasReason(JudgeTimings({{"a", three}, {"b", three}}, true, Idle()), "only 3 repetitions"));
     CHECK(JudgeTimings({{"a", three}}, false, Idle()).stable);
+    CHECK(JudgeTimings({}, true, Idle()).stable);  // nothing measured: nothing to judge
   }
   SECTION("a loaded machine") {
     MachineState m = Idle();

@@ -1,5 +1,7 @@
 // The fuzzer's explicit runtime state (fuzz/runtime_state.h): a change an input leaves behind is seen,
 // and array types made in an edited runtime get a pristine type's slots back.
+#include "fuzz/runtime_state.h"
+
 #include <catch2/catch.hpp>
 
 #include "core/type.h"
@@ -8,7 +10,6 @@
 #include "dispatch/lookup.h"
 #include "dispatch/runtime.h"
 #include "dispatch/slots.h"
-#include "fuzz/runtime_state.h"
 
 namespace dispatchlab::fuzz {
 namespace {
