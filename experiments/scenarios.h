@@ -68,9 +68,7 @@ struct Scenario {
   absl::string_view story;       // what it stands for in the seed / CPython's history
   absl::string_view item_type;   // c_int or c_int64
   LayerSet forced_off;           // layers the scenario itself removes (a patched interpreter)
-  // The ratio to sct_subscript that CPython showed, and where it was measured (shared/reference/
-  // measured-tables.md); empty when there is none. Printed beside ours, never used in a computation.
-  absl::string_view cpython_ratio;
+  // (What CPython showed for it, with where it was measured: experiments/cpython/reference_figures.def.)
   // Runs one call. false with the interpreter's error indicator set on failure.
   bool (*run)(const ScenarioInput& input, ScenarioResult* out);
 };

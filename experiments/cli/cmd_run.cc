@@ -9,6 +9,7 @@
 #include "core/counters.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
+#include "experiments/cpython/reference_figures.h"
 #include "experiments/json.h"
 #include "experiments/metadata.h"
 #include "experiments/runner.h"
@@ -32,19 +33,22 @@ void PrintTable(const std::vector<const Scenario*>& scenarios, const std::vector
   std::cout << absl::StrFormat("dispatchlab run: n = %d, profile %s (layers: %s), %d repetitions\n", request.n,
                                request.profile, request.layers.ToString(), request.repetitions);
   std::cout << absl::StrFormat("%-20s %11s %10s %8s %9s %22s  %s\n", "scenario", "ms/call", "ns/elem", "cv",
-                               "/subscr", "CPython /subscr", "stands for");
+                               "/subscr", "CPython /subscr [where]", "stands for");
   for (size_t i = 0; i < timings.size(); ++i) {
     const ScenarioTiming& t = timings[i];
     const double ms = t.median * static_cast<double>(request.n) * 1e-6;
     std::string ratio = reference > 0 ? absl::StrFormat("%8.2fx", t.median / reference) : "        -";
     std::cout << absl::StrFormat("%-20s %11.3f %10.2f %7.1f%% %s %22s  %s\n", t.scenario, ms, t.median,
-                                 100.0 * t.cv, ratio, scenarios[i]->cpython_ratio, scenarios[i]->story);
+                                 100.0 * t.cv, ratio, cpython::ReferenceRatioCell(t.scenario),
+                                 scenarios[i]->story);
   }
-  std::cout
-      << "ns/elem: median over repetitions; cv: coefficient of variation; /subscr: ratio of medians to "
-         "sct_subscript, measured in this run;\nCPython /subscr: what CPython showed (the cpython_ratio "
-         "column of experiments/scenarios.cc; 3.11 on this kind of machine, the patches from the seed's 3.6 "
-         "build).\n";
+  std::cout << "ns/elem: median over repetitions; cv: coefficient of variation; /subscr: ratio of medians to "
+               "sct_subscript, measured in this run;\nCPython /subscr: what CPython showed on ANOTHER machine, "
+               "not this one (wall ratios differ between machines;\n'dispatchlab cpython' measures your "
+               "interpreters side by side with the model):\n";
+  std::vector<absl::string_view> names;
+  for (const ScenarioTiming& t : timings) names.emplace_back(t.scenario);
+  for (const std::string& line : cpython::ReferenceFootnotes(names)) std::cout << "  " << line << "\n";
   std::cout << "machine: " << MetadataLine() << "\n";
 }
 

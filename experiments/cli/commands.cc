@@ -8,6 +8,7 @@
 #include "experiments/cli/cmd_alloc.h"
 #include "experiments/cli/cmd_attribute.h"
 #include "experiments/cli/cmd_counts.h"
+#include "experiments/cli/cmd_cpython.h"
 #include "experiments/cli/cmd_explore.h"
 #include "experiments/cli/cmd_list.h"
 #include "experiments/cli/cmd_mp.h"
@@ -35,6 +36,7 @@ const std::vector<Command>& CommandTable() {
       {ExploreCommandSpec, RunExploreCommand},
       {MpCommandSpec, RunMpCommand},
       {AllocCommandSpec, RunAllocCommand},
+      {CPythonCommandSpec, RunCPythonCommand},
   };
   return table;
 }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "experiments/attribution/attribute.h"
 #include "experiments/counts.h"
+#include "experiments/cpython/reference_figures.h"
 #include "experiments/runner.h"
 #include "experiments/scenarios.h"
 
@@ -149,7 +150,7 @@ absl::StatusOr<ExploreData> Explore(const ExploreOptions& options, const Sampler
     out.name = std::string(s.name);
     out.expression = std::string(s.expression);
     out.story = std::string(s.story);
-    out.cpython_ratio = std::string(s.cpython_ratio);
+    out.cpython_ratio = cpython::ReferenceRatio(s.name).has_value() ? cpython::ReferenceRatioCell(s.name) : "";
     out.seed = options.seed + si;
     if (options.progress) {
       options.progress(absl::StrFormat("explore: %s: counting %d configurations", out.name, 1 << k));

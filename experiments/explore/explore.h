@@ -63,7 +63,7 @@ struct ScenarioExplore {
   std::string name;
   std::string expression;
   std::string story;
-  std::string cpython_ratio;          // the scenario table's reference figure (another machine), may be empty
+  std::string cpython_ratio;          // reference_figures.def's figure with its source tag (another machine), may be empty
   std::vector<bool> on_path;          // per chosen layer: does switching it ever change a count?
   std::vector<ConfigResult> configs;  // 2^k, indexed by mask
   std::vector<double> shapley;        // per chosen layer, ns per element (0 off the path)

@@ -12,6 +12,34 @@
 #include "experiments/profiling/subprocess.h"
 
 namespace dispatchlab::profiling {
+namespace {
+
+absl::Status RequireValgrind() {
+  if (FindInPath("valgrind").has_value()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      "valgrind is not installed (Debian/Ubuntu: apt-get install valgrind); --tool=callgrind needs it");
+}
+
+// Runs valgrind with `argv` (its options, the program and its words); the error quotes the program's
+// last line of stderr.
+absl::Status RunValgrind(const std::vector<std::string>& argv,
+                         const std::vector<std::pair<std::string, std::string>>& extra_env,
+                         const ScratchDir& dir) {
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.extra_env = extra_env;
+  spec.stdout_path = dir.File("stdout");
+  spec.stderr_path = dir.File("stderr");
+  absl::StatusOr<ProcessResult> result = RunProcess(spec);
+  if (!result.ok()) return result.status();
+  if (!result->ok()) {
+    return absl::InternalError(absl::StrCat("the profiled child failed under callgrind (", result->Describe(),
+                                            "): ", LastLine(ReadTextFile(spec.stderr_path))));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 std::string ConfigLabel(size_t i) { return absl::StrCat("config ", i); }
 
@@ -28,11 +56,8 @@ std::vector<std::string> ProfileChildArgs(const ProfileRequest& request,
 }
 
 absl::StatusOr<std::vector<CallgrindDump>> RunCallgrindConfigs(const ProfileRequest& request,
-                                                              const std::vector<LayerSet>& configs) {
-  if (!FindInPath("valgrind").has_value()) {
-    return absl::FailedPreconditionError(
-        "valgrind is not installed (Debian/Ubuntu: apt-get install valgrind); --tool=callgrind needs it");
-  }
+                                                               const std::vector<LayerSet>& configs) {
+  if (absl::Status valgrind = RequireValgrind(); !valgrind.ok()) return valgrind;
   std::string self = request.child_executable;
   if (self.empty()) {
     absl::StatusOr<std::string> exe = SelfExecutable();
@@ -42,24 +67,15 @@ absl::StatusOr<std::vector<CallgrindDump>> RunCallgrindConfigs(const ProfileRequ
   absl::StatusOr<std::unique_ptr<ScratchDir>> dir = ScratchDir::Create("callgrind");
   if (!dir.ok()) return dir.status();
   const std::string out_file = (*dir)->File("callgrind.out");
-  ProcessSpec spec;
-  spec.argv = {"valgrind",
-               "--tool=callgrind",
-               "--instr-atstart=no",
-               "--collect-atstart=no",
-               absl::StrCat("--separate-callers=", kCallgrindContextDepth),
-               absl::StrCat("--callgrind-out-file=", out_file),
-               self};
-  for (std::string& arg : ProfileChildArgs(request, configs)) spec.argv.push_back(std::move(arg));
-  spec.stdout_path = (*dir)->File("stdout");
-  spec.stderr_path = (*dir)->File("stderr");
-  absl::StatusOr<ProcessResult> result = RunProcess(spec);
-  if (!result.ok()) return result.status();
-  if (!result->ok()) {
-    return absl::InternalError(absl::StrCat("the profiled child failed under callgrind (",
-                                            result->Describe(), "): ",
-                                            LastLine(ReadTextFile(spec.stderr_path))));
-  }
+  std::vector<std::string> argv = {"valgrind",
+                                   "--tool=callgrind",
+                                   "--instr-atstart=no",
+                                   "--collect-atstart=no",
+                                   absl::StrCat("--separate-callers=", kCallgrindContextDepth),
+                                   absl::StrCat("--callgrind-out-file=", out_file),
+                                   self};
+  for (std::string& arg : ProfileChildArgs(request, configs)) argv.push_back(std::move(arg));
+  if (absl::Status ran = RunValgrind(argv, {}, **dir); !ran.ok()) return ran;
   std::vector<CallgrindDump> dumps;
   for (size_t i = 0; i < configs.size(); ++i) {
     const std::string part = absl::StrCat(out_file, ".", i + 1);
@@ -83,6 +99,23 @@ absl::StatusOr<std::vector<CallgrindDump>> RunCallgrindConfigs(const ProfileRequ
   return dumps;
 }
 
+absl::StatusOr<CallgrindDump> RunCallgrindWholeProgram(
+    const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& extra_env,
+    int separate_callers) {
+  if (absl::Status valgrind = RequireValgrind(); !valgrind.ok()) return valgrind;
+  absl::StatusOr<std::unique_ptr<ScratchDir>> dir = ScratchDir::Create("callgrind");
+  if (!dir.ok()) return dir.status();
+  const std::string out_file = (*dir)->File("callgrind.out");
+  std::vector<std::string> full = {"valgrind", "--tool=callgrind",
+                                   absl::StrCat("--callgrind-out-file=", out_file)};
+  if (separate_callers > 0) full.push_back(absl::StrCat("--separate-callers=", separate_callers));
+  full.insert(full.end(), argv.begin(), argv.end());
+  if (absl::Status ran = RunValgrind(full, extra_env, **dir); !ran.ok()) return ran;
+  std::ifstream in(out_file);
+  if (!in) return absl::InternalError(absl::StrCat("callgrind wrote no dump (", out_file, " is missing)"));
+  return ParseCallgrindDump(in);
+}
+
 absl::StatusOr<LayerProfile> ProfileWithCallgrind(const ProfileRequest& request) {
   absl::StatusOr<std::vector<CallgrindDump>> dumps = RunCallgrindConfigs(request, {request.layers});
   if (!dumps.ok()) return dumps.status();
@@ -99,8 +132,7 @@ absl::StatusOr<LayerProfile> ProfileWithCallgrind(const ProfileRequest& request)
   profile.layers = request.layers;
   profile.n = request.n;
   profile.runs = request.iterations;
-  FillFromTally(AttributeCallgrindDump(dump), static_cast<double>(request.n * request.iterations),
-                &profile);
+  FillFromTally(AttributeCallgrindDump(dump), static_cast<double>(request.n * request.iterations), &profile);
   return profile;
 }
 

@@ -9,6 +9,7 @@
 #define DISPATCHLAB_EXPERIMENTS_PROFILING_CALLGRIND_RUNNER_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -24,7 +25,8 @@ inline constexpr int kCallgrindContextDepth = 64;
 
 // The words after the executable for a profile-child run of `configs` (one region per config, labelled
 // "config <i>"): profile-child SCENARIO --n=N --configs=0x..,0x.. --iterations=K --warmup=W
-std::vector<std::string> ProfileChildArgs(const ProfileRequest& request, const std::vector<LayerSet>& configs);
+std::vector<std::string> ProfileChildArgs(const ProfileRequest& request,
+                                          const std::vector<LayerSet>& configs);
 
 // Label of the region for config i.
 std::string ConfigLabel(size_t i);
@@ -34,7 +36,15 @@ std::string ConfigLabel(size_t i);
 // (with the last line of its error output); Cancelled when interrupted. When request.keep_output is set,
 // the first dump is copied there (for callgrind_annotate / kcachegrind).
 absl::StatusOr<std::vector<CallgrindDump>> RunCallgrindConfigs(const ProfileRequest& request,
-                                                              const std::vector<LayerSet>& configs);
+                                                               const std::vector<LayerSet>& configs);
+
+// Runs `argv` (argv[0] looked up in PATH) under callgrind from start to exit, environment plus `extra_env`,
+// and returns its one dump (self cost per function; `separate_callers` > 0 adds caller contexts).
+// FailedPrecondition when valgrind is not installed; Internal when the program fails (with the last line of
+// its error output); Cancelled when interrupted. Used for programs that mark no region (a real python).
+absl::StatusOr<CallgrindDump> RunCallgrindWholeProgram(
+    const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& extra_env,
+    int separate_callers = 0);
 
 // Instructions per element per layer for request.layers (innermost-layer rule, symbol_layers.h).
 absl::StatusOr<LayerProfile> ProfileWithCallgrind(const ProfileRequest& request);

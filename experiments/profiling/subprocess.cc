@@ -4,10 +4,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sys/syscall.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -180,14 +181,16 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
       if (ppoll(&pfd, 1, nullptr, &wait_mask) < 0) continue;  // EINTR: a signal; look at the flag
     }
     int status = 0;
-    pid_t r = waitpid(pid, &status, pidfd >= 0 ? WNOHANG : 0);
+    struct rusage usage = {};
+    pid_t r = wait4(pid, &status, pidfd >= 0 ? WNOHANG : 0, &usage);
     if (r == 0 || (r < 0 && errno == EINTR)) continue;
     if (r < 0) {
-      failure = absl::InternalError(absl::StrCat("waitpid: ", std::strerror(errno)));
+      failure = absl::InternalError(absl::StrCat("wait4: ", std::strerror(errno)));
       break;
     }
     if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
+    result.max_rss_kb = usage.ru_maxrss;
     break;
   }
   if (pidfd >= 0) close(pidfd);

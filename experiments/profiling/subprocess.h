@@ -6,6 +6,7 @@
 #ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_SUBPROCESS_H_
 #define DISPATCHLAB_EXPERIMENTS_PROFILING_SUBPROCESS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,8 +24,9 @@ struct ProcessSpec {
 };
 
 struct ProcessResult {
-  int exit_code = -1;    // when the child exited
-  int term_signal = 0;   // when a signal killed it
+  int exit_code = -1;      // when the child exited
+  int term_signal = 0;     // when a signal killed it
+  int64_t max_rss_kb = 0;  // the child's peak resident set (getrusage's ru_maxrss, kilobytes)
   bool ok() const { return term_signal == 0 && exit_code == 0; }
   std::string Describe() const;  // "exit status 1" / "killed by signal 9"
 };

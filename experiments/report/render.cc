@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "experiments/cpython/reference_figures.h"
 #include "experiments/report/svg.h"
 #include "experiments/scenarios.h"
 
@@ -95,19 +96,22 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
   para(
       "Every scenario of the scenario table, timed through Google Benchmark with interleaved repetitions. "
       "ns/element is the median over repetitions; cv is the coefficient of variation. The last column is "
-      "what CPython showed (from the project's reference measurements: CPython 3.11 on a 2-vCPU machine, "
-      "the patches from the seed's 3.6 build), printed for comparison and never computed with.");
+      "what CPython showed on another machine, tagged with where it was measured (the tags are explained "
+      "below the table; experiments/cpython/reference_figures.def), printed for comparison and never "
+      "computed with. `dispatchlab cpython` measures this machine's interpreters side by side with the "
+      "model (docs/faithfulness.md).");
   std::vector<std::vector<std::string>> rows = {
-      {"scenario", "models", "ns/element", "cv", "/ sct_subscript", "CPython / sct_subscript (reference)"}};
+      {"scenario", "models", "ns/element", "cv", "/ sct_subscript", "CPython / sct_subscript [where, not here]"}};
   for (const ScenarioTiming& t : data.suite) {
-    absl::StatusOr<const Scenario*> s = ScenarioFromName(t.scenario);
-    const std::string cpython =
-        s.ok() && !(*s)->cpython_ratio.empty() ? std::string((*s)->cpython_ratio) : "-";
+    const std::string cpython = cpython::ReferenceRatioCell(t.scenario);
     rows.push_back({t.scenario, ScenarioExpression(t.scenario), Ns(t.median),
                     absl::StrFormat("%.1f%%", 100 * t.cv), Ratio(data, t.scenario, "sct_subscript"),
                     cpython});
   }
   table(std::move(rows));
+  std::vector<absl::string_view> suite_names;
+  for (const ScenarioTiming& t : data.suite) suite_names.emplace_back(t.scenario);
+  for (const std::string& line : cpython::ReferenceFootnotes(suite_names)) para(line);
   para(
       "The seed's comparisons, as ratios of this run's medians, beside what the seed (CPython 3.6 alpha) and "
       "CPython 3.11 measured (docs/puzzle.md):");

@@ -1,0 +1,50 @@
+// One measurement of one case on each side of `dispatchlab cpython`:
+//   real side:  the interpreter runs experiments/cpython/cases.py (`time` or `count`);
+//   model side: the counting-free build dispatchlab-nocount runs the scenario of the same name, timed through
+//               `dispatchlab-nocount run` (Google Benchmark) and counted through `profile-child` under
+//               callgrind.
+// Both sides count instructions by the same marginal method (marginal.h) and are timed in their own process,
+// one case per process, so each process's peak RSS belongs to one case.
+#ifndef DISPATCHLAB_EXPERIMENTS_CPYTHON_SIDES_H_
+#define DISPATCHLAB_EXPERIMENTS_CPYTHON_SIDES_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/layers.h"
+#include "experiments/cpython/interpreter.h"
+#include "experiments/cpython/marginal.h"
+
+namespace dispatchlab::cpython {
+
+struct Timing {
+  double ns_per_element = 0;  // mean over the calls of one process
+  int64_t calls = 0;
+  int64_t max_rss_kb = 0;  // the process's peak resident set
+};
+
+// The environment every real run gets: PYTHONHASHSEED=0 (deterministic dict and set layouts), then `env`.
+Env RealEnv(const Env& env);
+
+// One process of the interpreter timing `case_name` for at least `min_time` seconds.
+absl::StatusOr<Timing> TimeReal(const Interpreter& python, const std::string& case_name, int64_t n,
+                                double min_time, const Env& env);
+// The marginal instructions of one call of `case_name` on the interpreter (two runs under callgrind).
+absl::StatusOr<InstructionCount> CountReal(const Interpreter& python, const std::string& case_name, int64_t n,
+                                           const Env& env);
+
+// The counting-free build: dispatchlab-nocount next to this executable (this executable when it is that).
+absl::StatusOr<std::string> CountingFreeBinary();
+
+// One process of `binary run SCENARIO --repetitions=1 --min-time=S --profile=P`.
+absl::StatusOr<Timing> TimeModel(const std::string& binary, const std::string& scenario, int64_t n,
+                                 const std::string& profile, double min_time);
+// The marginal instructions of one call of the scenario under `layers` (profile-child regions of 1 and 3
+// calls, no warm-up, so that the first call is in both, as on the real side).
+absl::StatusOr<InstructionCount> CountModel(const std::string& binary, const std::string& scenario, int64_t n,
+                                            LayerSet layers);
+
+}  // namespace dispatchlab::cpython
+
+#endif  // DISPATCHLAB_EXPERIMENTS_CPYTHON_SIDES_H_
