@@ -15,6 +15,7 @@
 #include "experiments/cpython/interpreter.h"
 #include "experiments/cpython/render.h"
 #include "experiments/cpython/sides.h"
+#include "experiments/json.h"
 #include "experiments/metadata.h"
 #include "experiments/progress.h"
 #include "experiments/stability.h"
