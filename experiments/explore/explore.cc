@@ -192,13 +192,26 @@ absl::StatusOr<CpythonFigures> ParseCpythonFigures(const std::string& text, cons
     if (!r.is_object() || !r.contains("scenario") || !r["scenario"].is_string()) {
       return bad("every result needs a \"scenario\" string");
     }
-    if (!r.contains("cpython") || !r["cpython"].is_object() || !r["cpython"].contains("ns_per_element") ||
-        !r["cpython"]["ns_per_element"].is_number()) {
-      return bad("every result needs \"cpython\": {\"ns_per_element\": number}");
-    }
-    const double ns = r["cpython"]["ns_per_element"].get<double>();
+    // A result without a time figure (an instruction count, or "cpython": null) is skipped.
+    if (!r.contains("cpython") || !r["cpython"].is_object() || !r["cpython"].contains("ns_per_element"))
+      continue;
+    const nlohmann::json& ns_value = r["cpython"]["ns_per_element"];
+    if (!ns_value.is_number()) return bad("\"ns_per_element\" must be a number");
+    const double ns = ns_value.get<double>();
     if (!std::isfinite(ns) || ns < 0) return bad("\"ns_per_element\" must be a non-negative number");
-    out.figures.push_back({r["scenario"].get<std::string>(), ns});
+    const std::string scenario = r["scenario"].get<std::string>();
+    // With several interpreters (--python=all), the first one listed for a scenario is kept.
+    bool seen = false;
+    for (const CpythonFigure& f : out.figures) seen = seen || f.scenario == scenario;
+    if (seen) continue;
+    const std::string version =
+        r.contains("version") && r["version"].is_string() ? r["version"].get<std::string>() : "";
+    out.figures.push_back({scenario, ns, version});
+  }
+  if (out.figures.empty()) {
+    return bad(
+        "no time figures (\"cpython\": {\"ns_per_element\": ...}); run 'dispatchlab cpython' with "
+        "its time metric");
   }
   return out;
 }
@@ -268,7 +281,8 @@ std::string ExploreJson(const ExploreData& data, const std::optional<CpythonFigu
   if (cpython.has_value()) {
     Json figures = Json::array();
     for (const CpythonFigure& f : cpython->figures) {
-      figures.push_back({{"scenario", f.scenario}, {"ns_per_element", f.ns_per_element}});
+      figures.push_back(
+          {{"scenario", f.scenario}, {"ns_per_element", f.ns_per_element}, {"version", f.version}});
     }
     doc["cpython"] = {
         {"source", cpython->source}, {"metadata", Json::parse(cpython->metadata_json)}, {"figures", figures}};

@@ -91,13 +91,16 @@ SamplerFactory TimeSamplerFactory(double seconds_per_sample);
 struct CpythonFigure {
   std::string scenario;
   double ns_per_element = 0;
+  std::string version;  // the interpreter's version, when the result names it
 };
 struct CpythonFigures {
   std::string source;         // the file it came from
   std::string metadata_json;  // the file's "metadata" object, verbatim ("{}" when absent)
   std::vector<CpythonFigure> figures;
 };
-// Parses that JSON strictly: InvalidArgument naming what is wrong.
+// Parses that JSON strictly: InvalidArgument naming what is wrong. Results without a time figure
+// ("instructions_per_element", or "cpython": null) are skipped, but at least one must have one; with several
+// interpreters for a scenario the first listed is kept.
 absl::StatusOr<CpythonFigures> ParseCpythonFigures(const std::string& text, const std::string& source);
 
 // The page's data as JSON (schema "dispatchlab-explore/1", docs/cli.md): layers (from core/layers.def),

@@ -60,7 +60,7 @@ def check_cpython_hook(cli, driver, out):
     """--cpython=FILE: the real interpreter's figures (here a fixture, not a measurement) appear beside the model."""
     fixture = os.path.join(out, "cpython-fixture.json")
     with open(fixture, "w") as f:
-        json.dump({"results": [{"scenario": "sct_init", "cpython": {"ns_per_element": 80.0}},
+        json.dump({"results": [{"scenario": "sct_init", "version": "0.0-fixture", "cpython": {"ns_per_element": 80.0}},
                                {"scenario": "sct_subscript", "cpython": {"ns_per_element": 40.0}}],
                    "metadata": {"python": "fixture"}}, f)
     page = os.path.join(out, "hook")
@@ -69,13 +69,14 @@ def check_cpython_hook(cli, driver, out):
     r = subprocess.run(cmd, capture_output=True, timeout=120)
     check(r.returncode == 0, f"{' '.join(cmd)} exited {r.returncode}: {r.stderr.decode(errors='replace')}")
     data = json.loads(open(os.path.join(page, "explore.json"), "rb").read().decode("utf-8", errors="strict"))
-    check(data["cpython"]["figures"] == [{"scenario": "sct_init", "ns_per_element": 80.0},
-                                         {"scenario": "sct_subscript", "ns_per_element": 40.0}], "cpython figures")
+    check(data["cpython"]["figures"] == [{"scenario": "sct_init", "ns_per_element": 80.0, "version": "0.0-fixture"},
+                                         {"scenario": "sct_subscript", "ns_per_element": 40.0, "version": ""}],
+          "cpython figures")
     check(data["cpython"]["metadata"] == {"python": "fixture"}, "cpython metadata kept")
     driver.set_window_size(1280, 1000)
     driver.get("file://" + os.path.join(page, "explore.html") + "#scenario=sct_init")
     text = driver.find_element("id", "cpython-measured").text
-    check("80.0 ns/element" in text and "2.00\u00d7 sct_subscript" in text, f"cpython box: {text}")
+    check("0.0-fixture" in text and "80.0 ns/element" in text and "2.00\u00d7 sct_subscript" in text, f"cpython box: {text}")
     # A file that is not that JSON is bad input: exit 2, nothing written.
     with open(fixture, "w") as f:
         f.write('{"results": [{"scenario": "sct_init"}]}')

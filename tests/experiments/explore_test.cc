@@ -115,7 +115,7 @@ TEST_CASE("the explore JSON has its schema and embeds in the page unchanged") {
   CpythonFigures figures;
   figures.source = "cpython.json";
   figures.metadata_json = R"({"note":"</script><!-- & >"})";
-  figures.figures = {{"sct_init", 77.3}, {"sct_subscript", 38.7}};
+  figures.figures = {{"sct_init", 77.3, "3.11.2"}, {"sct_subscript", 38.7, "3.11.2"}};
   const std::string json = ExploreJson(*data, figures, R"({"date":"today"})");
   const nlohmann::json doc = nlohmann::json::parse(json);
   CHECK(doc["schema"] == "dispatchlab-explore/1");
@@ -161,17 +161,22 @@ TEST_CASE("the page template is standalone and holds its placeholder once") {
 
 TEST_CASE("the --cpython input is parsed strictly") {
   absl::StatusOr<CpythonFigures> ok = ParseCpythonFigures(
-      R"({"results":[{"scenario":"sct_init","cpython":{"ns_per_element":77.3},"dispatchlab":{}}],
+      R"({"results":[{"scenario":"sct_init","version":"3.11.2","cpython":{"ns_per_element":77.3},"dispatchlab":{}},
+                     {"scenario":"sct_init","version":"3.13.0","cpython":{"ns_per_element":90}},
+                     {"scenario":"sct_subscript","cpython":null},
+                     {"scenario":"sct_init_list","cpython":{"instructions_per_element":1010}}],
           "metadata":{"python":"3.11.2"}})",
       "f.json");
   REQUIRE(ok.ok());
   REQUIRE(ok->figures.size() == 1);
   CHECK(ok->figures[0].scenario == "sct_init");
   CHECK(ok->figures[0].ns_per_element == 77.3);
+  CHECK(ok->figures[0].version == "3.11.2");
   CHECK(nlohmann::json::parse(ok->metadata_json)["python"] == "3.11.2");
   for (const char* bad :
        {"", "{", "[]", R"({"results":{}})", R"({"results":[{"cpython":{"ns_per_element":1}}]})",
         R"({"results":[{"scenario":"sct_init"}]})",
+        R"({"results":[{"scenario":"sct_init","cpython":{"instructions_per_element":9}}]})",
         R"({"results":[{"scenario":"sct_init","cpython":{"ns_per_element":"7"}}]})",
         R"({"results":[{"scenario":"sct_init","cpython":{"ns_per_element":-1}}]})"}) {
     INFO(bad);
