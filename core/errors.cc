@@ -20,6 +20,7 @@ absl::string_view ExcName(ExcKind kind) {
     case ExcKind::kRecursionError: return "RecursionError";
     case ExcKind::kSystemError: return "SystemError";
     case ExcKind::kOSError: return "OSError";
+    case ExcKind::kNameError: return "NameError";
   }
   return "Exception";
 }

@@ -27,6 +27,7 @@ enum class ExcKind {
   kRecursionError,
   kSystemError,
   kOSError,
+  kNameError,
 };
 absl::string_view ExcName(ExcKind kind);  // "TypeError", ...
 

@@ -16,9 +16,9 @@ namespace {
 
 constexpr uint32_t ProfileBits(int column) {
   uint32_t bits = 0;
-#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p313, p313t)            \
+#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p312, p313, p313t)            \
   {                                                                                        \
-    const int v[4] = {p36, p311, p313, p313t};                                             \
+    const int v[5] = {p36, p311, p312, p313, p313t};                                             \
     if (v[column]) bits |= 1u << static_cast<int>(Layer::k##Id);                           \
   }
 #include "core/layers.def"
@@ -29,7 +29,7 @@ constexpr uint32_t ProfileBits(int column) {
 
 const std::array<LayerInfo, kLayerCount>& LayerTable() {
   static const std::array<LayerInfo, kLayerCount> table = {{
-#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p313, p313t) \
+#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p312, p313, p313t) \
   {Layer::k##Id, name, on, off, mirrors},
 #include "core/layers.def"
   }};
@@ -70,10 +70,11 @@ const std::vector<Profile>& ProfileTable() {
        LayerSet(ProfileBits(0))},
       {"cpython311", "CPython 3.11 (default): vectorcall, unbound descriptor, a 3-tuple then a sliced 2-tuple",
        LayerSet(ProfileBits(1))},
+      {"cpython312", "CPython 3.12: 3.11's chain plus immortal objects (PEP 683)", LayerSet(ProfileBits(2))},
       {"cpython313", "CPython 3.13: 3.11's chain plus StgInfo type-data lookups and immortal objects",
-       LayerSet(ProfileBits(2))},
-      {"cpython313t", "CPython 3.13 free-threaded: 3.13 plus biased (atomic) reference counting",
        LayerSet(ProfileBits(3))},
+      {"cpython313t", "CPython 3.13 free-threaded: 3.13 plus biased (atomic) reference counting",
+       LayerSet(ProfileBits(4))},
       {"direct", "every layer off: what remains is the store loop itself", LayerSet::None()},
   };
   return profiles;

@@ -19,12 +19,12 @@
 namespace dispatchlab {
 
 enum class Layer : int {
-#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p313, p313t) k##Id,
+#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p312, p313, p313t) k##Id,
 #include "core/layers.def"
 };
 
 inline constexpr int kLayerCount = 0
-#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p313, p313t) +1
+#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p312, p313, p313t) +1
 #include "core/layers.def"
     ;
 

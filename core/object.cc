@@ -114,6 +114,20 @@ void FreeObject(Object* o) {
   }
 }
 
+void FreeForgottenObject(Object* o, TypeObject* type) {
+  Count(Counter::kFrees);
+  if (PyType_HasFeature(type, Py_TPFLAGS_HAVE_GC)) {
+    std::free(HeadOf(o));
+  } else {
+    std::free(o);
+  }
+}
+
+void _Py_SetImmortal(Object* o) {
+  ForgetObject(o);
+  o->ob_refcnt = kImmortalRefcnt;
+}
+
 void ForgetObject(Object* o) {
   --o->ob_type->live_instances;
   --g_live_objects;

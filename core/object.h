@@ -198,6 +198,11 @@ void FreeObject(Object* o);
 void InitObjectHeader(Object* o, TypeObject* type);
 // Ends an object's life without freeing its memory (an object parked on a free list).
 void ForgetObject(Object* o);
+// Frees the memory of an object parked by ForgetObject (a free list emptied), counting the free.
+void FreeForgottenObject(Object* o, TypeObject* type);
+// _Py_SetImmortal: an allocated object that lives for the rest of the process (module-level state such
+// as a class's functions): no longer counted alive, its reference count pinned.
+void _Py_SetImmortal(Object* o);
 // Marks a statically allocated object immortal and gives it its type.
 void InitStaticObject(Object* o, TypeObject* type);
 

@@ -2,7 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/code.h"
 #include "core/float.h"
+#include "core/frame.h"
+#include "core/function.h"
 #include "core/list.h"
 #include "core/long.h"
 #include "core/memoryview.h"
@@ -35,10 +38,14 @@ void InitCoreTypes() {
   InitSliceType();
   InitMemoryViewType();
   InitNdArrayTypes();
+  InitCodeType();
+  InitFunctionTypes();
+  InitFrameType();
   g_types = new std::vector<TypeObject*>{
       &PyBaseObject_Type, &PyType_Type,  &PyNone_Type,       &PyUnicode_Type, &PyLong_Type,
       &PyFloat_Type,      &PyTuple_Type, &PyList_Type,       &PySlice_Type,   &PyMemoryView_Type,
-      &PyArray_Type,      &PyInt64ArrType_Type};
+      &PyArray_Type,      &PyInt64ArrType_Type, &PyCode_Type,    &PyFunction_Type, &PyMethod_Type,
+      &PyFrame_Type};
   for (TypeObject* t : *g_types) ReadyBase(t);
 }
 

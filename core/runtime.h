@@ -10,7 +10,8 @@
 
 namespace dispatchlab {
 
-// Readies object, type, None, int, float, str, tuple, list, slice, memoryview, ndarray and the scalar.
+// Readies object, type, None, int, float, str, tuple, list, slice, memoryview, ndarray and the scalar,
+// code, function, method and frame.
 // Idempotent. (dispatch/runtime.h adds the slot-table work on top: call dispatch's InitRuntime instead.)
 void InitCoreTypes();
 

@@ -76,10 +76,9 @@ namespace layers::call {
 
 namespace layers::method_wrapper {
 
-// wrapperdescr_get -> PyWrapper_New: binds the descriptor to `obj` in a new method-wrapper (3.6, 3.7).
-[[gnu::noinline]] Object* wrapperdescr_get(Object* self_descr, Object* obj, Object* /*type*/) {
+// descr_check + PyWrapper_New: binds the descriptor to `obj` in a new method-wrapper (3.6, 3.7).
+[[gnu::noinline]] Object* PyWrapper_New(Object* self_descr, Object* obj) {
   WrapperDescrObject* descr = AsWrapperDescr(self_descr);
-  if (obj == nullptr || obj == Py_None) return Py_NewRef(self_descr);
   if (!CheckSelf(descr, obj)) return nullptr;
   Object* o = AllocObject(&_PyMethodWrapper_Type, sizeof(MethodWrapperObject));
   if (o == nullptr) return nullptr;
@@ -107,6 +106,15 @@ namespace layers::method_wrapper {
 }
 
 }  // namespace layers::method_wrapper
+
+namespace {
+// wrapperdescr_get: read through the class (`Array.__setitem__`, obj null) the descriptor is itself;
+// through an instance it is bound (the method_wrapper layer's work).
+Object* wrapperdescr_get(Object* self_descr, Object* obj, Object* /*type*/) {
+  if (obj == nullptr || obj == Py_None) return Py_NewRef(self_descr);
+  return layers::method_wrapper::PyWrapper_New(self_descr, obj);
+}
+}  // namespace
 
 Object* PyDescr_NewWrapper(TypeObject* type, const SlotDef* base, void* wrapped) {
   Object* o = AllocObject(&PyWrapperDescr_Type, sizeof(WrapperDescrObject));
@@ -165,7 +173,7 @@ void InitDescrTypes() {
                  Py_TPFLAGS_METHOD_DESCRIPTOR);
   PyWrapperDescr_Type.tp_dealloc = wrapperdescr_dealloc;
   PyWrapperDescr_Type.tp_call = layers::call::wrapperdescr_call;
-  PyWrapperDescr_Type.tp_descr_get = layers::method_wrapper::wrapperdescr_get;
+  PyWrapperDescr_Type.tp_descr_get = wrapperdescr_get;
   PyWrapperDescr_Type.dl_vectorcall_untupled = layers::call::wrapperdescr_vectorcall;
 
   InitStaticType(&_PyMethodWrapper_Type, "method-wrapper", &PyBaseObject_Type, sizeof(MethodWrapperObject),

@@ -2,8 +2,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/errors.h"
+#include "core/frame.h"
+#include "core/function.h"
 #include "core/runtime.h"
 #include "core/tuple.h"
+#include "dispatch/ceval.h"
 #include "dispatch/ctypes_array.h"
 #include "dispatch/ctypes_types.h"
 #include "dispatch/descr.h"
@@ -17,6 +20,7 @@ void InitRuntime() {
   if (done) return;
   done = true;
   InitCoreTypes();
+  SetFunctionVectorcalls(_PyFunction_Vectorcall, method_vectorcall);
   InitDescrTypes();
   InitCtypesTypes();
   InitCtypesArrayType();
@@ -30,6 +34,7 @@ void InitRuntime() {
 
 void ReleaseCaches() {
   ClearTupleFreeLists();
+  PyFrame_ClearFreeList();
   PyType_ClearCache();
 }
 

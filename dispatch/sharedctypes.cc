@@ -57,6 +57,10 @@ Py_ssize_t InitializerLength(Object* initializer) {
 Object* RawArrayOfSize(TypeObject* itemtype, Py_ssize_t n) {
   TypeObject* type = PyCArrayType_from_ctype(itemtype, n);
   if (type == nullptr) return nullptr;
+  return RawArrayOfType(type);
+}
+
+Object* RawArrayOfType(TypeObject* type) {
   Object* obj = NewValue(type);
   if (obj == nullptr) return nullptr;
   if (LayerOn(Layer::kZeroFill)) layers::zero_fill::ZeroFill(AsCData(obj)->b_ptr, AsCData(obj)->b_size);
@@ -68,6 +72,10 @@ Object* RawArrayFrom(TypeObject* itemtype, Object* initializer) {
   if (n < 0) return nullptr;
   TypeObject* type = PyCArrayType_from_ctype(itemtype, n);
   if (type == nullptr) return nullptr;
+  return RawArrayFromType(type, initializer);
+}
+
+Object* RawArrayFromType(TypeObject* type, Object* initializer) {
   Object* obj = NewValue(type);
   if (obj == nullptr) return nullptr;
   if (!LayerOn(Layer::kArgsTuple)) {

@@ -1,5 +1,7 @@
 #include "dispatch/slots.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "core/type.h"
 #include "dispatch/descr.h"
@@ -168,13 +170,68 @@ void FixupSlotDispatchers(TypeObject* type) {
   }
 }
 
-TypeObject* TypeNew(absl::string_view name, TypeObject* base, TypeObject* metatype, const void* module) {
+namespace {
+
+// The [first, last) group of slotdefs sharing the slot of `def` (update_slot rewinds each entry to the
+// first of its group: update_one_slot considers the whole group).
+std::pair<const SlotDef*, const SlotDef*> SlotGroupOf(const SlotDef* def) {
+  const std::vector<SlotDef>& defs = SlotDefs();
+  const SlotDef* begin = defs.data();
+  const SlotDef* end = defs.data() + defs.size();
+  const SlotDef* first = def;
+  while (first != begin && (first - 1)->slot == def->slot) --first;
+  const SlotDef* last = def;
+  while (last != end && last->slot == def->slot) ++last;
+  return {first, last};
+}
+
+using SlotGroups = std::vector<std::pair<const SlotDef*, const SlotDef*>>;
+
+void RecurseDownSubclasses(TypeObject* type, StrObject* name, const SlotGroups& groups);
+
+// update_subclasses: the callback (update_slots_callback) on `type`, then on its subclasses.
+void UpdateSubclasses(TypeObject* type, StrObject* name, const SlotGroups& groups) {
+  for (const auto& [first, last] : groups) UpdateOneSlot(type, first, last);
+  RecurseDownSubclasses(type, name, groups);
+}
+
+// recurse_down_subclasses: a subclass that defines `name` itself is unaffected, and so are its own
+// subclasses (they inherit the subclass's definition).
+void RecurseDownSubclasses(TypeObject* type, StrObject* name, const SlotGroups& groups) {
+  for (TypeObject* sub : type->tp_subclasses) {
+    if (TypeDictGet(sub, name) != nullptr) continue;
+    UpdateSubclasses(sub, name, groups);
+  }
+}
+
+}  // namespace
+
+int UpdateSlot(TypeObject* type, StrObject* name) {
+  SlotGroups groups;
+  for (const SlotDef& def : SlotDefs()) {
+    if (def.name != name) continue;
+    const auto group = SlotGroupOf(&def);
+    if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
+  }
+  if (groups.empty()) return 0;  // not an attribute that affects any slot
+  UpdateSubclasses(type, name, groups);
+  return 0;
+}
+
+TypeObject* TypeNew(absl::string_view name, TypeObject* base, TypeObject* metatype, const void* module,
+                    const ClassBody& body) {
   auto* type = new TypeObject();
   InitStaticObject(&type->ob_base, metatype);  // heap types live as long as the process (cached)
   type->tp_name = std::string(name);
   type->tp_base = base;
   type->tp_flags = Py_TPFLAGS_HEAPTYPE;
   type->dl_module = module;
+  for (const auto& [key, value] : body) {
+    Py_INCREF(value);
+    Object*& slot = type->tp_dict[key];
+    Py_XDECREF(slot);  // a name bound twice keeps the last value, as a class body does
+    slot = value;
+  }
   RegisterType(type);
   ReadyBase(type);
   FixupSlotDispatchers(type);

@@ -9,6 +9,7 @@
 #ifndef DISPATCHLAB_DISPATCH_SLOTS_H_
 #define DISPATCHLAB_DISPATCH_SLOTS_H_
 
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -53,12 +54,24 @@ absl::string_view SlotName(SlotId slot);  // "sq_ass_item", ...
 // name is not yet in the dictionary, in table order (add_operators).
 void PyType_Ready(TypeObject* type);
 
-// Creates a heap subtype of `base` (type_new): readies it, then runs fixup_slot_dispatchers.
-// `metatype` is the type of the new type object (ctypes' PyCArrayType); `module` is its defining module.
-TypeObject* TypeNew(absl::string_view name, TypeObject* base, TypeObject* metatype, const void* module);
+// The namespace of a class statement: names and the values the class body bound to them (borrowed).
+using ClassBody = std::vector<std::pair<StrObject*, Object*>>;
+
+// Creates a heap subtype of `base` (type_new): copies the class body into the new type's dictionary
+// (each value INCREF'd, the type owns them), readies it, then runs fixup_slot_dispatchers, so a body
+// that defines `__setitem__` gets the generic slots by the slot table's rule. `metatype` is the type of
+// the new type object (ctypes' PyCArrayType); `module` is its defining module.
+TypeObject* TypeNew(absl::string_view name, TypeObject* base, TypeObject* metatype, const void* module,
+                    const ClassBody& body = {});
 
 // Re-chooses every slot of `type` from its MRO by the slot table (fixup_slot_dispatchers).
 void FixupSlotDispatchers(TypeObject* type);
+
+// update_slot (Objects/typeobject.c): after `name` changed in type's dictionary, re-chooses every slot
+// `name` feeds (each whole group of slotdefs sharing that slot, update_one_slot) in `type`, then in each
+// subclass that does not define `name` itself, recursively (update_subclasses <->
+// recurse_down_subclasses). A name that feeds no slot changes nothing. Returns 0.
+int UpdateSlot(TypeObject* type, StrObject* name);
 
 }  // namespace dispatchlab
 

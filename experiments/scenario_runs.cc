@@ -12,6 +12,7 @@
 #include "dispatch/abstract.h"
 #include "dispatch/ctypes_array.h"
 #include "dispatch/sharedctypes.h"
+#include "experiments/override_class.h"
 
 namespace dispatchlab::scenario_runs {
 
@@ -126,6 +127,23 @@ bool SctBufferConvert(const ScenarioInput& in, ScenarioResult* out) {
 
 bool SctAlloc(const ScenarioInput& in, ScenarioResult* out) {
   return Keep(RawArrayOfSize(&c_int_Type, in.n()), out);
+}
+
+bool SctInitOverride(const ScenarioInput& in, ScenarioResult* out) {
+  TypeObject* hooked = HookedArrayType(&c_int_Type, in.n());
+  return hooked != nullptr && Keep(RawArrayFromType(hooked, in.numpy()), out);
+}
+
+bool SctSubscriptOverride(const ScenarioInput& in, ScenarioResult* out) {
+  TypeObject* hooked = HookedArrayType(&c_int_Type, in.n());
+  return hooked != nullptr && AssignWholeSlice(RawArrayOfType(hooked), in.numpy(), out);
+}
+
+bool SctInitOverrideSetslice(const ScenarioInput& in, ScenarioResult* out) {
+  SetArrayInitBody(ArrayInitBody::kOneSlice);
+  const bool ok = SctInitOverride(in, out);
+  SetArrayInitBody(ArrayInitBody::kPerElement);
+  return ok;
 }
 
 // The hand-written loop: the same int32 values into a block of the same heap.

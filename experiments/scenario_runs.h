@@ -17,6 +17,11 @@ bool SctSubscriptList(const ScenarioInput& in, ScenarioResult* out);
 bool SctBufferCopy(const ScenarioInput& in, ScenarioResult* out);
 bool SctBufferConvert(const ScenarioInput& in, ScenarioResult* out);
 bool SctAlloc(const ScenarioInput& in, ScenarioResult* out);
+// The override scenarios: `Hooked`, a subclass of c_int * n whose __setitem__ is a Python function
+// calling Array.__setitem__ (experiments/override_class.h), through RawArray's body.
+bool SctInitOverride(const ScenarioInput& in, ScenarioResult* out);          // sh.__init__(*l)
+bool SctSubscriptOverride(const ScenarioInput& in, ScenarioResult* out);     // sh[:] = l
+bool SctInitOverrideSetslice(const ScenarioInput& in, ScenarioResult* out);  // patch B
 bool PlainLoop(const ScenarioInput& in, ScenarioResult* out);
 bool Memcpy(const ScenarioInput& in, ScenarioResult* out);
 

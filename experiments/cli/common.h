@@ -19,7 +19,8 @@ namespace dispatchlab::cli {
 
 inline const FlagSpec kFlagN{"n", "N", "elements per array (1e5 or 100000), 1..2^40 and within memory", "1e5"};
 inline const FlagSpec kFlagProfile{"profile", "P",
-                                   "CPython profile: cpython36, cpython311, cpython313, cpython313t, direct",
+                                   "CPython profile: cpython36, cpython311, cpython312, cpython313, "
+                                   "cpython313t, direct",
                                    "cpython311"};
 inline const FlagSpec kFlagLayers{"layers", "SPEC",
                                   "layer switches: all, none, a,b (exactly these), or edits +a,-b of the "

@@ -66,6 +66,53 @@ inline Expected SctSubscriptExpected(int64_t n, LayerSet L) {
   return e;
 }
 
+// The override scenarios (docs/why.md): `Hooked.__setitem__(self, i, v)` is a Python function whose body
+// is `Array.__setitem__(self, i, v)`. Written from the chain each call takes:
+//   slot_sq_ass_item / slot_mp_ass_subscript -> lookup of __setitem__ (a lookup, or an inline-cache hit with
+//   `lookup` off) -> 3.6 binds a method object (`method_wrapper`), whose call is one more generic call ->
+//   PyObject_Vectorcall(function) -> _PyFunction_Vectorcall (a Python-level call; with `eval` on one frame
+//   and the body's 11 instructions: RESUME, LOAD_GLOBAL, LOAD_METHOD, 3 x LOAD_FAST, PRECALL, CALL,
+//   POP_TOP, LOAD_CONST, RETURN_VALUE) -> `Array.__setitem__`: type_getattro looks the name up on the
+//   metatype and on Array (2 lookups) -> CALL: PyObject_Vectorcall(wrapper descriptor) (a generic call;
+//   a 3-tuple and a sliced 2-tuple with `call_tuple` on) -> wrap_objobjargproc -> Array_ass_subscript.
+struct OverrideExpected {
+  int64_t py_calls, frames, opcodes, lookups, generic_calls, tuples, method_wrappers, inline_cache_hits,
+      stores;
+};
+
+enum class OverrideCase { kInit, kSubscript, kInitPatchA, kInitPatchB };
+
+// The calls of the hook per run: n from __init__'s per-element stores (through the trampoline), one with
+// a slice from slice assignment and from patch B's one slice, none under patch A (the trampoline is the
+// hook's only way in from __init__).
+inline int64_t HookCalls(OverrideCase c, int64_t n, LayerSet L) {
+  switch (c) {
+    case OverrideCase::kInit: return L.Has(Layer::kTrampoline) ? n : 0;
+    case OverrideCase::kInitPatchA: return 0;
+    case OverrideCase::kSubscript:
+    case OverrideCase::kInitPatchB: return 1;
+  }
+  return -1;
+}
+
+inline OverrideExpected OverrideCaseExpected(OverrideCase c, int64_t n, LayerSet L) {
+  const int64_t h = HookCalls(c, n, L);
+  const bool eval = L.Has(Layer::kEval);
+  const bool init = c != OverrideCase::kSubscript;
+  const bool args = init && L.Has(Layer::kArgsTuple);  // result.__init__ bound, n-tuple, one call
+  OverrideExpected e{};
+  e.py_calls = h;
+  e.frames = eval ? h : 0;
+  e.opcodes = eval ? 11 * h : 0;
+  e.lookups = (args ? 1 : 0) + h * ((L.Has(Layer::kLookup) ? 1 : 0) + 2);
+  e.inline_cache_hits = L.Has(Layer::kLookup) ? 0 : h;
+  e.generic_calls = (args ? 1 : 0) + h * (2 + (L.Has(Layer::kMethodWrapper) ? 1 : 0));
+  e.tuples = (args ? 1 : 0) + h * (L.Has(Layer::kCallTuple) ? 2 : 0);
+  e.method_wrappers = args ? 1 : 0;
+  e.stores = n;
+  return e;
+}
+
 inline Expected FromCounts(const Counts& c) {
   auto v = [&](Counter k) { return static_cast<int64_t>(c[k]); };
   return {v(Counter::kTuples),         v(Counter::kLookups),     v(Counter::kGenericCalls),

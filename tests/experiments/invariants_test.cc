@@ -3,6 +3,7 @@
 // formula of n and the layers on says (exactly for the seed's two paths; for every scenario, counts
 // that are linear in n).
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "core/counters.h"
@@ -106,6 +107,26 @@ TEST_CASE("every scenario under every single and pair of layer switches keeps it
         REQUIRE(got.stores == want_counts.stores);
         REQUIRE(got.tuples == 0);
         REQUIRE(got.lookups == 0);
+      }
+      const std::pair<absl::string_view, testing::OverrideCase> override_cases[] = {
+          {"sct_init_override", testing::OverrideCase::kInit},
+          {"sct_subscript_override", testing::OverrideCase::kSubscript},
+          {"sct_init_override_direct", testing::OverrideCase::kInitPatchA},
+          {"sct_init_override_setslice", testing::OverrideCase::kInitPatchB}};
+      for (const auto& [name, which] : override_cases) {
+        if (s.name != name) continue;
+        const testing::OverrideExpected want_counts =
+            testing::OverrideCaseExpected(which, 300, EffectiveLayers(s, layers));
+        auto got = [&](Counter k) { return static_cast<int64_t>(c[0][k]); };
+        REQUIRE(got(Counter::kPyCalls) == want_counts.py_calls);
+        REQUIRE(got(Counter::kFrames) == want_counts.frames);
+        REQUIRE(got(Counter::kOpcodes) == want_counts.opcodes);
+        REQUIRE(got(Counter::kLookups) == want_counts.lookups);
+        REQUIRE(got(Counter::kInlineCacheHits) == want_counts.inline_cache_hits);
+        REQUIRE(got(Counter::kGenericCalls) == want_counts.generic_calls);
+        REQUIRE(got(Counter::kTuples) == want_counts.tuples);
+        REQUIRE(got(Counter::kMethodWrappers) == want_counts.method_wrappers);
+        REQUIRE(got(Counter::kStores) == want_counts.stores);
       }
       REQUIRE(LiveObjects() == live_before);
     }
