@@ -20,7 +20,9 @@ struct Command {
 
 const std::vector<Command>& CommandTable();
 
-// Entry point used by main(): dispatches argv to a subcommand.
+// Entry point used by main(): dispatches argv to a subcommand, inside one frame every command shares:
+// the standard streams are checked before and after (experiments/cli/process_io.h: a failed write of
+// the output is exit 1 with one line, never a silent 0), and std::bad_alloc is one line and exit 1.
 int Main(int argc, char** argv);
 
 // Prints "dispatchlab: <message>" on stderr and returns kExitUsage.
