@@ -7,6 +7,7 @@
 #include "core/long.h"
 #include "core/memoryview.h"
 #include "core/ndarray.h"
+#include "core/obmalloc.h"
 #include "core/slice.h"
 #include "core/str.h"
 #include "core/tuple.h"
@@ -22,6 +23,7 @@ void none_dealloc(Object*) {}
 
 void InitCoreTypes() {
   if (g_types != nullptr) return;
+  PymallocInitResidentHeap();
   InitStaticType(&PyType_Type, "type", &PyBaseObject_Type, sizeof(TypeObject), 0);
   InitStaticType(&PyBaseObject_Type, "object", nullptr, sizeof(Object), 0);
   InitStaticType(&PyNone_Type, "NoneType", &PyBaseObject_Type, sizeof(Object), 0);
@@ -38,7 +40,8 @@ void InitCoreTypes() {
   g_types = new std::vector<TypeObject*>{
       &PyBaseObject_Type, &PyType_Type,  &PyNone_Type,       &PyUnicode_Type, &PyLong_Type,
       &PyFloat_Type,      &PyTuple_Type, &PyList_Type,       &PySlice_Type,   &PyMemoryView_Type,
-      &PyArray_Type,      &PyInt64ArrType_Type};
+      &PyArray_Type,      &PyGenericArrType_Type, &PyNumberArrType_Type, &PyIntegerArrType_Type,
+      &PySignedIntegerArrType_Type, &PyInt64ArrType_Type};
   for (TypeObject* t : *g_types) ReadyBase(t);
 }
 
