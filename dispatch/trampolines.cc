@@ -46,10 +46,6 @@ Object* VectorcallUnbound(int unbound, Object* func, Object* const* args, Py_ssi
   return PyObject_Vectorcall(func, args, nargsf, nullptr);
 }
 
-}  // namespace
-
-namespace {
-
 // The call half of vectorcall_method: `func` was found by LookupMaybeMethod (a new reference, consumed).
 Object* CallFoundMethod(Object* func, int unbound, Object* const* args, Py_ssize_t nargs) {
   Object* result = nullptr;
