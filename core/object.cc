@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/errors.h"
+#include "core/obmalloc.h"
 
 namespace dispatchlab {
 
@@ -87,7 +88,7 @@ void InitStaticObject(Object* o, TypeObject* type) {
 Object* AllocObject(TypeObject* type, size_t size) {
   const bool gc = PyType_HasFeature(type, Py_TPFLAGS_HAVE_GC);
   const size_t total = size + (gc ? sizeof(GcHead) : 0);
-  void* memory = std::malloc(total);
+  void* memory = PyObject_Malloc(total);
   if (memory == nullptr) {
     PyErr_SetString(ExcKind::kMemoryError, "");
     return nullptr;
@@ -108,9 +109,9 @@ void FreeObject(Object* o) {
   --g_live_objects;
   Count(Counter::kFrees);
   if (PyType_HasFeature(type, Py_TPFLAGS_HAVE_GC)) {
-    std::free(HeadOf(o));
+    PyObject_Free(HeadOf(o));
   } else {
-    std::free(o);
+    PyObject_Free(o);
   }
 }
 

@@ -51,6 +51,8 @@ using descrgetfunc = Object* (*)(Object*, Object*, Object*);
 using vectorcallfunc = Object* (*)(Object* callable, Object* const* args, size_t nargsf, Object* kwnames);
 using getbufferproc = int (*)(Object*, Py_buffer*, int);
 using releasebufferproc = void (*)(Object*, Py_buffer*);
+using allocfunc = Object* (*)(TypeObject*, Py_ssize_t nitems);
+using freefunc = void (*)(void*);
 
 inline constexpr size_t PY_VECTORCALL_ARGUMENTS_OFFSET = size_t{1} << (8 * sizeof(size_t) - 1);
 inline Py_ssize_t PyVectorcall_NARGS(size_t n) {
@@ -91,11 +93,14 @@ struct TypeObject {
   Object ob_base;
   std::string tp_name;
   Py_ssize_t tp_basicsize = 0;
+  Py_ssize_t tp_itemsize = 0;
   destructor tp_dealloc = nullptr;
   ternaryfunc tp_call = nullptr;
   Py_ssize_t tp_vectorcall_offset = 0;  // where instances keep a vectorcallfunc; 0: no vector entry
   descrgetfunc tp_descr_get = nullptr;
   initproc tp_init = nullptr;
+  allocfunc tp_alloc = nullptr;  // set only where a type allocates its own way (numpy's scalars)
+  freefunc tp_free = nullptr;
   PyNumberMethods* tp_as_number = nullptr;
   PySequenceMethods* tp_as_sequence = nullptr;
   PyMappingMethods* tp_as_mapping = nullptr;

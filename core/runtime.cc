@@ -10,6 +10,7 @@
 #include "core/long.h"
 #include "core/memoryview.h"
 #include "core/ndarray.h"
+#include "core/obmalloc.h"
 #include "core/slice.h"
 #include "core/str.h"
 #include "core/tuple.h"
@@ -25,6 +26,7 @@ void none_dealloc(Object*) {}
 
 void InitCoreTypes() {
   if (g_types != nullptr) return;
+  PymallocInitResidentHeap();
   InitStaticType(&PyType_Type, "type", &PyBaseObject_Type, sizeof(TypeObject), 0);
   InitStaticType(&PyBaseObject_Type, "object", nullptr, sizeof(Object), 0);
   InitStaticType(&PyNone_Type, "NoneType", &PyBaseObject_Type, sizeof(Object), 0);
@@ -44,7 +46,8 @@ void InitCoreTypes() {
   g_types = new std::vector<TypeObject*>{
       &PyBaseObject_Type, &PyType_Type,  &PyNone_Type,       &PyUnicode_Type, &PyLong_Type,
       &PyFloat_Type,      &PyTuple_Type, &PyList_Type,       &PySlice_Type,   &PyMemoryView_Type,
-      &PyArray_Type,      &PyInt64ArrType_Type, &PyCode_Type,    &PyFunction_Type, &PyMethod_Type,
+      &PyArray_Type,      &PyGenericArrType_Type, &PyNumberArrType_Type, &PyIntegerArrType_Type,
+      &PySignedIntegerArrType_Type, &PyInt64ArrType_Type, &PyCode_Type, &PyFunction_Type, &PyMethod_Type,
       &PyFrame_Type};
   for (TypeObject* t : *g_types) ReadyBase(t);
 }

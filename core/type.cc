@@ -50,6 +50,8 @@ void ReadyBase(TypeObject* type) {
     InheritSlot(type->tp_call, base->tp_call);
     InheritSlot(type->tp_descr_get, base->tp_descr_get);
     InheritSlot(type->tp_init, base->tp_init);
+    InheritSlot(type->tp_alloc, base->tp_alloc);
+    InheritSlot(type->tp_free, base->tp_free);
     InheritSlot(type->dl_vectorcall_untupled, base->dl_vectorcall_untupled);
     InheritSlot(type->tp_type_data, base->tp_type_data);  // ctypes: a subclass shares its base's StgInfo
     if (type->tp_vectorcall_offset == 0) type->tp_vectorcall_offset = base->tp_vectorcall_offset;

@@ -35,10 +35,26 @@ namespace layers::type_data {
   return false;
 }
 
+// PyObject_IsInstance (Objects/abstract.c) for a class that is a type: object_recursive_isinstance tries
+// the exact type, sees that `cls` is exactly a type and asks object_isinstance, which calls
+// PyObject_TypeCheck (the exact type again, then PyType_IsSubtype's walk of the MRO). 3.13's
+// PyStgInfo_FromType calls it on every store; the model has no __instancecheck__ or __class__ fallback
+// (no class on this path defines them).
+[[gnu::noinline]] int object_isinstance(Object* inst, Object* cls) {
+  if (!PyObject_TypeCheck(cls, &PyType_Type)) return 0;  // PyType_Check
+  return PyObject_TypeCheck(inst, AsType(cls)) ? 1 : 0;
+}
+[[gnu::noinline]] int PyObject_IsInstance(Object* inst, Object* cls) {
+  if (Py_TYPE(inst) == AsType(cls)) return 1;
+  if (Py_TYPE(cls) == &PyType_Type) return object_isinstance(inst, cls);
+  PyErr_SetString(ExcKind::kTypeError, "isinstance() arg 2 must be a type");
+  return -1;
+}
+
 // 3.13: PyStgInfo_FromType: PyObject_IsInstance(type, PyCType_Type), then PyObject_GetTypeData.
 [[gnu::noinline]] StgInfo* PyStgInfo_FromType(TypeObject* type) {
   Count(Counter::kTypeDataLookups);
-  if (!PyObject_TypeCheck(AsObject(type), &PyCType_Type)) return nullptr;
+  if (PyObject_IsInstance(AsObject(type), AsObject(&PyCType_Type)) <= 0) return nullptr;
   return StgInfoOfType(type);
 }
 

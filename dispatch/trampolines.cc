@@ -10,6 +10,7 @@
 #include "dispatch/call.h"
 #include "dispatch/descr.h"
 #include "dispatch/lookup.h"
+#include "dispatch/modsupport.h"
 
 namespace dispatchlab {
 
@@ -18,12 +19,12 @@ namespace layers::index_boxing {
 [[gnu::noinline]] Object* BoxIndex(Py_ssize_t index) { return PyLong_FromSsize_t(index); }
 }  // namespace layers::index_boxing
 
-namespace {
-
 Object* IndexObject(Py_ssize_t index) {
   if (LayerOn(Layer::kIndexBoxing) || !FitsTagged(index)) return layers::index_boxing::BoxIndex(index);
   return TagInt(index);
 }
+
+namespace {
 
 // descr_check of wrapperdescr_call, uncounted: the `call` layer's shortcut may skip the generic protocol
 // only for calls that protocol would accept -- a descriptor of another type (a list's __getitem__ stored
@@ -45,15 +46,8 @@ Object* VectorcallUnbound(int unbound, Object* func, Object* const* args, Py_ssi
   return PyObject_Vectorcall(func, args, nargsf, nullptr);
 }
 
-}  // namespace
-
-Object* vectorcall_method(StrObject* name, Object* const* args, Py_ssize_t nargs, InlineCache* cache) {
-  int unbound = 0;
-  Object* func = LookupMaybeMethod(args[0], name, &unbound, cache);
-  if (func == nullptr) {
-    if (!PyErr_Occurred()) PyErr_SetString(ExcKind::kAttributeError, name->value);
-    return nullptr;
-  }
+// The call half of vectorcall_method: `func` was found by LookupMaybeMethod (a new reference, consumed).
+Object* CallFoundMethod(Object* func, int unbound, Object* const* args, Py_ssize_t nargs) {
   Object* result = nullptr;
   WrapperDescrObject* direct = nullptr;
   if (!LayerOn(Layer::kCall) && unbound && PyWrapperDescr_Check(func) &&
@@ -77,10 +71,67 @@ Object* vectorcall_method(StrObject* name, Object* const* args, Py_ssize_t nargs
   return result;
 }
 
+Object* FindMethod(StrObject* name, Object* self, int* unbound, InlineCache* cache) {
+  Object* func = LookupMaybeMethod(self, name, unbound, cache);
+  if (func == nullptr && !PyErr_Occurred()) PyErr_SetString(ExcKind::kAttributeError, name->value);
+  return func;
+}
+
+}  // namespace
+
+Object* vectorcall_method(StrObject* name, Object* const* args, Py_ssize_t nargs, InlineCache* cache) {
+  int unbound = 0;
+  Object* func = FindMethod(name, args[0], &unbound, cache);
+  if (func == nullptr) return nullptr;
+  return CallFoundMethod(func, unbound, args, nargs);
+}
+
+namespace layers::build_value {
+
+// 3.6's call_method (Objects/typeobject.c): look the method up, build the argument tuple from a format,
+// call. A bound method (the method-wrapper of 3.6) gets the tuple through PyObject_Call; an unbound
+// descriptor, or a call protocol switched off, gets self and the tuple's items as a vector.
+[[gnu::noinline]] Object* call_method(Object* self, StrObject* name, InlineCache* cache, const char* format,
+                                      ...) {
+  int unbound = 0;
+  Object* func = FindMethod(name, self, &unbound, cache);
+  if (func == nullptr) return nullptr;
+  va_list va;
+  va_start(va, format);
+  Object* args = Py_VaBuildValue(format, va);
+  va_end(va);
+  if (args == nullptr) {
+    Py_DECREF(func);
+    return nullptr;
+  }
+  Object* result = nullptr;
+  if (!unbound && LayerOn(Layer::kCall) && LayerOn(Layer::kCallTuple)) {
+    result = PyObject_Call(func, args, nullptr);
+    Py_DECREF(func);
+  } else {
+    Object* stack[4] = {self, nullptr, nullptr, nullptr};
+    const Py_ssize_t n = PyTuple_GET_SIZE(args);
+    for (Py_ssize_t i = 0; i < n && i < 3; ++i) stack[i + 1] = PyTuple_GET_ITEM(args, i);
+    result = CallFoundMethod(func, unbound, stack, 1 + (n < 3 ? n : 3));
+  }
+  Py_DECREF(args);
+  return result;
+}
+
+}  // namespace layers::build_value
+
 namespace layers::trampoline {
 
 [[gnu::noinline]] int slot_sq_ass_item(Object* self, Py_ssize_t index, Object* value) {
   static InlineCache setitem_cache, delitem_cache;
+  if (LayerOn(Layer::kBuildValue)) {
+    Object* res = value != nullptr
+                      ? build_value::call_method(self, Id().__setitem__, &setitem_cache, "(nO)", index, value)
+                      : build_value::call_method(self, Id().__delitem__, &delitem_cache, "(n)", index);
+    if (res == nullptr) return -1;
+    Py_DECREF(res);
+    return 0;
+  }
   Object* index_obj = IndexObject(index);
   if (index_obj == nullptr) return -1;
   Object* stack[3] = {self, index_obj, value};
@@ -94,6 +145,8 @@ namespace layers::trampoline {
 
 [[gnu::noinline]] Object* slot_sq_item(Object* self, Py_ssize_t index) {
   static InlineCache cache;
+  if (LayerOn(Layer::kBuildValue))
+    return build_value::call_method(self, Id().__getitem__, &cache, "(n)", index);
   Object* index_obj = IndexObject(index);
   if (index_obj == nullptr) return nullptr;
   Object* stack[2] = {self, index_obj};

@@ -27,6 +27,10 @@ Py_ssize_t slot_sq_length(Object* self);
 
 struct InlineCache;
 
+// The index argument of a trampoline: a boxed int (`index_boxing` on; PyLong_FromSsize_t) or a tagged
+// immediate. New reference, or nullptr with MemoryError.
+Object* IndexObject(Py_ssize_t index);
+
 // vectorcall_method: looks `name` up on type(args[0]) and calls it with args[0..nargs), honouring the
 // lookup, method_wrapper, call and call_tuple layers; `cache` is the call site's inline cache (used when
 // the lookup layer is off). New reference, or nullptr with an error (AttributeError when not found).

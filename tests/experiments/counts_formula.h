@@ -48,9 +48,14 @@ inline Expected SctInitExpected(int64_t n, LayerSet L) {
     e.lookups += L.Has(Layer::kLookup) ? n : 0;
     e.inline_cache_hits = L.Has(Layer::kLookup) ? 0 : n;
     e.method_wrappers += mw ? n : 0;
+    // 3.6's call_method: Py_BuildValue("(nO)") builds the 2-tuple, and PyObject_Call hands it to the
+    // bound method-wrapper as is; unbound (or untupled) the call protocol proceeds as without it.
+    const bool build_value = L.Has(Layer::kBuildValue);
+    if (build_value) e.tuples += n;
     if (call) {
       e.generic_calls += n;
-      if (call_tuple) e.tuples += (mw ? 1 : 2) * n;  // 3.6: one 2-tuple; 3.8+: a 3-tuple and a 2-tuple
+      // 3.6: one 2-tuple; 3.8+: a 3-tuple and a 2-tuple
+      if (call_tuple && !(build_value && mw)) e.tuples += (mw ? 1 : 2) * n;
     }
     e.boxed_ints = L.Has(Layer::kIndexBoxing) ? BoxedIndices(n) : 0;
     e.index_conversions = L.Has(Layer::kIndexBoxing) ? n : 0;
