@@ -5,6 +5,7 @@
 
 #include "core/buffer.h"
 #include "core/errors.h"
+#include "core/layer_frame.h"
 #include "core/long.h"
 #include "core/type.h"
 
@@ -15,7 +16,7 @@ TypeObject PyInt64ArrType_Type;
 
 namespace layers::boxing {
 // The `boxing` layer: one scalar object per element read (numpy's array_item -> PyArray_Scalar).
-[[gnu::noinline]] Object* PyArray_Scalar(int64_t value) { return NewInt64Scalar(value); }
+DISPATCHLAB_LAYER_FN Object* PyArray_Scalar(int64_t value) { return NewInt64Scalar(value); }
 }  // namespace layers::boxing
 
 namespace {

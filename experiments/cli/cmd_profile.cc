@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -13,6 +14,7 @@
 #include "experiments/metadata.h"
 #include "experiments/profiling/callgrind_runner.h"
 #include "experiments/profiling/child_loop.h"
+#include "experiments/profiling/layer_reach.h"
 #include "experiments/profiling/perf_runner.h"
 #include "experiments/profiling/profile_report.h"
 #include "experiments/profiling/scratch_dir.h"
@@ -66,6 +68,9 @@ int RunProfileCommand(const ParsedArgs& args) {
     return UsageError(absl::StrCat("profile: ", profile_and_layers.status().message()));
   }
   request.layers = profile_and_layers->layers;
+  if (absl::Status reach = profiling::CheckNamedLayersReachable(args.Get("layers"), request.layers); !reach.ok()) {
+    return UsageError(absl::StrCat("profile: ", reach.message()));
+  }
   absl::StatusOr<int64_t> n = ResolveN(args, *tool == "perf" ? 100000 : 10000);
   if (!n.ok()) return UsageError(absl::StrCat("profile: ", n.status().message()));
   request.n = *n;
@@ -91,6 +96,9 @@ int RunProfileCommand(const ParsedArgs& args) {
       return 128 + profiling::InterruptSignal();
     }
     return Failure(absl::StrCat("profile: ", profile.status().message()));
+  }
+  for (const std::string& note : profile->notes) {
+    if (absl::StartsWith(note, "WARNING: ")) std::cerr << "dispatchlab profile: " << note << "\n";
   }
   if (*format == "json") {
     std::cout << profiling::ProfileJson(

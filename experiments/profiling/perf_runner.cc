@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "experiments/profiling/perf_binary.h"
 #include "experiments/profiling/perf_script.h"
 #include "experiments/profiling/region.h"
 #include "experiments/profiling/scratch_dir.h"
@@ -83,10 +84,12 @@ absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
   PerfProbe probe = ProbePerf();
   if (!probe.permitted) return absl::FailedPreconditionError(probe.problem);
   std::string self = request.child_executable;
+  PerfBinary binary;
   if (self.empty()) {
     absl::StatusOr<std::string> exe = SelfExecutable();
     if (!exe.ok()) return exe.status();
-    self = *exe;
+    binary = ChoosePerfBinary(*exe);
+    self = binary.path;
   }
   absl::StatusOr<std::unique_ptr<ScratchDir>> dir = ScratchDir::Create("perf");
   if (!dir.ok()) return dir.status();
@@ -148,6 +151,9 @@ absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
     if (line.rfind("runs: ", 0) == 0) profile.runs = ParseInt64(Strip(line.substr(6))).value_or(0);
   }
   FillFromTally(samples->samples, static_cast<double>(samples->sample_count), &profile);
+  if (!binary.message.empty()) {
+    profile.notes.push_back(binary.frame_pointers ? binary.message : absl::StrCat("WARNING: ", binary.message));
+  }
   if (!probe.hardware_events) {
     profile.notes.push_back(
         "this machine exposes no hardware events to perf; sampled with the software timer cpu-clock");
