@@ -23,7 +23,7 @@ cmake --build --preset asan-ubsan --target dispatchlab dispatchlab-nocount dispa
 # as tests/cli/memcheck_test.cc does. The docs test (every command quoted in docs/, through the binary)
 # runs in the release pass only: under ASan its forty-odd commands take minutes and test nothing new.
 ctest --preset asan-ubsan --output-on-failure -j2 \
-  -E "callgrind per-layer instruction counts|instruction sampler counts each layer|every dispatchlab command quoted in docs"
+  -E "callgrind per-layer instruction counts|instruction sampler counts each layer|every dispatchlab command quoted in docs|every one-script block of docs"
 stamp "asan-ubsan build + tests"
 
 fuzz_seconds=${FUZZ_SECONDS:-60}

@@ -18,6 +18,9 @@
 namespace dispatchlab::profiling {
 
 std::string ProfileTable(const LayerProfile& profile);
+// The note ProfileTable adds when a layer that is off was charged: why that happens (once-per-call work
+// outside the element loop, such as the method-wrapper LOAD_ATTR binds for result.__init__).
+extern const char kOffYetChargedNote[];
 
 // `metadata_json` is a complete JSON object, inserted as is.
 std::string ProfileJson(const LayerProfile& profile, std::string_view metadata_json);

@@ -71,7 +71,7 @@ std::string StackedBarsSvg(absl::string_view title, absl::string_view unit, cons
   constexpr int kLegendColumns = 4, kLegendColumnWidth = 235, kLegendRow = 20;
   const int plot_width = kWidth - kLeft - kRight;
   const int plot_bottom = kTop + kRow * static_cast<int>(bars.size());
-  const int legend_top = plot_bottom + 64;
+  const int legend_top = plot_bottom + 84;
   const int legend_entries = static_cast<int>(legend.size()) + 3;
   const int legend_rows = (legend_entries + kLegendColumns - 1) / kLegendColumns;
   const int height = legend_top + legend_rows * kLegendRow + 20;
@@ -188,7 +188,7 @@ std::string StackedBarsSvg(absl::string_view title, absl::string_view unit, cons
     absl::StrAppend(&svg, Text(x + 22, y, conventions[k].second));
   }
   absl::StrAppend(&svg,
-                  Text(20, legend_top - 22,
+                  Text(20, legend_top - 26,
                        "error bars: 95% confidence intervals; the total's above its bar, each segment's (at "
                        "the segment's end, in its colour) under it; an open end runs off the axis",
                        "font-style=\"italic\""));
