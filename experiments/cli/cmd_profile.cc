@@ -37,6 +37,7 @@ const CommandSpec& ProfileCommandSpec() {
           kFlagProfile,
           kFlagLayers,
           {"seconds", "S", "perf: length of the recorded loop", "5"},
+          {"call-graph", "MODE", "perf: dwarf (unwind tables, 1000 Hz) or fp (frame pointers, 4000 Hz)", "dwarf"},
           {"iterations", "K", "callgrind: scenario runs inside the counted region", "1"},
           {"format", "FORMAT", "table or json", "table"},
           {"output", "FILE", "also keep the raw profile: perf.data (perf) or the region's callgrind dump", ""},
@@ -58,6 +59,9 @@ int RunProfileCommand(const ParsedArgs& args) {
   if (!format.ok()) return UsageError(absl::StrCat("profile: ", format.status().message()));
   if (*tool == "perf" && args.Has("iterations")) return UsageError("profile: --iterations is for --tool=callgrind");
   if (*tool == "callgrind" && args.Has("seconds")) return UsageError("profile: --seconds is for --tool=perf");
+  if (*tool == "callgrind" && args.Has("call-graph")) return UsageError("profile: --call-graph is for --tool=perf");
+  absl::StatusOr<std::string> call_graph = ParseChoice("call-graph", args.Get("call-graph", "dwarf"), {"dwarf", "fp"});
+  if (!call_graph.ok()) return UsageError(absl::StrCat("profile: ", call_graph.status().message()));
 
   profiling::ProfileRequest request;
   request.scenario = args.positionals()[0];
@@ -80,6 +84,7 @@ int RunProfileCommand(const ParsedArgs& args) {
   absl::StatusOr<double> seconds = ParsePositiveDouble("seconds", args.Get("seconds", "5"));
   if (!seconds.ok()) return UsageError(absl::StrCat("profile: ", seconds.status().message()));
   request.seconds = *seconds;
+  request.call_graph = *call_graph;
   request.keep_output = args.Get("output");
   if (args.Has("output")) {
     if (absl::Status out = CheckOutputPath("output", request.keep_output); !out.ok()) {

@@ -100,7 +100,9 @@ absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
   const std::string data = (*dir)->File("perf.data");
 
   ProcessSpec record;
-  record.argv = {"perf", "record", "-q", "-e", probe.event, "--call-graph=fp", "--delay=-1",
+  const bool dwarf = request.call_graph == "dwarf";
+  record.argv = {"perf", "record", "-q", "-e", probe.event, "-F", dwarf ? "1000" : "4000",
+                 dwarf ? "--call-graph=dwarf,16384" : "--call-graph=fp", "--delay=-1",
                  absl::StrCat("--control=fifo:", *ctl, ",", *ack), "-o", data, "--", self, "perf",
                  request.scenario, absl::StrCat("--n=", request.n),
                  absl::StrCat("--layers=", request.layers.ToString()),
@@ -152,8 +154,13 @@ absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
   }
   FillFromTally(samples->samples, static_cast<double>(samples->sample_count), &profile);
   if (!binary.message.empty()) {
-    profile.notes.push_back(binary.frame_pointers ? binary.message : absl::StrCat("WARNING: ", binary.message));
+    // Without frame pointers, only a frame-pointer walk suffers: the dwarf unwinder does not need them.
+    profile.notes.push_back(binary.frame_pointers || dwarf ? binary.message
+                                                           : absl::StrCat("WARNING: ", binary.message));
   }
+  profile.notes.push_back(dwarf ? "call stacks unwound with DWARF (--call-graph=dwarf, 1000 Hz)"
+                                : "call stacks from frame pointers (--call-graph=fp, 4000 Hz); samples inside "
+                                  "libc (malloc, free) lose their stacks and count as unattributed");
   if (!probe.hardware_events) {
     profile.notes.push_back(
         "this machine exposes no hardware events to perf; sampled with the software timer cpu-clock");
