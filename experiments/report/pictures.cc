@@ -111,7 +111,7 @@ std::string RatioSvg(const ReportData& data) {
     const std::string& name = data.options.sweep_scenarios[i];
     if (name == reference) continue;
     Series s;
-    s.label = absl::StrCat(name, " / ", reference);
+    s.label = name;  // the title and the axis name the reference
     s.color = std::string(CategoryColor(static_cast<int>(i)));
     s.dash = std::string(CategoryDash(static_cast<int>(i)));
     for (int64_t n : data.options.sweep_n) {
