@@ -39,6 +39,8 @@ const ErrorState& CurrentError() { return internal::g_error; }
 bool PyErr_ExceptionMatches(ExcKind kind) { return internal::g_error.kind == kind; }
 
 std::string FormatCurrentError() {
+  // As CPython's traceback prints it: "MemoryError" alone when the message is empty.
+  if (internal::g_error.message.empty()) return std::string(ExcName(internal::g_error.kind));
   return absl::StrCat(ExcName(internal::g_error.kind), ": ", internal::g_error.message);
 }
 

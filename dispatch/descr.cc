@@ -8,6 +8,7 @@
 #include "core/tuple.h"
 #include "core/type.h"
 #include "dispatch/call.h"
+#include "dispatch/wrappers.h"
 
 namespace dispatchlab {
 
@@ -33,6 +34,8 @@ bool CheckSelf(WrapperDescrObject* descr, Object* self) {
                descr->d_name->value, descr->d_type->tp_name, Py_TYPE(self)->tp_name);
   return false;
 }
+
+Object* NoneOrNull(int result) { return result < 0 ? nullptr : Py_NewRef(Py_None); }
 
 bool CheckHasSelf(WrapperDescrObject* descr, Py_ssize_t argc) {
   if (argc >= 1) return true;
@@ -133,17 +136,29 @@ Object* wrapperdescr_raw_call(WrapperDescrObject* descr, Object* self, const Wra
 Object* CallWrappedSlotDirectly(WrapperDescrObject* descr, Object* const* args, Py_ssize_t nargs) {
   Count(Counter::kSlotCalls);
   Object* self = args[0];
+  // The inlined mapping cases skip the wrapper, so they must take only the calls the wrapper would accept:
+  // its own function (a descriptor stored under another name keeps its wrapper: `__len__ =
+  // Array.__getitem__` is wrap_binaryfunc) with the argument count it unpacks. Any other call goes
+  // through the wrapper, which raises CPython's "expected N arguments, got M". (The check is a compare
+  // of two words, not counted: it stands for nothing CPython does on the path being modelled.)
+  const Py_ssize_t argc = nargs - 1;
+  const wrapperfunc wrapper = descr->d_base->wrapper;
   switch (descr->d_base->slot) {
     case SlotId::kMpAssSubscript: {
       auto func = reinterpret_cast<objobjargproc>(descr->d_wrapped);
-      if (func(self, args[1], nargs > 2 ? args[2] : nullptr) < 0) return nullptr;
-      return Py_NewRef(Py_None);
+      if (wrapper == wrap_objobjargproc && argc == 2) return NoneOrNull(func(self, args[1], args[2]));
+      if (wrapper == wrap_delitem && argc == 1) return NoneOrNull(func(self, args[1], nullptr));
+      break;
     }
     case SlotId::kMpSubscript:
-      return reinterpret_cast<binaryfunc>(descr->d_wrapped)(self, args[1]);
+      if (wrapper == wrap_binaryfunc && argc == 1) {
+        return reinterpret_cast<binaryfunc>(descr->d_wrapped)(self, args[1]);
+      }
+      break;
     default:
-      return wrapperdescr_raw_call(descr, self, WrapperArgs{nullptr, args + 1, nargs - 1}, nullptr);
+      break;
   }
+  return wrapperdescr_raw_call(descr, self, WrapperArgs{nullptr, args + 1, argc}, nullptr);
 }
 
 void InitDescrTypes() {

@@ -175,10 +175,12 @@ void RunOne(benchmark::State& state, AllocExperiment experiment, HeapOptions opt
 // Collects the per-repetition times of the alloc/ benchmarks (one Run per registered benchmark).
 class CollectingReporter : public benchmark::BenchmarkReporter {
  public:
+  CollectingReporter(Progress* progress, int64_t total) : progress_(progress), total_(total) {}
   bool ReportContext(const Context&) override { return true; }
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
       if (run.run_type != Run::RT_Iteration) continue;
+      if (progress_ != nullptr) progress_->Update(++done_, total_, run.run_name.function_name);
       Sample& sample = samples_[run.run_name.function_name];  // the registered name, no suffixes
       if (run.error_occurred) {
         sample.error = run.error_message;
@@ -199,6 +201,10 @@ class CollectingReporter : public benchmark::BenchmarkReporter {
   const std::map<std::string, Sample>& samples() const { return samples_; }
 
  private:
+  Progress* progress_;
+  int64_t total_;
+  int64_t done_ = 0;
+
   static double TimeUnitFactorToNs(benchmark::TimeUnit unit) {
     switch (unit) {
       case benchmark::kNanosecond:
@@ -290,8 +296,8 @@ absl::StatusOr<std::vector<AllocResult>> RunAllocBenchmarks(const AllocBenchConf
     if (!probe.ok()) return probe.status();
   }
   benchmark::ClearRegisteredBenchmarks();
-  RegisterAllocBenchmarks(config);
-  CollectingReporter reporter;
+  const int registered = RegisterAllocBenchmarks(config);
+  CollectingReporter reporter(config.progress, registered);
   benchmark::RunSpecifiedBenchmarks(&reporter, "^alloc/");
   benchmark::ClearRegisteredBenchmarks();
 

@@ -28,11 +28,12 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/shared_heap.h"
+#include "experiments/progress.h"
 
 namespace dispatchlab {
 
@@ -56,6 +57,7 @@ struct AllocBenchConfig {
   std::string tempdir;         // the file backend's directory (empty: $TMPDIR or /tmp)
   int repetitions = 5;
   double min_time = 0.05;  // seconds per repetition (Google Benchmark's MinTime)
+  Progress* progress = nullptr;  // when set: one Update per benchmark run
 };
 
 struct AllocResult {

@@ -36,33 +36,41 @@ std::string CpuModel() {
 
 int CpuCount() { return static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)); }
 
-std::string MetadataJson(const MetadataFields& fields) {
+std::string CompilerName() {
+#if defined(__clang__)
+  return absl::StrCat("clang ", __clang_major__, ".", __clang_minor__, ".", __clang_patchlevel__);
+#elif defined(__GNUC__)
+  return absl::StrCat("g++ ", __GNUC__, ".", __GNUC_MINOR__, ".", __GNUC_PATCHLEVEL__);
+#else
+  return "unknown";
+#endif
+}
+
+Json MetadataJson(const MetadataFields& fields) {
   struct utsname u;
   uname(&u);
-  JsonWriter w;
-  w.BeginObject();
-  w.Key("machine").BeginObject();
-  w.Key("cpu").String(CpuModel());
-  w.Key("cpus").Int(CpuCount());
-  w.Key("kernel").String(absl::StrCat(u.sysname, " ", u.release));
-  w.Key("arch").String(u.machine);
-  w.EndObject();
-  w.Key("compiler").String(absl::StrCat("g++/clang ", __VERSION__));
-  w.Key("flags").String(DISPATCHLAB_CXX_FLAGS);
-  w.Key("build_type").String(DISPATCHLAB_BUILD_TYPE);
-  w.Key("counting").String(kCountingCompiledIn ? "compiled in" : "compiled out");
-  if (!fields.profile.empty()) w.Key("profile").String(fields.profile);
-  if (fields.has_layers) w.Key("layers").String(fields.layers.ToString());
-  if (fields.n > 0) w.Key("n").Int(fields.n);
-  if (fields.repetitions > 0) w.Key("repetitions").Int(fields.repetitions);
-  w.Key("date").String(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()));
-  w.EndObject();
-  return w.str();
+  Json m = Json::object();
+  m["version"] = DispatchlabVersion();
+  m["machine"] = {{"cpu", CpuModel()},
+                  {"cpus", CpuCount()},
+                  {"kernel", absl::StrCat(u.sysname, " ", u.release)},
+                  {"arch", u.machine}};
+  m["compiler"] = CompilerName();
+  m["flags"] = DISPATCHLAB_CXX_FLAGS;
+  m["build_type"] = DISPATCHLAB_BUILD_TYPE;
+  m["counting"] = kCountingCompiledIn ? "compiled in" : "compiled out";
+  if (!fields.profile.empty()) m["profile"] = fields.profile;
+  if (fields.has_layers) m["layers"] = fields.layers.ToString();
+  if (fields.n > 0) m["n"] = fields.n;
+  if (fields.repetitions > 0) m["repetitions"] = fields.repetitions;
+  m["date"] = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
+  return m;
 }
 
 std::string MetadataLine() {
-  return absl::StrCat(CpuModel(), " x", CpuCount(), "; ", __VERSION__, "; ", DISPATCHLAB_BUILD_TYPE,
-                      "; counting ", kCountingCompiledIn ? "compiled in" : "compiled out");
+  return absl::StrCat(CpuModel(), " x", CpuCount(), "; ", CompilerName(), "; ", DISPATCHLAB_BUILD_TYPE,
+                      "; counting ", kCountingCompiledIn ? "compiled in" : "compiled out", "; dispatchlab ",
+                      DispatchlabVersion());
 }
 
 }  // namespace dispatchlab

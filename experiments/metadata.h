@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/layers.h"
+#include "experiments/json_fwd.h"
 
 namespace dispatchlab {
 
@@ -17,9 +18,16 @@ struct MetadataFields {
   int64_t repetitions = 0;  // 0 when not applicable
 };
 
-// {"machine": {...}, "compiler", "flags", "build_type", "counting", "profile", "layers", "n",
-//  "repetitions", "date"} as a JSON object.
-std::string MetadataJson(const MetadataFields& fields);
+// {"version", "machine": {...}, "compiler", "flags", "build_type", "counting", "profile", "layers", "n",
+//  "repetitions", "date"}: the object docs/cli.md documents ("The metadata object").
+Json MetadataJson(const MetadataFields& fields);
+
+// `git describe --tags --always --dirty` of the tree this binary was built from (generated at build time by
+// cmake/version.cmake), or "unknown" outside a git checkout.
+std::string DispatchlabVersion();
+
+// The compiler that built this binary: "g++ 12.2.0" or "clang 14.0.6".
+std::string CompilerName();
 
 // One line for tables: "machine ..., g++ 12.2, Release, counting compiled in".
 std::string MetadataLine();

@@ -175,10 +175,13 @@ absl::StatusOr<MpResult> RunMpWith(const MpConfig& config, const MpWorkloadFacto
     run.workers = w;
     result.runs.push_back(run);
   }
+  const int64_t total = static_cast<int64_t>(config.repetitions) * static_cast<int64_t>(result.runs.size());
+  int64_t done = 0;
   for (int rep = 0; rep < config.repetitions; ++rep) {
     for (MpRun& run : result.runs) {
       absl::Status status = RunOnce(**workload, run.workers, config.layers, run);
       if (!status.ok()) return status;
+      if (config.progress != nullptr) config.progress->Update(++done, total, absl::StrCat("W=", run.workers));
     }
   }
   for (const MpRun& run : result.runs) result.wrong_elements += run.wrong_elements;

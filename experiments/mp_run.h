@@ -16,13 +16,14 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/layers.h"
 #include "core/shared_heap.h"
+#include "experiments/progress.h"
 
 namespace dispatchlab {
 
@@ -72,6 +73,7 @@ struct MpConfig {
   std::vector<int> workers = {1, 2, 4};
   int repetitions = 5;
   LayerSet layers;
+  Progress* progress = nullptr;  // when set: one Update per (repetition, W)
 };
 
 struct MpRun {  // one W, all repetitions

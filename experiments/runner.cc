@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,7 @@
 #include "core/counters.h"
 #include "core/errors.h"
 #include "dispatch/runtime.h"
+#include "experiments/json.h"
 #include "experiments/metadata.h"
 
 namespace dispatchlab {
@@ -33,8 +35,8 @@ void InitBenchmarkOnce(bool random_interleaving) {
 // Collects every per-repetition run (and forwards everything to an optional JSON reporter).
 class CollectingReporter : public benchmark::BenchmarkReporter {
  public:
-  CollectingReporter(benchmark::BenchmarkReporter* inner, bool progress, int total)
-      : inner_(inner), progress_(progress), total_(total) {}
+  CollectingReporter(benchmark::BenchmarkReporter* inner, Progress* progress)
+      : inner_(inner), progress_(progress) {}
 
   bool ReportContext(const Context& context) override {
     return inner_ == nullptr || inner_->ReportContext(context);
@@ -43,10 +45,7 @@ class CollectingReporter : public benchmark::BenchmarkReporter {
     for (const Run& run : runs) {
       if (run.run_type == Run::RT_Iteration) {
         runs_.push_back(run);
-        if (progress_) {
-          std::cerr << absl::StrFormat("  [%d/%d] %s%s\n", static_cast<int>(runs_.size()), total_,
-                                       run.benchmark_name(), run.error_occurred ? " (failed)" : "");
-        }
+        if (progress_ != nullptr) progress_->Step(run.run_name.function_name);
       }
     }
     if (inner_ != nullptr) inner_->ReportRuns(runs);
@@ -58,8 +57,7 @@ class CollectingReporter : public benchmark::BenchmarkReporter {
 
  private:
   benchmark::BenchmarkReporter* inner_;
-  bool progress_;
-  int total_;
+  Progress* progress_;
   std::vector<Run> runs_;
 };
 
@@ -103,6 +101,42 @@ void Summarize(ScenarioTiming* t) {
   t->cv = t->mean > 0 ? t->stddev / t->mean : 0;
 }
 
+// Google Benchmark names a run FUNCTION/min_time:T/repeats:R/real_time: a file taken with other settings
+// would share no row with this one in compare.py. Every entry is renamed SCENARIO/n:N (aggregates
+// SCENARIO/n:N_mean, ...), and the settings go to the context.
+absl::Status RenameBenchmarks(const RunRequest& request, Json* doc) {
+  if (!doc->contains("benchmarks") || !(*doc)["benchmarks"].is_array()) {
+    return absl::InternalError("Google Benchmark's JSON has no benchmarks array");
+  }
+  for (Json& entry : (*doc)["benchmarks"]) {
+    const std::string run_name = entry.value("run_name", "");
+    bool renamed = false;
+    for (const Scenario* scenario : request.scenarios) {
+      const std::string name = BenchmarkName(scenario->name, request.n);
+      if (run_name != name && run_name.rfind(name + "/", 0) != 0) continue;
+      entry["run_name"] = name;
+      entry["name"] = entry.value("run_type", "") == "aggregate"
+                          ? absl::StrCat(name, "_", entry.value("aggregate_name", ""))
+                          : name;
+      renamed = true;
+      break;
+    }
+    if (!renamed) return absl::InternalError(absl::StrCat("unexpected benchmark '", run_name, "'"));
+  }
+  Json& context = (*doc)["context"];
+  context["dispatchlab_version"] = DispatchlabVersion();
+  context["dispatchlab_profile"] = request.profile;
+  context["dispatchlab_layers"] = request.layers.ToString();
+  context["dispatchlab_n"] = request.n;
+  context["dispatchlab_counting"] = kCountingCompiledIn ? "compiled in" : "compiled out";
+  context["dispatchlab_repetitions"] = request.repetitions;
+  context["dispatchlab_min_time"] = request.min_time;
+  context["dispatchlab_interleaved"] = request.random_interleaving;
+  context["dispatchlab_metadata"] =
+      MetadataJson({request.profile, request.layers, true, request.n, request.repetitions});
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string BenchmarkName(absl::string_view scenario, int64_t n) { return absl::StrCat(scenario, "/n:", n); }
@@ -114,37 +148,31 @@ absl::StatusOr<std::vector<ScenarioTiming>> RunTimings(const RunRequest& request
   if (!input.ok()) return input.status();
 
   benchmark::ClearRegisteredBenchmarks();
-  // Google Benchmark keeps one context per process (a second add of a key is refused with a warning):
-  // the keys describe the one JSON document a `run --format=json` prints.
-  static bool context_added = false;
-  if (request.benchmark_json != nullptr && !context_added) {
-    context_added = true;
-    benchmark::AddCustomContext("dispatchlab_profile", request.profile);
-    benchmark::AddCustomContext("dispatchlab_layers", request.layers.ToString());
-    benchmark::AddCustomContext("dispatchlab_n", absl::StrCat(request.n));
-    benchmark::AddCustomContext("dispatchlab_counting", kCountingCompiledIn ? "compiled in" : "compiled out");
-    benchmark::AddCustomContext("dispatchlab_repetitions", absl::StrCat(request.repetitions));
-    benchmark::AddCustomContext("dispatchlab_metadata", MetadataJson({request.profile, request.layers, true,
-                                                                      request.n, request.repetitions}));
-  }
   for (const Scenario* scenario : request.scenarios) {
     benchmark::RegisterBenchmark(BenchmarkName(scenario->name, request.n).c_str(), TimeScenario, scenario,
                                  &*input, request.layers)
         ->Repetitions(request.repetitions)
         ->MinTime(request.min_time)
-        ->Unit(benchmark::kMillisecond)
+        ->Unit(benchmark::kNanosecond)  // compare.py prints whole units: ns keeps the precision
         ->UseRealTime();
   }
   std::unique_ptr<benchmark::JSONReporter> json;
+  std::ostringstream json_text;
   if (request.benchmark_json != nullptr) {
     json = std::make_unique<benchmark::JSONReporter>();
-    json->SetOutputStream(request.benchmark_json);
+    json->SetOutputStream(&json_text);
     json->SetErrorStream(&std::cerr);
   }
-  CollectingReporter reporter(json.get(), request.progress,
-                              static_cast<int>(request.scenarios.size()) * request.repetitions);
+  CollectingReporter reporter(json.get(), request.progress);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::ClearRegisteredBenchmarks();
+  if (request.benchmark_json != nullptr) {
+    absl::StatusOr<Json> doc = ParseJson(json_text.str());
+    if (!doc.ok())
+      return absl::InternalError(absl::StrCat("Google Benchmark's JSON: ", doc.status().message()));
+    if (absl::Status renamed = RenameBenchmarks(request, &*doc); !renamed.ok()) return renamed;
+    *request.benchmark_json = std::move(*doc);
+  }
 
   std::vector<ScenarioTiming> timings;
   for (const Scenario* scenario : request.scenarios) {
@@ -152,7 +180,7 @@ absl::StatusOr<std::vector<ScenarioTiming>> RunTimings(const RunRequest& request
     t.scenario = std::string(scenario->name);
     const std::string name = BenchmarkName(scenario->name, request.n);
     for (const auto& run : reporter.runs()) {
-      if (run.benchmark_name().rfind(name, 0) != 0) continue;
+      if (run.run_name.function_name != name) continue;
       if (run.error_occurred) {
         return absl::InternalError(absl::StrCat(scenario->name, " failed: ", run.error_message));
       }
@@ -167,7 +195,7 @@ absl::StatusOr<std::vector<ScenarioTiming>> RunTimings(const RunRequest& request
 }
 
 absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, LayerSet calibrate_on,
-                                             double seconds_per_sample, bool progress) {
+                                             double seconds_per_sample) {
   InitRuntime();
   absl::StatusOr<const Scenario*> scenario = ScenarioFromName(target.scenario);
   if (!scenario.ok()) return scenario.status();
@@ -196,20 +224,19 @@ absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, LayerSe
       calibration.layers = layers;
       calibration.repetitions = 1;
       calibration.min_time = std::min(0.01, seconds_per_sample);
-      calibration.progress = false;
       calibration.random_interleaving = false;
       absl::StatusOr<std::vector<ScenarioTiming>> first = RunTimings(calibration);
       if (!first.ok()) return first.status();
       const double seconds_per_call = std::max((*first)[0].median * 1e-9 * static_cast<double>(n), 1e-9);
       (*iterations)[layers.bits()] = std::clamp<int64_t>(
-          static_cast<int64_t>(std::ceil(seconds_per_sample / seconds_per_call)), 1, 10000000);
+          static_cast<int64_t>(std::min(std::ceil(seconds_per_sample / seconds_per_call), 1e7)), 1, 10000000);
     }
     return absl::OkStatus();
   };
   (void)calibrate_on;
 
-  return BatchSampler([s, input, n, iterations, calibrate, progress](
-                          const std::vector<LayerSet>& order) -> absl::StatusOr<std::vector<double>> {
+  return BatchSampler([s, input, n, iterations,
+                       calibrate](const std::vector<LayerSet>& order) -> absl::StatusOr<std::vector<double>> {
     if (absl::Status st = calibrate(order); !st.ok()) return st;
     InitBenchmarkOnce(false);
     benchmark::ClearRegisteredBenchmarks();
@@ -220,13 +247,14 @@ absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, LayerSe
           ->Repetitions(1)
           ->UseRealTime();
     }
-    CollectingReporter reporter(nullptr, progress, static_cast<int>(order.size()));
+    CollectingReporter reporter(nullptr, nullptr);
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::ClearRegisteredBenchmarks();
     if (reporter.runs().size() != order.size()) return absl::InternalError("missing samples");
     std::vector<double> samples;
     for (const auto& run : reporter.runs()) {
-      if (run.error_occurred) return absl::InternalError(absl::StrCat(s->name, " failed: ", run.error_message));
+      if (run.error_occurred)
+        return absl::InternalError(absl::StrCat(s->name, " failed: ", run.error_message));
       samples.push_back(NsPerElement(run, n));
     }
     ReleaseCaches();

@@ -10,6 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "core/layers.h"
+#include "experiments/json_fwd.h"
+#include "experiments/progress.h"
 #include "experiments/sampler.h"
 #include "experiments/scenarios.h"
 
@@ -23,8 +25,11 @@ struct RunRequest {
   int repetitions = 5;
   double min_time = 0.1;            // seconds per repetition (Google Benchmark's min time)
   bool random_interleaving = true;  // interleave repetitions of different scenarios
-  bool progress = true;             // one line per repetition on stderr
-  std::ostream* benchmark_json = nullptr;  // when set: Google Benchmark's own JSON goes here
+  Progress* progress = nullptr;     // when set: one Step per repetition
+  // When set: Google Benchmark's own JSON document (what its JSONReporter writes), with every benchmark
+  // named SCENARIO/n:N (the settings are in the context, so runs with other settings compare row by row)
+  // and dispatchlab's context keys (docs/cli.md, `run`).
+  Json* benchmark_json = nullptr;
 };
 
 struct ScenarioTiming {
@@ -39,9 +44,10 @@ absl::StatusOr<std::vector<ScenarioTiming>> RunTimings(const RunRequest& request
 // A sampler that times `target` under each layer set, in the given order, one Google Benchmark run per
 // entry with a fixed iteration count per configuration (chosen the first time the configuration is asked
 // for, from a short run, so each sample lasts about `seconds_per_sample`). Returns ns per element.
-// `calibrate_on` is kept for callers; calibration is per configuration.
+// `calibrate_on` is kept for callers; calibration is per configuration. Progress is the caller's (the
+// attribution reports it between batches).
 absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, LayerSet calibrate_on,
-                                             double seconds_per_sample = 0.02, bool progress = true);
+                                             double seconds_per_sample = 0.02);
 
 // The benchmark name of a scenario in reports: "SCENARIO/n:N".
 std::string BenchmarkName(absl::string_view scenario, int64_t n);

@@ -4,14 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
+#include <cstring>
 #include <cstdlib>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "core/counters.h"
+#include "experiments/json.h"
 
 extern char** environ;
 
@@ -58,33 +58,33 @@ absl::StatusOr<std::string> RunAndCapture(const std::string& binary, const std::
   while ((got = read(pipe_fds[0], buffer, sizeof(buffer))) > 0) out.append(buffer, static_cast<size_t>(got));
   close(pipe_fds[0]);
   int status = 0;
-  waitpid(pid, &status, 0);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    return absl::InternalError(absl::StrCat(binary, " was killed by signal ", WTERMSIG(status), " (",
+                                            strsignal(WTERMSIG(status)), ")"));
+  }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return absl::InternalError(absl::StrCat(binary, " failed (status ", status, ")"));
+    return absl::InternalError(absl::StrCat(binary, " failed with exit status ", WEXITSTATUS(status)));
   }
   return out;
 }
 
-std::map<std::string, std::vector<double>> NsPerElementByRun(const std::string& json) {
-  // Google Benchmark writes one key per line; an iteration entry has "run_name", "run_type":
-  // "iteration" and "ns_per_element".
+absl::StatusOr<std::map<std::string, std::vector<double>>> NsPerElementByRun(const std::string& text) {
+  absl::StatusOr<Json> doc = ParseJson(text);
+  if (!doc.ok()) return doc.status();
+  if (!doc->is_object() || !doc->contains("benchmarks") || !(*doc)["benchmarks"].is_array()) {
+    return absl::InvalidArgumentError("not Google Benchmark JSON: no \"benchmarks\" array");
+  }
   std::map<std::string, std::vector<double>> out;
-  std::string run_name;
-  bool iteration = false;
-  for (absl::string_view line : absl::StrSplit(json, '\n')) {
-    line = absl::StripAsciiWhitespace(line);
-    auto value_of = [&](absl::string_view key) -> absl::string_view {
-      absl::string_view rest = line.substr(key.size());
-      rest = absl::StripPrefix(absl::StripAsciiWhitespace(rest), ":");
-      rest = absl::StripSuffix(absl::StripAsciiWhitespace(rest), ",");
-      return absl::StripSuffix(absl::StripPrefix(absl::StripAsciiWhitespace(rest), "\""), "\"");
-    };
-    if (absl::StartsWith(line, "\"run_name\"")) run_name = std::string(value_of("\"run_name\""));
-    if (absl::StartsWith(line, "\"run_type\"")) iteration = value_of("\"run_type\"") == "iteration";
-    if (absl::StartsWith(line, "\"ns_per_element\"") && iteration) {
-      double v = 0;
-      if (absl::SimpleAtod(value_of("\"ns_per_element\""), &v)) out[run_name].push_back(v);
+  for (const Json& entry : (*doc)["benchmarks"]) {
+    if (!entry.is_object() || entry.value("run_type", "") != "iteration") continue;
+    const auto name = entry.find("run_name");
+    const auto ns = entry.find("ns_per_element");
+    if (name == entry.end() || !name->is_string() || ns == entry.end() || !ns->is_number()) {
+      return absl::InvalidArgumentError("a Google Benchmark entry without run_name or ns_per_element");
     }
+    out[name->get<std::string>()].push_back(ns->get<double>());
   }
   return out;
 }

@@ -17,8 +17,11 @@ absl::StatusOr<std::string> SiblingBinary();
 // Runs `binary args...`, returns its standard output. Fails when it cannot start or exits non-zero.
 absl::StatusOr<std::string> RunAndCapture(const std::string& binary, const std::vector<std::string>& args);
 
-// From Google Benchmark JSON: per benchmark run name, the ns_per_element of every repetition.
-std::map<std::string, std::vector<double>> NsPerElementByRun(const std::string& benchmark_json);
+// From Google Benchmark JSON (parsed strictly, experiments/json.h): per benchmark run name, the
+// ns_per_element of every repetition (the "iteration" entries). InvalidArgument when the text is not JSON
+// or not Google Benchmark's shape.
+absl::StatusOr<std::map<std::string, std::vector<double>>> NsPerElementByRun(
+    const std::string& benchmark_json);
 
 }  // namespace dispatchlab
 

@@ -2,9 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iostream>
-
-#include "absl/strings/str_format.h"
 
 namespace dispatchlab {
 
@@ -12,7 +9,6 @@ absl::StatusOr<std::vector<SweepSeries>> RunSweep(const SweepRequest& request) {
   std::vector<SweepSeries> series(request.scenarios.size());
   for (size_t i = 0; i < request.scenarios.size(); ++i) series[i].scenario = std::string(request.scenarios[i]->name);
   for (int64_t n : request.ns) {
-    if (request.progress) std::cerr << absl::StrFormat("sweep: n = %d\n", n);
     RunRequest run;
     run.scenarios = request.scenarios;
     run.n = n;

@@ -32,7 +32,7 @@ struct SweepRequest {
   std::string profile;
   int repetitions = 3;
   double min_time = 0.05;
-  bool progress = true;
+  Progress* progress = nullptr;  // one Step per repetition over every n: total scenarios x ns x repetitions
   // A point departs from linear cost when its ns/element differs from the first point's by more than
   // max(tolerance, 3 x the larger coefficient of variation of the two).
   double tolerance = 0.15;

@@ -37,6 +37,7 @@
 #include "dispatch/slots.h"
 #include "fuzz/byte_reader.h"
 #include "fuzz/cpython_errors.h"
+#include "fuzz/runtime_state.h"
 #include "fuzz/values.h"
 
 namespace dispatchlab::fuzz {
@@ -359,14 +360,10 @@ void Interpreter::Teardown() {
     Py_XDECREF(it->original);
   }
   edits_.clear();
-  // TypeDictSet changes no slot (dispatchlab has no update_slot): an array type made while a name was
-  // edited keeps the slots chosen then, in the type cache, for every later input. CPython's type_setattro
-  // would re-fix them when the name is restored; do that here so inputs stay independent.
-  for (TypeObject* t : AllTypes()) {
-    if (t != &PyCArray_Type && PyType_HasFeature(t, Py_TPFLAGS_HEAPTYPE) && PyType_IsSubtype(t, &PyCArray_Type)) {
-      FixupSlotDispatchers(t);
-    }
-  }
+  // An array type made while a name was edited keeps the slots chosen then, in the type cache
+  // (TypeDictSet changes no slot): give every array type a pristine one's slots, so inputs stay
+  // independent (fuzz/runtime_state.h; RunOps checks the whole state afterwards).
+  RestoreArrayTypes();
   for (InlineCache& c : inline_caches_) c = InlineCache();
 }
 
@@ -421,6 +418,10 @@ absl::Status RunOps(const uint8_t* data, size_t size, std::string* trace) {
   InitRuntime();
   ReleaseCaches();
   if (PyErr_Occurred()) return absl::FailedPreconditionError("an error was pending before the run");
+  if (absl::Status pristine = ResetToPristineRuntime(); !pristine.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the runtime was not pristine before the input: ", pristine.message()));
+  }
   const Py_ssize_t live_before = LiveObjects();
   const LayerSet layers_before = ActiveLayers();
 
@@ -445,6 +446,11 @@ absl::Status RunOps(const uint8_t* data, size_t size, std::string* trace) {
   }
   ReleaseCaches();
   if (status.ok() && live_before == 0) status = CheckNothingAlive();
+  // The input must give back every piece of runtime state it changed (fuzz/runtime_state.h): the next
+  // input then starts from the same state, and a crash never depends on what ran before it.
+  if (absl::Status pristine = CheckPristineRuntime(); status.ok() && !pristine.ok()) {
+    status = absl::InternalError(absl::StrCat("the input left runtime state behind: ", pristine.message()));
+  }
   absl::StatusOr<std::unique_ptr<SharedHeap>> fresh = SharedHeap::Create(HeapOptions());
   if (fresh.ok()) SetDefaultHeap(std::move(*fresh));
   return status;

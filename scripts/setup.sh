@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Installs what dispatchlab needs from Debian's packages, and nothing else.
 # As root: apt-get installs whatever is missing. Otherwise: prints the exact apt-get line and fails.
-# Usage: scripts/setup.sh [--with-tools]   (--with-tools adds perf, valgrind, clang for fuzzing)
+# Usage: scripts/setup.sh [--with-tools]   (--with-tools adds perf, valgrind, clang for fuzzing, chromium for
+# the browser test)
 set -euo pipefail
 
-required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2)
-tools=(valgrind linux-perf clang libclang-rt-14-dev libbenchmark-tools python3-scipy)
+# nlohmann-json3-dev and libboost-math-dev are build dependencies (JSON, Student t); libbenchmark-tools and
+# python3-scipy are what tests/cli/compare_py_test.cc runs (Google Benchmark's compare.py).
+required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2 nlohmann-json3-dev libboost-math-dev
+          libbenchmark-tools python3-scipy)
+# chromium, chromium-driver, python3-selenium: the browser test of the explorable page (tests/experiments/
+# explore_page_test.py).
+tools=(valgrind linux-perf clang libclang-rt-14-dev chromium chromium-driver python3-selenium)
 
 wanted=("${required[@]}")
 if [[ "${1:-}" == "--with-tools" ]]; then

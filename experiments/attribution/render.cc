@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "experiments/json.h"
 
 namespace dispatchlab::attribution {
 
@@ -44,33 +43,6 @@ std::string Repeat(absl::string_view s, int times) {
   for (int i = 0; i < times; ++i) out.append(s.data(), s.size());
   return out;
 }
-
-// The project's JsonWriter (experiments/json.h) with key-value shorthands for the report below.
-class Json {
- public:
-  Json& BeginObject() { return Do(w_.BeginObject()); }
-  Json& EndObject() { return Do(w_.EndObject()); }
-  Json& BeginArray() { return Do(w_.BeginArray()); }
-  Json& EndArray() { return Do(w_.EndArray()); }
-  Json& Key(absl::string_view key) { return Do(w_.Key(key)); }
-  Json& String(absl::string_view v) { return Do(w_.String(v)); }
-  Json& Number(double v) { return Do(w_.Double(v)); }
-  Json& Int(int64_t v) { return Do(w_.Int(v)); }
-  Json& Raw(absl::string_view json) { return Do(w_.Raw(json)); }
-  Json& Member(absl::string_view key, absl::string_view v) { return Key(key).String(v); }
-  Json& Member(absl::string_view key, const std::string& v) { return Key(key).String(v); }
-  Json& Member(absl::string_view key, const char* v) { return Key(key).String(v); }
-  Json& Member(absl::string_view key, double v) { return Key(key).Number(v); }
-  Json& Member(absl::string_view key, int v) { return Key(key).Int(v); }
-  Json& Member(absl::string_view key, int64_t v) { return Key(key).Int(v); }
-  Json& Member(absl::string_view key, uint64_t v) { return Key(key).Int(static_cast<int64_t>(v)); }
-  Json& Member(absl::string_view key, bool v) { return Do(w_.Key(key).Bool(v)); }
-  std::string str() const { return w_.str() + "\n"; }
-
- private:
-  Json& Do(JsonWriter&) { return *this; }
-  JsonWriter w_;
-};
 
 }  // namespace
 
@@ -227,108 +199,91 @@ std::string RenderTable(const AttributionResult& r, const RenderOptions& options
 std::string RenderJson(const AttributionResult& r, const RenderOptions& options) {
   const int k = r.space.k();
   const std::vector<Column> cols = Columns(r);
-  auto layer_object = [&](Json& w, const std::vector<double>& values) {
-    w.BeginObject();
-    for (int i = 0; i < k; ++i) w.Member(LayerName(r, i), values[i]);
-    w.EndObject();
+  auto layer_object = [&](const std::vector<double>& values) {
+    Json o = Json::object();
+    for (int i = 0; i < k; ++i) o[std::string(LayerName(r, i))] = values[i];
+    return o;
   };
-  Json w;
-  w.BeginObject();
-  w.Member("scenario", r.scenario).Member("metric", r.metric).Member("unit", r.unit);
-  w.Member("statistic", r.statistic).Member("n", r.n).Member("repetitions", r.repetitions);
-  w.Member("order_seed", r.order_seed);
-  w.Key("layers").BeginArray();
-  for (int i = 0; i < k; ++i) w.String(LayerName(r, i));
-  w.EndArray();
-  w.Member("base_layers", r.space.base.ToString());
-  w.Member("total", r.total).Member("base", r.base).Member("full", r.full);
+  Json layers = Json::array();
+  for (int i = 0; i < k; ++i) layers.push_back(LayerName(r, i));
+  Json w = {{"scenario", r.scenario},     {"metric", r.metric}, {"unit", r.unit},
+            {"statistic", r.statistic},   {"n", r.n},           {"repetitions", r.repetitions},
+            {"order_seed", r.order_seed}, {"layers", layers},   {"base_layers", r.space.base.ToString()},
+            {"total", r.total},           {"base", r.base},     {"full", r.full}};
 
-  w.Key("methods").BeginObject();
+  Json methods = Json::object(), details = Json::object();
   for (const Column& c : cols) {
-    w.Key(c.key);
-    layer_object(w, c.value);
-  }
-  w.EndObject();
-
-  w.Key("details").BeginObject();
-  for (const Column& c : cols) {
-    w.Key(c.key).BeginObject();
+    methods[c.key] = layer_object(c.value);
     double sum = 0;
     for (double v : c.value) sum += v;
-    w.Member("sum", sum);
-    w.Key(c.key == "factorial" ? "standard_error" : "noise_se");
-    layer_object(w, c.error);
+    Json d = {{"sum", sum}};
+    d[c.key == "factorial" ? "standard_error" : "noise_se"] = layer_object(c.error);
     if (c.key == "shapley") {
       std::vector<double> share(k);
       for (int i = 0; i < k; ++i) share[i] = r.total != 0 ? c.value[i] / r.total : 0;
-      w.Key("share");
-      layer_object(w, share);
-      w.Member("exact", r.shapley->exact);
+      d["share"] = layer_object(share);
+      d["exact"] = r.shapley->exact;
       if (!r.shapley->exact) {
-        w.Member("permutations", r.shapley->permutations);
-        w.Key("sampling_se");
-        layer_object(w, r.shapley->sampling_se);
+        d["permutations"] = r.shapley->permutations;
+        d["sampling_se"] = layer_object(r.shapley->sampling_se);
       }
     }
     if (c.key == "factorial") {
       const FactorialResult& f = *r.factorial;
-      w.Member("meaning", "per layer: 2 q, the average cost of switching the layer on");
-      w.Member("k", f.k).Member("repetitions", f.repetitions).Member("q0", f.q0);
-      w.Member("confidence", f.confidence).Member("t", f.t).Member("dof", f.dof);
-      w.Member("s_e", f.s_e).Member("s_q", f.s_q).Member("sst", f.sst).Member("sse", f.sse);
-      w.Member("error_share", f.error_share).Member("unreported_share", f.unreported_share);
-      w.Key("effects").BeginArray();
+      d["meaning"] = "per layer: 2 q, the average cost of switching the layer on";
+      d["k"] = f.k;
+      d["repetitions"] = f.repetitions;
+      d["q0"] = f.q0;
+      d["confidence"] = f.confidence;
+      d["t"] = f.t;
+      d["dof"] = f.dof;
+      d["s_e"] = f.s_e;
+      d["s_q"] = f.s_q;
+      d["sst"] = f.sst;
+      d["sse"] = f.sse;
+      d["error_share"] = f.error_share;
+      d["unreported_share"] = f.unreported_share;
+      Json effects = Json::array();
       for (int e : f.reported) {
         const FactorialEffect& x = f.effects[e];
-        w.BeginObject();
-        w.Member("effect", EffectName(r.space, x.layers)).Member("q", x.q);
-        w.Key("ci").BeginArray().Number(x.ci_low).Number(x.ci_high).EndArray();
-        w.Member("share", x.share).Member("significant", x.significant);
-        w.EndObject();
+        effects.push_back({{"effect", EffectName(r.space, x.layers)},
+                           {"q", x.q},
+                           {"ci", {x.ci_low, x.ci_high}},
+                           {"share", x.share},
+                           {"significant", x.significant}});
       }
-      w.EndArray();
+      d["effects"] = effects;
     }
-    w.EndObject();
+    details[c.key] = d;
   }
-  w.EndObject();
+  w["methods"] = methods;
+  w["details"] = details;
+  w["stability"] = {{"stable", r.stability.stable},
+                    {"reasons", r.stability.reasons},
+                    {"max_cv", r.stability.max_cv},
+                    {"outliers", r.stability.outlier_count},
+                    {"samples", r.stability.sample_count}};
 
-  w.Key("stability").BeginObject();
-  w.Member("stable", r.stability.stable);
-  w.Key("reasons").BeginArray();
-  for (const std::string& s : r.stability.reasons) w.String(s);
-  w.EndArray();
-  w.Member("max_cv", r.stability.max_cv).Member("outliers", r.stability.outlier_count);
-  w.Member("samples", r.stability.sample_count);
-  w.EndObject();
-
-  w.Key("samples").BeginArray();
+  Json samples = Json::array();
   for (size_t c = 0; c < r.configs.size(); ++c) {
     const ConfigSamples& cs = r.configs[c];
-    w.BeginObject();
-    w.Member("config", ConfigLabel(r.space, cs.mask)).Member("mask", static_cast<int64_t>(cs.mask));
-    w.Member("layers", cs.layers.ToString());
-    w.Member("mean", cs.stats.mean).Member("median", cs.stats.median);
-    w.Member("stddev", cs.stats.stddev).Member("cv", cs.stats.cv);
-    w.Key("values").BeginArray();
-    for (double v : cs.samples) w.Number(v);
-    w.EndArray();
-    w.Key("outliers").BeginArray();
-    if (c < r.stability.per_config.size()) {
-      for (int i : r.stability.per_config[c].outliers) w.Int(i);
-    }
-    w.EndArray();
-    w.EndObject();
+    samples.push_back(
+        {{"config", ConfigLabel(r.space, cs.mask)},
+         {"mask", static_cast<int64_t>(cs.mask)},
+         {"layers", cs.layers.ToString()},
+         {"mean", cs.stats.mean},
+         {"median", cs.stats.median},
+         {"stddev", cs.stats.stddev},
+         {"cv", cs.stats.cv},
+         {"values", cs.samples},
+         {"outliers",
+          c < r.stability.per_config.size() ? Json(r.stability.per_config[c].outliers) : Json::array()}});
   }
-  w.EndArray();
-  w.Key("run_order").BeginArray();
-  for (int i : r.run_order) w.Int(i);
-  w.EndArray();
-  w.Key("notes").BeginArray();
-  for (const std::string& s : r.notes) w.String(s);
-  w.EndArray();
-  w.Key("metadata").Raw(options.metadata_json.empty() ? "{}" : options.metadata_json);
-  w.EndObject();
-  return w.str();
+  w["samples"] = samples;
+  w["run_order"] = r.run_order;
+  w["notes"] = r.notes;
+  w["metadata"] = options.metadata.is_null() ? Json::object() : options.metadata;
+  return DumpJson(w) + "\n";
 }
 
 std::string RenderCsv(const AttributionResult& r) {

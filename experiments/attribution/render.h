@@ -6,15 +6,16 @@
 #include <string>
 
 #include "experiments/attribution/attribute.h"
+#include "experiments/json.h"
 
 namespace dispatchlab::attribution {
 
 struct RenderOptions {
   bool unicode = true;  // Unicode block bars; ASCII '#' bars when false
   int bar_width = 32;   // characters for the largest |value|
-  // The "metadata" object (machine, compiler, build, profile, ...), as a complete JSON object. Empty:
-  // "metadata": {} is written, so the key is always present.
-  std::string metadata_json;
+  // The "metadata" object (machine, compiler, build, profile, ...). Null: "metadata": {} is written, so
+  // the key is always present.
+  Json metadata;
 };
 
 // The name of an effect: its layers joined by '*' ("trampoline*boxing").

@@ -1,5 +1,6 @@
 #include "experiments/cli/args.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -88,12 +89,42 @@ std::string HelpText(const CommandSpec& spec) {
   return text;
 }
 
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The only number syntax the flags accept: an optional '-', decimal digits and, when `real`, a fraction
+// and an exponent (1e5, 0.05, 2.5E-3). absl's parsers alone would also take " 5", "+5", "0x10" (a hex
+// float) and "inf"; a flag value that is not written as a plain decimal is refused.
+bool IsPlainDecimal(absl::string_view text, bool real) {
+  size_t i = 0;
+  if (i < text.size() && text[i] == '-') ++i;
+  size_t digits = 0;
+  while (i < text.size() && IsDigit(text[i])) ++i, ++digits;
+  if (real && i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && IsDigit(text[i])) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (real && i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    size_t exponent_digits = 0;
+    while (i < text.size() && IsDigit(text[i])) ++i, ++exponent_digits;
+    if (exponent_digits == 0) return false;
+  }
+  return i == text.size();
+}
+
+}  // namespace
+
 absl::StatusOr<int64_t> ParseCount(absl::string_view flag, absl::string_view text) {
   constexpr int64_t kMax = int64_t{1} << 40;
   auto bad = [&](absl::string_view why) {
     return absl::InvalidArgumentError(
         absl::StrCat("--", flag, "=", text, ": ", why));
   };
+  if (!IsPlainDecimal(text, /*real=*/true)) return bad("not a number");
   int64_t value = 0;
   if (absl::SimpleAtoi(text, &value)) {
     if (value <= 0) return bad("must be a positive number of elements");
@@ -113,6 +144,9 @@ absl::StatusOr<std::vector<int64_t>> ParseCountList(absl::string_view flag, absl
   for (absl::string_view item : absl::StrSplit(text, ',')) {
     absl::StatusOr<int64_t> n = ParseCount(flag, item);
     if (!n.ok()) return n.status();
+    if (std::find(out.begin(), out.end(), *n) != out.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": ", *n, " given twice"));
+    }
     out.push_back(*n);
   }
   return out;
@@ -121,7 +155,7 @@ absl::StatusOr<std::vector<int64_t>> ParseCountList(absl::string_view flag, absl
 absl::StatusOr<int64_t> ParseIntInRange(absl::string_view flag, absl::string_view text, int64_t min,
                                         int64_t max) {
   int64_t value = 0;
-  if (!absl::SimpleAtoi(text, &value)) {
+  if (!IsPlainDecimal(text, /*real=*/false) || !absl::SimpleAtoi(text, &value)) {
     return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": not a whole number"));
   }
   if (value < min || value > max) {
@@ -131,11 +165,12 @@ absl::StatusOr<int64_t> ParseIntInRange(absl::string_view flag, absl::string_vie
   return value;
 }
 
-absl::StatusOr<double> ParsePositiveDouble(absl::string_view flag, absl::string_view text) {
+absl::StatusOr<double> ParsePositiveDouble(absl::string_view flag, absl::string_view text, double max) {
   double d = 0;
-  if (!absl::SimpleAtod(text, &d) || !std::isfinite(d) || d <= 0) {
+  if (!IsPlainDecimal(text, /*real=*/true) || !absl::SimpleAtod(text, &d) || !std::isfinite(d) || d <= 0) {
     return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": must be a positive number"));
   }
+  if (d > max) return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": at most ", max));
   return d;
 }
 

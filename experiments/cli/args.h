@@ -55,12 +55,17 @@ std::string HelpText(const CommandSpec& spec);
 // Value parsers shared by the commands; errors name the flag.
 // An element count: a positive integer, also written 1e5 or 100000; at most 2^40.
 absl::StatusOr<int64_t> ParseCount(absl::string_view flag, absl::string_view text);
-// A comma-separated list of counts (for --n=1e3,1e4 in sweeps).
+// A comma-separated list of distinct counts (for --n=1e3,1e4 in sweeps); a repeated count is an error.
 absl::StatusOr<std::vector<int64_t>> ParseCountList(absl::string_view flag, absl::string_view text);
 // A positive integer (repetitions, workers, ...) in [min, max].
 absl::StatusOr<int64_t> ParseIntInRange(absl::string_view flag, absl::string_view text, int64_t min,
                                         int64_t max);
-absl::StatusOr<double> ParsePositiveDouble(absl::string_view flag, absl::string_view text);
+// Numbers are plain decimals ("-12", "1e5", "0.05"): no spaces, '+', hex or "inf".
+// A positive number at most `max` (every number flag has an upper bound, stated in its --help, so that no
+// later conversion to an integer count of nanoseconds or iterations can overflow).
+inline constexpr double kMaxSeconds = 3600;  // the bound of every duration flag (--min-time, --seconds, ...)
+absl::StatusOr<double> ParsePositiveDouble(absl::string_view flag, absl::string_view text,
+                                           double max = kMaxSeconds);
 // One of `choices`.
 absl::StatusOr<std::string> ParseChoice(absl::string_view flag, absl::string_view text,
                                         const std::vector<absl::string_view>& choices);

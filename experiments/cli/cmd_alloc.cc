@@ -86,62 +86,47 @@ void PrintTable(const AllocBenchConfig& config, const std::vector<AllocResult>& 
   PrintGrid(config, results, 10, [](const AllocResult& r, AllocExperiment, int64_t) {
     return absl::StrFormat("%.2f", r.median_faults_per_page);
   });
-  for (const AllocResult& r : results) {
-    if (!r.error.empty()) {
-      std::printf("error: %s %s n=%lld: %s\n", ExperimentName(r.experiment).c_str(),
-                  std::string(BackendName(r.backend)).c_str(), static_cast<long long>(r.n), r.error.c_str());
-    }
-  }
 }
 
-void PrintJson(const AllocBenchConfig& config, const std::vector<AllocResult>& results) {
+void PrintJson(const AllocBenchConfig& config, const std::vector<AllocResult>& results,
+               const TimingStability& verdict) {
   HeapOptions file;
   file.backend = Backend::kFile;
   file.tempdir = config.tempdir;
   std::string dir = shm::ArenaDirectory(file);
-  JsonWriter w;
-  w.BeginObject();
-  w.Key("command").String("alloc");
-  w.Key("tempdir").String(dir);
-  w.Key("tempdir_fs").String(FileSystemName(dir));
-  w.Key("shm_fs").String(FileSystemName("/dev/shm"));
-  w.Key("unit").String("ns_per_element");
-  w.Key("ratio_base").String(BackendName(config.backends.front()));
-  w.Key("sizes").BeginArray();
-  for (int64_t n : config.sizes) w.Int(n);
-  w.EndArray();
-  w.Key("results").BeginArray();
+  Json rows = Json::array();
   for (const AllocResult& r : results) {
     const AllocResult* base = Find(results, r.experiment, config.backends.front(), r.n);
-    w.BeginObject();
-    w.Key("experiment").String(ExperimentName(r.experiment));
-    w.Key("backend").String(BackendName(r.backend));
-    w.Key("n").Int(r.n);
+    Json row = {
+        {"experiment", ExperimentName(r.experiment)}, {"backend", BackendName(r.backend)}, {"n", r.n}};
     if (!r.error.empty()) {
-      w.Key("error").String(r.error);
+      row["error"] = r.error;
     } else {
-      w.Key("median").Double(r.median);
-      w.Key("min").Double(r.min);
-      w.Key("max").Double(r.max);
-      if (base != nullptr && base->error.empty() && base->median > 0) {
-        w.Key("ratio").Double(r.median / base->median);
-      } else {
-        w.Key("ratio").Null();
-      }
-      w.Key("faults_per_page").Double(r.median_faults_per_page);
-      w.Key("samples").BeginArray();
-      for (double v : r.ns_per_element) w.Double(v);
-      w.EndArray();
+      row["median"] = r.median;
+      row["min"] = r.min;
+      row["max"] = r.max;
+      row["ratio"] = base != nullptr && base->error.empty() && base->median > 0
+                         ? Json(r.median / base->median)
+                         : Json(nullptr);
+      row["faults_per_page"] = r.median_faults_per_page;
+      row["samples"] = r.ns_per_element;
     }
-    w.EndObject();
+    rows.push_back(std::move(row));
   }
-  w.EndArray();
   MetadataFields metadata;
   metadata.n = config.sizes.size() == 1 ? config.sizes.front() : 0;  // several: see "sizes"
   metadata.repetitions = config.repetitions;
-  w.Key("metadata").Raw(MetadataJson(metadata));
-  w.EndObject();
-  std::printf("%s\n", w.str().c_str());
+  Json doc = {{"command", "alloc"},
+              {"tempdir", dir},
+              {"tempdir_fs", FileSystemName(dir)},
+              {"shm_fs", FileSystemName("/dev/shm")},
+              {"unit", "ns_per_element"},
+              {"ratio_base", BackendName(config.backends.front())},
+              {"sizes", config.sizes},
+              {"results", rows},
+              {"stability", StabilityToJson(verdict)},
+              {"metadata", MetadataJson(metadata)}};
+  std::printf("%s\n", DumpJson(doc).c_str());
 }
 
 }  // namespace
@@ -158,12 +143,15 @@ const CommandSpec& AllocCommandSpec() {
       "touch_prefault, new_arena, new_prefault, new_arena_36.",
       {
           {"experiment", "E,...", "allocation experiments to run", "all"},
-          {"backend", "B,...", "backends: anon, shm, file, private; ratios are to the first", "anon,shm,file,private"},
+          {"backend", "B,...", "backends: anon, shm, file, private; ratios are to the first",
+           "anon,shm,file,private"},
           {"tempdir", "DIR", "directory of the file backend", "$TMPDIR or /tmp"},
-          {"n", "N,...", "element counts (c_int)", "1e4,1e5,1e6,1e7"},
-          {"repetitions", "R", "interleaved repetitions per measurement", "5"},
-          {"min-time", "S", "seconds per repetition (Google Benchmark MinTime)", "0.05"},
+          {"n", "N,...", "element counts (c_int), each 1..2^40 and within memory", "1e4,1e5,1e6,1e7"},
+          {"repetitions", "R", "interleaved repetitions per measurement, 1..1000", "5"},
+          {"min-time", "S", "seconds per repetition (Google Benchmark MinTime), at most 3600", "0.05"},
           {"format", "F", "table or json", "table"},
+          kFlagQuiet,
+          kFlagProgress,
       },
       "",
   };
@@ -183,6 +171,9 @@ int RunAllocCommand(const ParsedArgs& args) {
     for (absl::string_view item : absl::StrSplit(absl::string_view(experiments), ',')) {
       absl::StatusOr<AllocExperiment> e = AllocExperimentFromName(item);
       if (!e.ok()) return UsageError(absl::StrCat("--experiment: ", e.status().message()));
+      if (std::find(config.experiments.begin(), config.experiments.end(), *e) != config.experiments.end()) {
+        return UsageError(absl::StrCat("--experiment: '", item, "' given twice"));
+      }
       config.experiments.push_back(*e);
     }
   }
@@ -196,6 +187,9 @@ int RunAllocCommand(const ParsedArgs& args) {
     return UsageError("--tempdir goes with a --backend list that names file");
   }
   config.tempdir = args.Get("tempdir");
+  if (args.Has("tempdir")) {
+    if (absl::Status dir = CheckTempdir(config.tempdir); !dir.ok()) return UsageError(dir.message());
+  }
   absl::StatusOr<std::vector<int64_t>> sizes = ParseCountList("n", args.Get("n", "1e4,1e5,1e6,1e7"));
   if (!sizes.ok()) return UsageError(sizes.status().message());
   config.sizes = *sizes;
@@ -212,22 +206,40 @@ int RunAllocCommand(const ParsedArgs& args) {
     if (n > (int64_t{1} << 32)) return UsageError(absl::StrCat("--n=", n, " is more than 2^32 elements"));
   }
 
+  Progress progress("alloc", 1, ResolveProgress(args));
+  config.progress = &progress;
   absl::StatusOr<std::vector<AllocResult>> results = RunAllocBenchmarks(config);
+  progress.Finish();
   if (!results.ok()) {
     if (results.status().code() == absl::StatusCode::kInvalidArgument) {
       return UsageError(results.status().message());
     }
     return Failure(results.status().message());
   }
+  // Each backend's time is compared with the first backend's (the ratio column).
+  std::vector<TimedSeries> measured;
+  for (const AllocResult& r : *results) {
+    if (r.error.empty()) {
+      measured.push_back({absl::StrCat(ExperimentName(r.experiment), " ", BackendName(r.backend), " n=", r.n),
+                          r.ns_per_element});
+    }
+  }
+  const TimingStability verdict = JudgeAndWarn(args, measured, config.backends.size() > 1);
   if (*format == "json") {
-    PrintJson(config, *results);
+    PrintJson(config, *results, verdict);
   } else {
     PrintTable(config, *results);
+    std::printf("stability: %s\n",
+                verdict.stable ? "stable" : "UNSTABLE (reasons on stderr, in --format=json)");
   }
+  // A failed measurement is an error on stderr (its cell reads "error"), one line each, and exit 1.
+  int status = kExitOk;
   for (const AllocResult& r : *results) {
-    if (!r.error.empty()) return kExitFailure;
+    if (r.error.empty()) continue;
+    status = Failure(absl::StrFormat("alloc: %s %s n=%d: %s", ExperimentName(r.experiment),
+                                     BackendName(r.backend), r.n, r.error));
   }
-  return kExitOk;
+  return status;
 }
 
 }  // namespace dispatchlab::cli

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <random>
 
 #include "absl/status/status.h"
@@ -34,33 +35,10 @@ using attribution::AttributionResult;
 absl::StatusOr<BatchSampler> SamplerForMetric(absl::string_view metric, const SampleTarget& target,
                                               LayerSet calibrate_on, double seconds_per_sample) {
   if (metric == "time") {
-    return MakeTimeSampler(target, calibrate_on, seconds_per_sample, /*progress=*/false);
+    return MakeTimeSampler(target, calibrate_on, seconds_per_sample);
   }
   if (metric == "instructions") return profiling::MakeInstructionSampler(target);
   return absl::InvalidArgumentError(absl::StrFormat("unknown metric '%s'", metric));
-}
-
-// Progress on stderr with the time elapsed and a linear estimate of the time left: a rewritten line on a
-// terminal, a line per quarter otherwise.
-std::function<void(int64_t, int64_t)> StderrProgress() {
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  const absl::Time start = absl::Now();
-  auto last_quarter = std::make_shared<int64_t>(0);
-  return [tty, start, last_quarter](int64_t done, int64_t total) {
-    const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
-    const double left = done > 0 ? elapsed * (total - done) / done : 0;
-    const std::string line = absl::StrFormat("attribute: %d/%d samples (%d%%), %.0f s elapsed, ~%.0f s left",
-                                             done, total, 100 * done / total, elapsed, left);
-    if (tty) {
-      absl::FPrintF(stderr, "\r%s%s", line, done == total ? "\n" : "");
-      return;
-    }
-    const int64_t quarter = 4 * done / total;
-    if (quarter > *last_quarter) {
-      *last_quarter = quarter;
-      absl::FPrintF(stderr, "%s\n", line);
-    }
-  };
 }
 
 int UsageFrom(const absl::Status& status) { return UsageError(std::string(status.message())); }
@@ -84,21 +62,23 @@ const CommandSpec& AttributeCommandSpec() {
            ""},
           {"method", "METHOD", "waterfall, loo, shapley, factorial or all", "all"},
           kFlagN,
-          {"repetitions", "R", "samples per configuration (at least 2; 9 or more for a stable verdict)", "9"},
+          {"repetitions", "R", "samples per configuration, 2..1000 (9 or more for a stable verdict)", "9"},
           {"format", "FORMAT", "table, json or csv", "table"},
           {"profile", "P", "the layers not attributed stay as in this profile", "cpython311"},
           {"metric", "METRIC", "time (ns/element) or instructions (instructions/element, callgrind)", "time"},
-          {"seed", "SEED", "seed of the random run order (recorded in the output)", "random"},
-          {"permutations", "P", "sampled orders for Shapley beyond 8 layers", "16 per layer"},
+          {"seed", "SEED", "seed of the random run order, 0..2^53-1 (recorded in the output)", "random"},
+          {"permutations", "P", "sampled orders for Shapley beyond 8 layers, 1..100000", "16 per layer"},
           {"ascii", "", "draw bars with ASCII instead of Unicode blocks", ""},
           {"statistic", "S",
            "mean or median of each configuration's samples (the median resists a few disturbed samples)",
            "mean"},
           {"sample-time", "SECONDS",
-           "target duration of one time sample (iterations calibrated on the all-on configuration)", "0.05"},
+           "target duration of one time sample, at most 3600 (iterations calibrated on the all-on configuration)", "0.05"},
           {"quiet", "", "no progress on stderr", ""},
+          kFlagProgress,
           kFlagBackend,
-          kFlagTempdir, kFlagArenas,
+          kFlagTempdir,
+          kFlagArenas,
       },
       "SCENARIO",
   };
@@ -205,19 +185,21 @@ int RunAttributeCommand(const ParsedArgs& args) {
                   "verdict\n",
                   req.repetitions);
   }
+  auto progress = std::make_shared<Progress>("attribute", 1, ResolveProgress(args));
   if (!args.Has("quiet")) {
     absl::FPrintF(stderr, "attribute: %s, %d layers (%s), n = %d, %d repetitions per configuration\n",
                   req.scenario, k, req.chosen.ToString(), req.n, req.repetitions);
     // Progress comes between batches; each instruction batch starts a valgrind process, so that metric
     // runs as one batch.
     if (req.metric == "time") {
-      req.progress = StderrProgress();
+      req.progress = [progress](int64_t done, int64_t total) { progress->Update(done, total); };
     } else {
       absl::FPrintF(stderr, "attribute: counting under callgrind in one batch (this takes a while)\n");
     }
   }
 
   absl::StatusOr<AttributionResult> result = attribution::Attribute(req, *sampler);
+  progress->Finish();
   if (!result.ok()) {
     if (result.status().code() == absl::StatusCode::kInvalidArgument) return UsageFrom(result.status());
     return Failure(std::string(result.status().message()));
@@ -237,7 +219,7 @@ int RunAttributeCommand(const ParsedArgs& args) {
     fields.has_layers = true;
     fields.n = req.n;
     fields.repetitions = req.repetitions;
-    options.metadata_json = MetadataJson(fields);
+    options.metadata = MetadataJson(fields);
     std::cout << attribution::RenderJson(*result, options);
   }
   std::cout.flush();

@@ -44,26 +44,22 @@ int RunCountsCommand(const ParsedArgs& args) {
     reports.push_back(*r);
   }
   if (*format == "json") {
-    JsonWriter w;
-    w.BeginObject().Key("results").BeginArray();
+    Json results = Json::array();
     for (const CountReport& r : reports) {
-      w.BeginObject();
-      w.Key("scenario").String(r.scenario);
-      w.Key("n").Int(r.n);
-      w.Key("profile").String(r.profile);
-      w.Key("layers").String(r.layers.ToString());
-      w.Key("per_element").BeginObject();
-      for (const CounterInfo& c : CounterTable()) w.Key(c.name).Double(r.PerElement(c.counter));
-      w.EndObject();
-      w.Key("totals").BeginObject();
-      for (const CounterInfo& c : CounterTable()) w.Key(c.name).Int(static_cast<int64_t>(r.totals[c.counter]));
-      w.EndObject();
-      w.EndObject();
+      Json per_element = Json::object(), totals = Json::object();
+      for (const CounterInfo& c : CounterTable()) {
+        per_element[std::string(c.name)] = r.PerElement(c.counter);
+        totals[std::string(c.name)] = static_cast<int64_t>(r.totals[c.counter]);
+      }
+      results.push_back({{"scenario", r.scenario},
+                         {"n", r.n},
+                         {"profile", r.profile},
+                         {"layers", r.layers.ToString()},
+                         {"per_element", per_element},
+                         {"totals", totals}});
     }
-    w.EndArray();
-    w.Key("metadata").Raw(MetadataJson({pl->profile, pl->layers, true, *n, 0}));
-    w.EndObject();
-    std::cout << w.str() << "\n";
+    Json doc = {{"results", results}, {"metadata", MetadataJson({pl->profile, pl->layers, true, *n, 0})}};
+    std::cout << DumpJson(doc) << "\n";
     return kExitOk;
   }
   std::cout << absl::StrFormat("dispatchlab counts: per element, n = %d, profile %s (layers: %s)\n", *n,

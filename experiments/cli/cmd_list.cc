@@ -26,27 +26,29 @@ int RunListCommand(const ParsedArgs& args) {
   absl::StatusOr<std::string> format = ResolveFormat(args, {"table", "json"});
   if (!format.ok()) return UsageError(format.status().message());
   if (*format == "json") {
-    JsonWriter w;
-    w.BeginObject().Key("scenarios").BeginArray();
+    Json scenarios = Json::array(), layers = Json::array(), profiles = Json::array();
     for (const Scenario& s : ScenarioTable()) {
-      w.BeginObject().Key("name").String(s.name).Key("expression").String(s.expression);
-      w.Key("stands_for").String(s.story).Key("item_type").String(s.item_type);
-      w.Key("forced_off").String(s.forced_off.ToString()).EndObject();
+      scenarios.push_back({{"name", s.name},
+                           {"expression", s.expression},
+                           {"stands_for", s.story},
+                           {"item_type", s.item_type},
+                           {"forced_off", s.forced_off.ToString()}});
     }
-    w.EndArray().Key("layers").BeginArray();
     for (const LayerInfo& l : LayerTable()) {
-      w.BeginObject().Key("name").String(l.name).Key("on").String(l.on).Key("off").String(l.off);
-      w.Key("mirrors").String(l.mirrors).Key("profiles").BeginObject();
-      for (const Profile& p : ProfileTable()) w.Key(p.name).Bool(p.layers.Has(l.layer));
-      w.EndObject().EndObject();
+      Json in_profiles = Json::object();
+      for (const Profile& p : ProfileTable()) in_profiles[std::string(p.name)] = p.layers.Has(l.layer);
+      layers.push_back({{"name", l.name},
+                        {"on", l.on},
+                        {"off", l.off},
+                        {"mirrors", l.mirrors},
+                        {"profiles", in_profiles}});
     }
-    w.EndArray().Key("profiles").BeginArray();
     for (const Profile& p : ProfileTable()) {
-      w.BeginObject().Key("name").String(p.name).Key("description").String(p.description);
-      w.Key("layers").String(p.layers.ToString()).EndObject();
+      profiles.push_back({{"name", p.name}, {"description", p.description}, {"layers", p.layers.ToString()}});
     }
-    w.EndArray().Key("metadata").Raw(MetadataJson({})).EndObject();
-    std::cout << w.str() << "\n";
+    Json doc = {
+        {"scenarios", scenarios}, {"layers", layers}, {"profiles", profiles}, {"metadata", MetadataJson({})}};
+    std::cout << DumpJson(doc) << "\n";
     return kExitOk;
   }
   std::cout << "scenarios:\n";

@@ -3,6 +3,8 @@
 // object per W], ...}.
 #include "experiments/cli/cmd_mp.h"
 
+#include <algorithm>
+
 #include "experiments/cli/common.h"
 
 #include <cstdio>
@@ -25,29 +27,24 @@ namespace dispatchlab::cli {
 namespace {
 
 // One W's object: {"scenario", "workers", "n", "wrong_elements", ...}.
-void WriteRun(JsonWriter& w, const MpResult& result, const MpRun& run, double base_median) {
+Json RunJson(const MpResult& result, const MpRun& run, double base_median) {
   Spread wall = SpreadOf(run.wall_ns_per_element);
   Spread fill = SpreadOf(run.fill_ns_per_element);
-  w.Key("scenario").String(result.scenario);
-  w.Key("workers").Int(run.workers);
-  w.Key("n").Int(result.n);
-  w.Key("wrong_elements").Int(run.wrong_elements);
-  w.Key("first_wrong_index").Int(run.first_wrong_index);
-  w.Key("backend").String(BackendName(result.backend));
-  w.Key("wall_ns_per_element").BeginObject();
-  w.Key("median").Double(wall.median).Key("min").Double(wall.min).Key("max").Double(wall.max);
-  w.EndObject();
-  w.Key("fill_ns_per_element").BeginObject();
-  w.Key("median").Double(fill.median).Key("min").Double(fill.min).Key("max").Double(fill.max);
-  w.EndObject();
-  w.Key("speedup").Double(wall.median > 0 ? base_median / wall.median : 0);
-  w.Key("worker_faults_per_page").Double(SpreadOf(run.worker_faults_per_page).median);
-  w.Key("wall_samples").BeginArray();
-  for (double v : run.wall_ns_per_element) w.Double(v);
-  w.EndArray();
+  return {{"scenario", result.scenario},
+          {"workers", run.workers},
+          {"n", result.n},
+          {"wrong_elements", run.wrong_elements},
+          {"first_wrong_index", run.first_wrong_index},
+          {"backend", BackendName(result.backend)},
+          {"wall_ns_per_element", {{"median", wall.median}, {"min", wall.min}, {"max", wall.max}}},
+          {"fill_ns_per_element", {{"median", fill.median}, {"min", fill.min}, {"max", fill.max}}},
+          {"speedup", wall.median > 0 ? base_median / wall.median : 0},
+          {"worker_faults_per_page", SpreadOf(run.worker_faults_per_page).median},
+          {"wall_samples", run.wall_ns_per_element}};
 }
 
-void PrintJson(const MpConfig& config, const std::string& profile, const MpResult& result) {
+void PrintJson(const MpConfig& config, const std::string& profile, const MpResult& result,
+               const TimingStability& verdict) {
   double base = SpreadOf(result.runs.front().wall_ns_per_element).median;
   MetadataFields fields;
   fields.profile = profile;
@@ -55,27 +52,22 @@ void PrintJson(const MpConfig& config, const std::string& profile, const MpResul
   fields.has_layers = true;
   fields.n = config.n;
   fields.repetitions = config.repetitions;
-  JsonWriter w;
-  w.BeginObject();
+  Json doc;
   if (result.runs.size() == 1) {
-    WriteRun(w, result, result.runs.front(), base);
+    doc = RunJson(result, result.runs.front(), base);
   } else {
-    w.Key("scenario").String(result.scenario);
-    w.Key("n").Int(result.n);
-    w.Key("backend").String(BackendName(result.backend));
-    w.Key("wrong_elements").Int(result.wrong_elements);
-    w.Key("runs").BeginArray();
-    for (const MpRun& run : result.runs) {
-      w.BeginObject();
-      WriteRun(w, result, run, base);
-      w.EndObject();
-    }
-    w.EndArray();
+    Json runs = Json::array();
+    for (const MpRun& run : result.runs) runs.push_back(RunJson(result, run, base));
+    doc = {{"scenario", result.scenario},
+           {"n", result.n},
+           {"backend", BackendName(result.backend)},
+           {"wrong_elements", result.wrong_elements},
+           {"runs", runs}};
   }
-  w.Key("layers").String(config.layers.ToString());
-  w.Key("metadata").Raw(MetadataJson(fields));
-  w.EndObject();
-  std::printf("%s\n", w.str().c_str());
+  doc["layers"] = config.layers.ToString();
+  doc["stability"] = StabilityToJson(verdict);
+  doc["metadata"] = MetadataJson(fields);
+  std::printf("%s\n", DumpJson(doc).c_str());
 }
 
 void PrintTable(const MpConfig& config, const MpResult& result) {
@@ -111,22 +103,24 @@ void PrintTable(const MpConfig& config, const MpResult& result) {
 const CommandSpec& MpCommandSpec() {
   static const CommandSpec spec = [] {
     CommandSpec spec = {
-      "mp",
-      "mp SCENARIO [--workers=W,...] [--n=N] [--backend=anon|shm|file|private] [--tempdir=DIR] "
-      "[--arenas=V] [--profile=P] [--layers=L] [--repetitions=R] [--format=table|json]",
-      "Forks W workers that fill disjoint slices of one shared array of n c_ints, allocated before fork "
-      "from the chosen backend, through the scenario's path; the parent checks every element and reports "
-      "wrong_elements (0 for a shared backend; every element with the private control) and the wall time "
-      "against W.",
-      {
-          {"workers", "W,...", "worker counts, run interleaved", "1,2,4"},
-          {"n", "N", "elements", "1e6"},
-          {"profile", "P", "layer profile active in the workers", "cpython311"},
-          {"layers", "L", "layer spec on top of the profile (see 'dispatchlab layers')", ""},
-          {"repetitions", "R", "interleaved repetitions per W", "5"},
-          {"format", "F", "table or json", "table"},
-      },
-      "SCENARIO",
+        "mp",
+        "mp SCENARIO [--workers=W,...] [--n=N] [--backend=anon|shm|file|private] [--tempdir=DIR] "
+        "[--arenas=V] [--profile=P] [--layers=L] [--repetitions=R] [--format=table|json]",
+        "Forks W workers that fill disjoint slices of one shared array of n c_ints, allocated before fork "
+        "from the chosen backend, through the scenario's path; the parent checks every element and reports "
+        "wrong_elements (0 for a shared backend; every element with the private control) and the wall time "
+        "against W.",
+        {
+            {"workers", "W,...", "worker counts, each 1..256, run interleaved", "1,2,4"},
+            {"n", "N", "elements, 1..2^40 and within memory", "1e6"},
+            {"profile", "P", "layer profile active in the workers", "cpython311"},
+            {"layers", "L", "layer spec on top of the profile (see 'dispatchlab list')", ""},
+            {"repetitions", "R", "interleaved repetitions per W, 1..1000", "5"},
+            {"format", "F", "table or json", "table"},
+            kFlagQuiet,
+            kFlagProgress,
+        },
+        "SCENARIO",
     };
     // --backend (private is the control: not shared), --tempdir, --arenas
     spec.flags.insert(spec.flags.begin() + 2, HeapFlagSpecs().begin(), HeapFlagSpecs().end());
@@ -157,6 +151,9 @@ int RunMpCommand(const ParsedArgs& args) {
   for (absl::string_view item : absl::StrSplit(absl::string_view(workers), ',')) {
     absl::StatusOr<int64_t> w = ParseIntInRange("workers", item, 1, 256);
     if (!w.ok()) return UsageError(w.status().message());
+    if (std::find(config.workers.begin(), config.workers.end(), *w) != config.workers.end()) {
+      return UsageError(absl::StrCat("--workers=", workers, ": ", *w, " given twice"));
+    }
     config.workers.push_back(static_cast<int>(*w));
   }
   absl::StatusOr<int64_t> n = ParseCount("n", args.Get("n", "1e6"));
@@ -181,17 +178,36 @@ int RunMpCommand(const ParsedArgs& args) {
   absl::StatusOr<std::string> format = ParseChoice("format", args.Get("format", "table"), {"table", "json"});
   if (!format.ok()) return UsageError(format.status().message());
 
+  Progress progress("mp", static_cast<int64_t>(config.repetitions) * config.workers.size(),
+                    ResolveProgress(args));
+  config.progress = &progress;
   absl::StatusOr<MpResult> result = RunMp(config);
+  progress.Finish();
   if (!result.ok()) {
     if (result.status().code() == absl::StatusCode::kInvalidArgument) return UsageError(result.status().message());
     return Failure(result.status().message());
   }
+  // Each W's wall time is compared with the first W's (the speedup column).
+  std::vector<TimedSeries> measured;
+  for (const MpRun& run : result->runs) {
+    measured.push_back({absl::StrCat("W=", run.workers, " wall"), run.wall_ns_per_element});
+  }
+  const TimingStability verdict = JudgeAndWarn(args, measured, result->runs.size() > 1);
   if (*format == "json") {
-    PrintJson(config, std::string(profile->name), *result);
+    PrintJson(config, std::string(profile->name), *result, verdict);
   } else {
     PrintTable(config, *result);
+    std::printf("stability: %s\n",
+                verdict.stable ? "stable" : "UNSTABLE (reasons on stderr, in --format=json)");
   }
-  return result->wrong_elements == 0 ? kExitOk : kExitFailure;
+  // The private backend is the control: its workers' stores are lost by design, so wrong elements are
+  // its expected result (and none would mean the control is broken). For a shared backend, any is a failure.
+  if (result->backend == Backend::kPrivate) {
+    if (result->wrong_elements > 0) return kExitOk;
+    return Failure("mp: the private control lost no element (the workers' memory was shared)");
+  }
+  if (result->wrong_elements == 0) return kExitOk;
+  return Failure(absl::StrCat("mp: ", result->wrong_elements, " wrong element(s) in shared memory"));
 }
 
 }  // namespace dispatchlab::cli

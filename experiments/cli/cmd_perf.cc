@@ -1,6 +1,9 @@
 // `dispatchlab perf`: the steady hot loop perf records (see cmd_perf.h and docs/perf.md).
 #include "experiments/cli/cmd_perf.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
+
 #include <iostream>
 #include <optional>
 
@@ -32,8 +35,8 @@ const CommandSpec& PerfCommandSpec() {
           kFlagLayers,
           kFlagProfile,
           kFlagN,
-          {"seconds", "S", "length of the measured loop", "10"},
-          {"warmup", "W", "scenario runs before the measured loop", "1"},
+          {"seconds", "S", "length of the measured loop, at most 3600", "10"},
+          {"warmup", "W", "scenario runs before the measured loop, 0..1000000", "1"},
           {"perf-ctl", "FIFO", "perf's control fifo (--control=fifo:CTL,ACK); default $DISPATCHLAB_PERF_CTL", ""},
           {"perf-ack", "FIFO", "perf's ack fifo; default $DISPATCHLAB_PERF_ACK", ""},
           {"quiet", "", "print only `runs: K` (for dispatchlab profile)", ""},
@@ -77,8 +80,14 @@ int RunPerfCommand(const ParsedArgs& args) {
   std::optional<profiling::PerfControl> control;
   if (paths.has_value()) {
     absl::StatusOr<profiling::PerfControl> opened = profiling::PerfControl::Open(*paths);
-    if (!opened.ok()) return Failure(absl::StrCat("perf: ", opened.status().message()));
+    if (!opened.ok()) {
+      const std::string message = absl::StrCat("perf: ", opened.status().message());
+      return absl::IsInvalidArgument(opened.status()) ? UsageError(message) : Failure(message);
+    }
     control.emplace(*std::move(opened));
+    // Under perf control this process is perf record's workload: it dies with perf (even by SIGKILL),
+    // so an interrupted `profile` leaves no loop running.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (!quiet && !profiling::BuiltWithFramePointers()) {
       std::cerr << "dispatchlab perf: WARNING: this binary was built without frame pointers: perf's call "
                    "stacks lose the layer frames and most samples will be 'unattributed'; record "

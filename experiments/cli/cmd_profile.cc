@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
+#include "experiments/json.h"
 #include "experiments/metadata.h"
 #include "experiments/profiling/callgrind_runner.h"
 #include "experiments/profiling/child_loop.h"
@@ -33,12 +34,12 @@ const CommandSpec& ProfileCommandSpec() {
       "identical on every run. Needs perf or valgrind installed. See docs/perf.md.",
       {
           {"tool", "TOOL", "perf or callgrind", ""},
-          {"n", "N", "elements per array (1e5 or 100000)", "100000 (perf), 10000 (callgrind)"},
+          {"n", "N", "elements per array (1e5 or 100000), 1..2^40 and within memory", "100000 (perf), 10000 (callgrind)"},
           kFlagProfile,
           kFlagLayers,
-          {"seconds", "S", "perf: length of the recorded loop", "5"},
+          {"seconds", "S", "perf: length of the recorded loop, at most 3600", "5"},
           {"call-graph", "MODE", "perf: dwarf (unwind tables, 1000 Hz) or fp (frame pointers, 4000 Hz)", "dwarf"},
-          {"iterations", "K", "callgrind: scenario runs inside the counted region", "1"},
+          {"iterations", "K", "callgrind: scenario runs inside the counted region, 1..1000000", "1"},
           {"format", "FORMAT", "table or json", "table"},
           {"output", "FILE", "also keep the raw profile: perf.data (perf) or the region's callgrind dump", ""},
       },
@@ -127,10 +128,10 @@ const CommandSpec& ProfileChildCommandSpec() {
       "Runs SCENARIO once per layer set (a LayerSet bitmask), each in a measured region labelled "
       "'config <i>'.",
       {
-          {"n", "N", "elements per scenario run", ""},
+          {"n", "N", "elements per scenario run, 1..2^40 and within memory", ""},
           {"configs", "LIST", "comma-separated layer-set bitmasks (0x...)", ""},
-          {"iterations", "K", "scenario runs inside each region", "1"},
-          {"warmup", "W", "runs of the same layer set before its region", "1"},
+          {"iterations", "K", "scenario runs inside each region, 1..1000000", "1"},
+          {"warmup", "W", "runs of the same layer set before its region, 0..1000000", "1"},
       },
       "SCENARIO"};
   return spec;
@@ -146,6 +147,9 @@ int RunProfileChildCommand(const ParsedArgs& args) {
   const std::string& scenario = args.positionals()[0];
   absl::StatusOr<int64_t> n = ParseCount("n", args.Get("n"));
   if (!n.ok()) return UsageError(absl::StrCat("profile-child: ", n.status().message()));
+  if (absl::Status fits = CheckFitsInMemory(*n); !fits.ok()) {
+    return UsageError(absl::StrCat("profile-child: ", fits.message()));
+  }
   absl::StatusOr<int64_t> iterations = ParseIntInRange("iterations", args.Get("iterations", "1"), 1, 1000000);
   if (!iterations.ok()) return UsageError(absl::StrCat("profile-child: ", iterations.status().message()));
   absl::StatusOr<int64_t> warmup = ParseIntInRange("warmup", args.Get("warmup", "1"), 0, 1000000);

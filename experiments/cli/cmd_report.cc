@@ -28,13 +28,16 @@ const CommandSpec& ReportCommandSpec() {
       {{"out", "DIR", "directory for the report (created if missing; its parent must exist)", ""},
        kFlagN,
        {"quick", "", "at most three repetitions per sweep point (the sweep still runs to n = 1e6)", ""},
-       {"repetitions", "R", "repetitions of the suite and the sweep (attribution rounds: max(R, 2) + 1)",
+       {"repetitions", "R", "repetitions of the suite and the sweep, 1..1000 (attribution rounds: max(R, 2) + 1)",
         "3"},
-       {"min-time", "SECONDS", "minimum time per repetition of the suite and the sweep", "0.05"},
+       {"min-time", "SECONDS", "minimum time per repetition of the suite and the sweep, at most 3600", "0.05"},
        kFlagProfile,
        kFlagLayers,
        kFlagBackend,
-       kFlagTempdir, kFlagArenas},
+       kFlagTempdir,
+       kFlagArenas,
+       kFlagQuiet,
+       kFlagProgress},
       "",
   };
   return spec;
@@ -62,7 +65,11 @@ std::string ReproduceCommand(const ParsedArgs& args) {
 int RunReportCommand(const ParsedArgs& args) {
   if (!args.Has("out")) return UsageError("report: --out=DIR is required");
   const std::string out = args.Get("out");
-  if (absl::Status s = report::CheckOutputDir(out); !s.ok()) return UsageError(s.message());
+  if (absl::Status s = report::CheckOutputDir(
+          out, {"report.md", "report.html", "attribution.svg", "shares.svg", "scaling.svg", "ratio.svg"});
+      !s.ok()) {
+    return UsageError(s.message());
+  }
   absl::StatusOr<ProfileAndLayers> pl = ResolveProfileAndLayers(args);
   if (!pl.ok()) return UsageError(pl.status().message());
   absl::StatusOr<int64_t> n = ResolveN(args);
@@ -85,9 +92,14 @@ int RunReportCommand(const ParsedArgs& args) {
   options.layers = pl->layers;
   options.sweep_repetitions = args.Has("quick") ? std::clamp(*reps, 2, 3) : std::max(*reps, 2);
   options.command_line = ReproduceCommand(args);
+  options.progress = ResolveProgress(args);
 
   absl::StatusOr<report::ReportData> data = report::Measure(options);
   if (!data.ok()) return Failure(data.status().message());
+  // The suite's scenarios are compared with each other, the sweep's points with their first.
+  std::vector<TimedSeries> measured = SeriesOf(data->suite);
+  measured.insert(measured.end(), data->sweep_samples.begin(), data->sweep_samples.end());
+  const TimingStability verdict = JudgeAndWarn(args, measured, /*comparison=*/true);
   const std::vector<report::Block> blocks = report::ReportBlocks(*data);
   std::vector<std::pair<std::string, std::string>> files = {{"report.md", report::RenderMarkdown(blocks)},
                                                             {"report.html", report::RenderHtml(blocks)}};
@@ -100,6 +112,7 @@ int RunReportCommand(const ParsedArgs& args) {
   std::cout << absl::StrFormat(
       "dispatchlab report: wrote %s/report.md, report.html, attribution.svg, shares.svg, scaling.svg, ratio.svg\n",
       out);
+  std::cout << "stability: " << (verdict.stable ? "stable" : "UNSTABLE (reasons on stderr)") << "\n";
   return kExitOk;
 }
 

@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <iostream>
-#include <sstream>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/counters.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
+#include "experiments/json.h"
 #include "experiments/metadata.h"
 #include "experiments/runner.h"
 #include "experiments/sibling.h"
@@ -39,10 +40,20 @@ void PrintTable(const std::vector<const Scenario*>& scenarios, const std::vector
     std::cout << absl::StrFormat("%-20s %11.3f %10.2f %7.1f%% %s %22s  %s\n", t.scenario, ms, t.median,
                                  100.0 * t.cv, ratio, scenarios[i]->cpython_ratio, scenarios[i]->story);
   }
-  std::cout << "ns/elem: median over repetitions; cv: coefficient of variation; /subscr: ratio of medians to "
-               "sct_subscript, measured in this run;\nCPython /subscr: what CPython showed (shared/reference/"
-               "measured-tables.md; 3.11 on this kind of machine, the patches from the seed's 3.6 build).\n";
+  std::cout
+      << "ns/elem: median over repetitions; cv: coefficient of variation; /subscr: ratio of medians to "
+         "sct_subscript, measured in this run;\nCPython /subscr: what CPython showed (the cpython_ratio "
+         "column of experiments/scenarios.cc; 3.11 on this kind of machine, the patches from the seed's 3.6 "
+         "build).\n";
   std::cout << "machine: " << MetadataLine() << "\n";
+}
+
+void PrintStabilityLine(const TimingStability& verdict) {
+  std::cout << "stability: "
+            << (verdict.stable ? "stable"
+                               : absl::StrCat("UNSTABLE (", verdict.reasons.size(),
+                                              " reasons; on stderr without --quiet, in --format=json)"))
+            << "\n";
 }
 
 // Times the same request in the sibling build and prints both columns.
@@ -60,20 +71,27 @@ int CompareCounting(const ParsedArgs& args, const RunRequest& request, const std
     if (args.Has(flag)) words.push_back(absl::StrCat("--", flag, "=", args.Get(flag)));
   }
   words.push_back("--format=json");
+  words.push_back("--quiet");
   std::cerr << "timing again in " << *sibling << "\n";
   absl::StatusOr<std::string> json = RunAndCapture(*sibling, words);
   if (!json.ok()) return Failure(json.status().message());
-  const auto other = NsPerElementByRun(*json);
+  absl::StatusOr<std::map<std::string, std::vector<double>>> other = NsPerElementByRun(*json);
+  if (!other.ok()) return Failure(absl::StrCat(*sibling, ": ", other.status().message()));
+  // Every scenario must come back timed: output that is not the sibling's JSON is an error, never an
+  // empty comparison.
+  for (const ScenarioTiming& t : mine) {
+    auto it = other->find(BenchmarkName(t.scenario, request.n));
+    if (it == other->end() || it->second.empty()) {
+      return Failure(absl::StrCat("run --compare-counting: ", *sibling, " printed no timing of ", t.scenario));
+    }
+  }
   const char* here = kCountingCompiledIn ? "counted" : "uncounted";
   const char* there = kCountingCompiledIn ? "uncounted" : "counted";
   std::cout << absl::StrFormat("\ncounting compiled in and out (ns/elem, medians):\n%-20s %10s %10s %8s\n",
                                "scenario", here, there, "ratio");
   for (const ScenarioTiming& t : mine) {
-    const std::string prefix = BenchmarkName(t.scenario, request.n) + "/";
-    auto it = std::find_if(other.begin(), other.end(), [&](const auto& entry) {
-      return entry.first.rfind(prefix, 0) == 0;
-    });
-    if (it == other.end() || it->second.empty()) continue;
+    auto it = other->find(BenchmarkName(t.scenario, request.n));
+    if (it == other->end() || it->second.empty()) continue;
     std::vector<double> v = it->second;
     std::sort(v.begin(), v.end());
     const double median = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
@@ -93,14 +111,21 @@ const CommandSpec& RunCommandSpec() {
       "ratio to sct_subscript. Without scenarios: sct_init and sct_subscript (the seed's comparison). "
       "--format=json prints Google Benchmark's own JSON (compare two runs with "
       "/usr/share/benchmark/compare.py).",
-      {kFlagN, kFlagRepetitions,
+      {kFlagN,
+       kFlagRepetitions,
        {"format", "F", "table or json", "table"},
        {"suite", "NAME", "a named set of scenarios: seed (every scenario of the table)", ""},
-       kFlagProfile, kFlagLayers,
-       {"min-time", "SECONDS", "minimum time per repetition", "0.1; 0.05 with --suite"},
-       kFlagBackend, kFlagTempdir, kFlagArenas,
+       kFlagProfile,
+       kFlagLayers,
+       {"min-time", "SECONDS", "minimum time per repetition, at most 3600", "0.1; 0.05 with --suite"},
+       kFlagBackend,
+       kFlagTempdir,
+       kFlagArenas,
        {"no-interleave", "", "run repetitions of one scenario back to back", ""},
-       {"compare-counting", "", "also time the same scenarios in the other build (counters compiled in/out)", ""}},
+       {"compare-counting", "", "also time the same scenarios in the other build (counters compiled in/out)",
+        ""},
+       kFlagQuiet,
+       kFlagProgress},
       "SCENARIO...",
   };
   return spec;
@@ -142,15 +167,22 @@ int RunRunCommand(const ParsedArgs& args) {
   request.repetitions = *reps;
   request.min_time = min_time;
   request.random_interleaving = !args.Has("no-interleave");
-  std::ostringstream json;
+  Json json;
   if (*format == "json") request.benchmark_json = &json;
+  Progress progress("run", static_cast<int64_t>(scenarios->size()) * *reps, ResolveProgress(args));
+  request.progress = &progress;
   absl::StatusOr<std::vector<ScenarioTiming>> timings = RunTimings(request);
+  progress.Finish();
   if (!timings.ok()) return Failure(timings.status().message());
+  // Two or more scenarios are compared (the /subscr column, compare.py).
+  const TimingStability verdict = JudgeAndWarn(args, SeriesOf(*timings), scenarios->size() > 1);
   if (*format == "json") {
-    std::cout << json.str();
+    json["context"]["dispatchlab_stability"] = StabilityToJson(verdict);
+    std::cout << DumpJson(json, 2) << "\n";
     return kExitOk;
   }
   PrintTable(*scenarios, *timings, request);
+  PrintStabilityLine(verdict);
   if (args.Has("compare-counting")) return CompareCounting(args, request, *timings);
   return kExitOk;
 }

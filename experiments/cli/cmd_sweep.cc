@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
@@ -20,9 +21,17 @@ const CommandSpec& SweepCommandSpec() {
       "the cost per element departs from the smallest n's by more than 15% (or three times the noise): "
       "there the cost is not linear in n -- for instance where n materialised scalars stop fitting in "
       "cache.",
-      {{"n", "N,N,...", "element counts", "1e3,1e4,1e5,1e6"}, {"repetitions", "R", "repetitions per point", "3"},
-       {"format", "F", "table or json", "table"}, kFlagProfile, kFlagLayers,
-       {"min-time", "SECONDS", "minimum time per repetition", "0.05"}, kFlagBackend, kFlagTempdir, kFlagArenas},
+      {{"n", "N,N,...", "element counts, each 1..2^40 and within memory", "1e3,1e4,1e5,1e6"},
+       {"repetitions", "R", "repetitions per point, 1..1000", "3"},
+       {"format", "F", "table or json", "table"},
+       kFlagProfile,
+       kFlagLayers,
+       {"min-time", "SECONDS", "minimum time per repetition, at most 3600", "0.05"},
+       kFlagBackend,
+       kFlagTempdir,
+       kFlagArenas,
+       kFlagQuiet,
+       kFlagProgress},
       "SCENARIO...",
   };
   return spec;
@@ -55,23 +64,40 @@ int RunSweepCommand(const ParsedArgs& args) {
   request.layers = pl->layers;
   request.profile = pl->profile;
   request.repetitions = *reps;
+  Progress progress("sweep", static_cast<int64_t>(ns->size() * scenarios->size()) * *reps,
+                    ResolveProgress(args));
+  request.progress = &progress;
   absl::StatusOr<std::vector<SweepSeries>> result = RunSweep(request);
+  progress.Finish();
   if (!result.ok()) return Failure(result.status().message());
+  // Every point is compared with its scenario's first (the departure flag).
+  std::vector<TimedSeries> measured;
+  for (const SweepSeries& s : *result) {
+    for (const SweepPoint& p : s.points)
+      measured.push_back({absl::StrCat(s.scenario, " n=", p.n), p.timing.samples});
+  }
+  const TimingStability verdict = JudgeAndWarn(args, measured, /*comparison=*/true);
 
   if (*format == "json") {
-    JsonWriter w;
-    w.BeginObject().Key("series").BeginArray();
+    Json series = Json::array();
     for (const SweepSeries& s : *result) {
-      w.BeginObject().Key("scenario").String(s.scenario).Key("points").BeginArray();
+      Json points = Json::array();
       for (const SweepPoint& p : s.points) {
-        w.BeginObject().Key("n").Int(p.n).Key("ns_per_element").Double(p.timing.median);
-        w.Key("cv").Double(p.timing.cv).Key("relative").Double(p.relative).Key("departure").Bool(p.departure);
-        w.EndObject();
+        points.push_back({{"n", p.n},
+                          {"ns_per_element", p.timing.median},
+                          {"cv", p.timing.cv},
+                          {"min", p.timing.min},
+                          {"max", p.timing.max},
+                          {"relative", p.relative},
+                          {"departure", p.departure},
+                          {"samples", p.timing.samples}});
       }
-      w.EndArray().EndObject();
+      series.push_back({{"scenario", s.scenario}, {"points", points}});
     }
-    w.EndArray().Key("metadata").Raw(MetadataJson({pl->profile, pl->layers, true, 0, *reps})).EndObject();
-    std::cout << w.str() << "\n";
+    Json doc = {{"series", series},
+                {"stability", StabilityToJson(verdict)},
+                {"metadata", MetadataJson({pl->profile, pl->layers, true, 0, *reps})}};
+    std::cout << DumpJson(doc) << "\n";
     return kExitOk;
   }
   std::cout << absl::StrFormat("dispatchlab sweep: profile %s (layers: %s), %d repetitions per point\n",
@@ -85,6 +111,8 @@ int RunSweepCommand(const ParsedArgs& args) {
     }
   }
   std::cout << "\nmachine: " << MetadataLine() << "\n";
+  std::cout << "stability: " << (verdict.stable ? "stable" : "UNSTABLE (reasons on stderr, in --format=json)")
+            << "\n";
   return kExitOk;
 }
 

@@ -1,18 +1,23 @@
 #include "experiments/cli/commands.h"
 
 #include <iostream>
+#include <new>
 
 #include "absl/strings/str_format.h"
+#include "core/counters.h"
 #include "experiments/cli/cmd_alloc.h"
 #include "experiments/cli/cmd_attribute.h"
-#include "experiments/cli/cmd_mp.h"
 #include "experiments/cli/cmd_counts.h"
+#include "experiments/cli/cmd_explore.h"
 #include "experiments/cli/cmd_list.h"
+#include "experiments/cli/cmd_mp.h"
 #include "experiments/cli/cmd_perf.h"
 #include "experiments/cli/cmd_profile.h"
 #include "experiments/cli/cmd_report.h"
 #include "experiments/cli/cmd_run.h"
 #include "experiments/cli/cmd_sweep.h"
+#include "experiments/cli/process_io.h"
+#include "experiments/metadata.h"
 
 namespace dispatchlab::cli {
 
@@ -27,6 +32,7 @@ const std::vector<Command>& CommandTable() {
       {ProfileCommandSpec, RunProfileCommand},
       {ProfileChildCommandSpec, RunProfileChildCommand, /*hidden=*/true},  // what valgrind runs
       {ReportCommandSpec, RunReportCommand},
+      {ExploreCommandSpec, RunExploreCommand},
       {MpCommandSpec, RunMpCommand},
       {AllocCommandSpec, RunAllocCommand},
   };
@@ -34,12 +40,12 @@ const std::vector<Command>& CommandTable() {
 }
 
 int UsageError(absl::string_view message) {
-  std::cerr << "dispatchlab: " << message << "\n";
+  std::cerr << "dispatchlab: " << EscapeForMessage(message) << "\n";
   return kExitUsage;
 }
 
 int Failure(absl::string_view message) {
-  std::cerr << "dispatchlab: " << message << "\n";
+  std::cerr << "dispatchlab: " << EscapeForMessage(message) << "\n";
   return kExitFailure;
 }
 
@@ -52,15 +58,24 @@ void PrintUsage(std::ostream& out) {
     if (c.hidden) continue;
     out << absl::StrFormat("  %-10s %s\n", c.spec().name, c.spec().synopsis);
   }
-  out << "\n'dispatchlab COMMAND --help' explains one command. docs/README.md is the guide.\n";
+  out << "\n'dispatchlab COMMAND --help' explains one command; 'dispatchlab --version' names the build.\n"
+         "docs/README.md is the guide.\n";
 }
 }  // namespace
 
-int Main(int argc, char** argv) {
+namespace {
+int Dispatch(int argc, char** argv) {
   if (argc < 2) return UsageError("no command given (see 'dispatchlab --help')");
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     PrintUsage(std::cout);
+    return kExitOk;
+  }
+  if (name == "--version") {
+    if (argc > 2) return UsageError("--version takes no arguments");
+    // The same git describe as the "version" of every JSON's metadata.
+    std::cout << "dispatchlab " << DispatchlabVersion() << " (" << CompilerName() << ", "
+              << (kCountingCompiledIn ? "counting compiled in" : "counting compiled out") << ")\n";
     return kExitOk;
   }
   for (const Command& c : CommandTable()) {
@@ -75,6 +90,20 @@ int Main(int argc, char** argv) {
     return c.run(*args);
   }
   return UsageError(absl::StrFormat("unknown command '%s' (see 'dispatchlab --help')", name));
+}
+}  // namespace
+
+// Every command runs inside the same frame: standard streams checked before and after (a write that
+// failed is never exit 0), and memory exhaustion anywhere is one line and exit 1, not an abort.
+int Main(int argc, char** argv) {
+  if (!PrepareStandardStreams()) return kExitFailure;
+  int status = kExitFailure;
+  try {
+    status = Dispatch(argc, argv);
+  } catch (const std::bad_alloc&) {
+    status = Failure("out of memory (a smaller --n, or a higher ulimit -v, may help)");
+  }
+  return FinishStandardStreams(status);
 }
 
 }  // namespace dispatchlab::cli

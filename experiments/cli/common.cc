@@ -1,12 +1,28 @@
 #include "experiments/cli/common.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <iostream>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 
 namespace dispatchlab::cli {
+
+std::vector<TimedSeries> SeriesOf(const std::vector<ScenarioTiming>& timings, const std::string& suffix) {
+  std::vector<TimedSeries> out;
+  for (const ScenarioTiming& t : timings) out.push_back({t.scenario + suffix, t.samples});
+  return out;
+}
+
+TimingStability JudgeAndWarn(const ParsedArgs& args, const std::vector<TimedSeries>& series,
+                             bool comparison) {
+  TimingStability verdict = JudgeTimings(series, comparison, ReadMachineState());
+  WarnIfUnstable(verdict, args.Has("quiet"), std::cerr);
+  return verdict;
+}
 
 absl::StatusOr<ProfileAndLayers> ResolveProfileAndLayers(const ParsedArgs& args) {
   absl::StatusOr<Profile> profile = ProfileFromName(args.Get("profile", kDefaultProfile));
@@ -60,11 +76,23 @@ absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args, const std::vec
 absl::Status CheckFitsInMemory(int64_t n) {
   const long pages = sysconf(_SC_PHYS_PAGES);
   const long page_size = sysconf(_SC_PAGE_SIZE);
-  const double memory = static_cast<double>(pages) * static_cast<double>(page_size);
+  double memory = pages > 0 ? static_cast<double>(pages) * static_cast<double>(page_size) : 0;
+  const char* what = "this machine's";
+  // The address-space and data limits (ulimit -v, ulimit -d) bound what this process may allocate too:
+  // without this check a limited process would pass and then die of std::bad_alloc half way.
+  for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    struct rlimit limit;
+    if (getrlimit(resource, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) continue;
+    const double bytes = static_cast<double>(limit.rlim_cur);
+    if (memory == 0 || bytes < memory) {
+      memory = bytes;
+      what = resource == RLIMIT_AS ? "the address-space limit's (ulimit -v)" : "the data limit's (ulimit -d)";
+    }
+  }
   const double needed = 3.0 * 8.0 * static_cast<double>(n);
-  if (pages > 0 && needed > memory) {
+  if (memory > 0 && needed > memory) {
     return absl::InvalidArgumentError(absl::StrCat("--n=", n, ": needs about ", static_cast<int64_t>(needed / 1e6),
-                                                   " MB, more than this machine's ",
+                                                   " MB, more than ", what, " ",
                                                    static_cast<int64_t>(memory / 1e6), " MB"));
   }
   return absl::OkStatus();

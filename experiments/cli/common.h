@@ -10,11 +10,14 @@
 #include "core/layers.h"
 #include "experiments/cli/args.h"
 #include "experiments/cli/heap_flags.h"
+#include "experiments/progress.h"
+#include "experiments/runner.h"
 #include "experiments/scenarios.h"
+#include "experiments/stability.h"
 
 namespace dispatchlab::cli {
 
-inline const FlagSpec kFlagN{"n", "N", "elements per array (1e5 or 100000)", "1e5"};
+inline const FlagSpec kFlagN{"n", "N", "elements per array (1e5 or 100000), 1..2^40 and within memory", "1e5"};
 inline const FlagSpec kFlagProfile{"profile", "P",
                                    "CPython profile: cpython36, cpython311, cpython313, cpython313t, direct",
                                    "cpython311"};
@@ -22,7 +25,12 @@ inline const FlagSpec kFlagLayers{"layers", "SPEC",
                                   "layer switches: all, none, a,b (exactly these), or edits +a,-b of the "
                                   "profile",
                                   ""};
-inline const FlagSpec kFlagRepetitions{"repetitions", "R", "repetitions per measurement", "5"};
+inline const FlagSpec kFlagRepetitions{"repetitions", "R", "repetitions per measurement, 1..1000", "5"};
+// Every timing command: stability warnings and progress (experiments/stability.h, experiments/progress.h).
+inline const FlagSpec kFlagQuiet{
+    "quiet", "", "no stability warnings and no progress on stderr (the data is the same)", ""};
+inline const FlagSpec kFlagProgress{"progress", "",
+                                    "progress with an ETA on stderr even when it is not a terminal", ""};
 // The heap flags (--backend, --tempdir, --arenas) come from experiments/cli/heap_flags.h.
 inline const FlagSpec& kFlagBackend = HeapFlagSpecs()[0];
 inline const FlagSpec& kFlagTempdir = HeapFlagSpecs()[1];
@@ -45,6 +53,18 @@ absl::StatusOr<int64_t> ResolveN(const ParsedArgs& args, int64_t fallback = 1000
 absl::StatusOr<int> ResolveRepetitions(const ParsedArgs& args, int fallback, int min = 1);
 // --format among `choices` (default the first).
 absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args, const std::vector<absl::string_view>& choices);
+
+// --progress and --quiet: the mode of a command's Progress.
+inline ProgressMode ResolveProgress(const ParsedArgs& args) {
+  return ChooseProgressMode(args.Has("progress"), args.Has("quiet"));
+}
+
+// One TimedSeries per scenario timing, labelled scenario name + `suffix`.
+std::vector<TimedSeries> SeriesOf(const std::vector<ScenarioTiming>& timings, const std::string& suffix = "");
+
+// Judges `series` on the machine as it is now and warns on stderr unless --quiet: every timing command's
+// last step before it prints.
+TimingStability JudgeAndWarn(const ParsedArgs& args, const std::vector<TimedSeries>& series, bool comparison);
 
 // --backend, --tempdir and --arenas: installs the default heap RawArray allocates from.
 inline absl::Status InstallHeap(const ParsedArgs& args) { return InstallHeapFromArgs(args); }

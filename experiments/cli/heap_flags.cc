@@ -1,6 +1,11 @@
 #include "experiments/cli/heap_flags.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 #include <memory>
 #include <string>
@@ -18,6 +23,23 @@ const std::vector<FlagSpec>& HeapFlagSpecs() {
   return flags;
 }
 
+absl::Status CheckTempdir(const std::string& dir) {
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat("--tempdir=", dir, ": not a directory"));
+  }
+  // access() says yes to root on read-only and virtual file systems (/proc): create and remove a file.
+  std::string probe = absl::StrCat(dir, "/.dispatchlab-probe-XXXXXX");
+  const int fd = mkstemp(probe.data());
+  if (fd < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tempdir=", dir, ": cannot create a file there (", std::strerror(errno), ")"));
+  }
+  close(fd);
+  unlink(probe.c_str());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<HeapOptions> HeapOptionsFromArgs(const ParsedArgs& args) {
   HeapOptions options;
   absl::StatusOr<Backend> backend = BackendFromName(args.Get("backend", "anon"));
@@ -28,6 +50,7 @@ absl::StatusOr<HeapOptions> HeapOptionsFromArgs(const ParsedArgs& args) {
       return absl::InvalidArgumentError("--tempdir only applies to --backend=file");
     }
     options.tempdir = args.Get("tempdir");
+    if (absl::Status dir = CheckTempdir(options.tempdir); !dir.ok()) return dir;
   }
   absl::StatusOr<std::string> arenas =
       ParseChoice("arenas", args.Get("arenas", "cpython38"), {"cpython36", "cpython37", "cpython38"});

@@ -4,6 +4,7 @@
 #ifndef DISPATCHLAB_EXPERIMENTS_CLI_HEAP_FLAGS_H_
 #define DISPATCHLAB_EXPERIMENTS_CLI_HEAP_FLAGS_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -22,6 +23,10 @@ const std::vector<FlagSpec>& HeapFlagSpecs();
 
 // The options the flags ask for. InvalidArgument (naming the flag) for a bad value, a --tempdir without
 // --backend=file, or a directory that is not writable.
+// --tempdir: an existing directory this process can create files in (checked by creating one), else
+// InvalidArgument naming it.
+absl::Status CheckTempdir(const std::string& dir);
+
 absl::StatusOr<HeapOptions> HeapOptionsFromArgs(const ParsedArgs& args);
 
 // Creates the heap the flags ask for and makes it the DefaultHeap() of the process.

@@ -7,22 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "experiments/output_file.h"
 #include "experiments/profiling/scratch_dir.h"
 #include "experiments/profiling/subprocess.h"
 
 namespace dispatchlab::profiling {
-namespace {
-
-absl::Status CopyFile(const std::string& from, const std::string& to) {
-  std::ifstream in(from, std::ios::binary);
-  std::ofstream out(to, std::ios::binary | std::ios::trunc);
-  if (!in || !out) return absl::InternalError(absl::StrCat("cannot copy ", from, " to ", to));
-  out << in.rdbuf();
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", to));
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 std::string ConfigLabel(size_t i) { return absl::StrCat("config ", i); }
 

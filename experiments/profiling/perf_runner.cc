@@ -1,4 +1,5 @@
 // Running perf record / perf script on a profiling child (see perf_runner.h).
+#include "experiments/output_file.h"
 #include "experiments/profiling/perf_runner.h"
 
 #include <fstream>
@@ -134,10 +135,7 @@ absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
     return absl::InternalError("perf recorded no samples in the measured region");
   }
   if (!request.keep_output.empty()) {
-    std::ifstream from(data, std::ios::binary);
-    std::ofstream to(request.keep_output, std::ios::binary | std::ios::trunc);
-    to << from.rdbuf();
-    if (!to) return absl::InternalError(absl::StrCat("cannot write ", request.keep_output));
+    if (absl::Status kept = CopyFile(data, request.keep_output); !kept.ok()) return kept;
   }
 
   LayerProfile profile;

@@ -22,9 +22,6 @@ double Total(const LayerProfile& p) {
   return total;
 }
 
-// Shortest round-trip representation for JSON numbers.
-std::string JsonNumber(double v) { return absl::StrFormat("%.17g", v); }
-
 }  // namespace
 
 const char kOffYetChargedNote[] =
@@ -32,8 +29,6 @@ const char kOffYetChargedNote[] =
     "models; the same functions may still run once per scenario call, outside the element loop, where "
     "every CPython version does that work too (method_wrapper: LOAD_ATTR binds result.__init__ into a "
     "method-wrapper once per RawArray call). Such a share falls as 1/n; docs/perf.md, section 5.";
-
-std::string JsonString(std::string_view text) { return JsonEscape(absl::string_view(text.data(), text.size())); }
 
 std::string ProfileTable(const LayerProfile& p) {
   std::string out = absl::StrFormat("%s under %s: %s (event %s), n=%d", p.scenario, p.tool, p.unit,
@@ -66,21 +61,23 @@ std::string ProfileTable(const LayerProfile& p) {
   return out;
 }
 
-std::string ProfileJson(const LayerProfile& p, std::string_view metadata_json) {
-  std::vector<std::string> layers;
-  for (const LayerInfo& info : LayerTable()) {
-    layers.push_back(Cat(JsonString(ToStd(info.name)), ": ", JsonNumber(p.Of(info.layer))));
-  }
-  std::vector<std::string> unknown, notes;
-  for (const std::string& s : p.unknown_layer_names) unknown.push_back(JsonString(s));
-  for (const std::string& s : p.notes) notes.push_back(JsonString(s));
-  return Cat(
-      "{\"scenario\": ", JsonString(p.scenario), ", \"tool\": ", JsonString(p.tool),
-      ", \"unit\": ", JsonString(p.unit), ", \"event\": ", JsonString(p.event), ", \"n\": ", p.n,
-      ", \"runs\": ", p.runs, ", \"active_layers\": ", JsonString(p.layers.ToString()),
-      ", \"layers\": {", absl::StrJoin(layers, ", "), "}, \"unattributed\": ", JsonNumber(p.unattributed),
-      ", \"total\": ", JsonNumber(Total(p)), ", \"unknown_layer_names\": [", absl::StrJoin(unknown, ", "),
-      "], \"notes\": [", absl::StrJoin(notes, ", "), "], \"metadata\": ", metadata_json, "}\n");
+std::string ProfileJson(const LayerProfile& p, const Json& metadata) {
+  Json layers = Json::object();
+  for (const LayerInfo& info : LayerTable()) layers[ToStd(info.name)] = p.Of(info.layer);
+  Json doc = {{"scenario", p.scenario},
+              {"tool", p.tool},
+              {"unit", p.unit},
+              {"event", p.event},
+              {"n", p.n},
+              {"runs", p.runs},
+              {"active_layers", p.layers.ToString()},
+              {"layers", layers},
+              {"unattributed", p.unattributed},
+              {"total", Total(p)},
+              {"unknown_layer_names", p.unknown_layer_names},
+              {"notes", p.notes},
+              {"metadata", metadata.is_null() ? Json::object() : metadata}};
+  return DumpJson(doc) + "\n";
 }
 
 }  // namespace dispatchlab::profiling

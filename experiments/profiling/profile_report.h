@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "experiments/json_fwd.h"
 #include "experiments/profiling/layer_profile.h"
 
 namespace dispatchlab::profiling {
@@ -22,11 +23,9 @@ std::string ProfileTable(const LayerProfile& profile);
 // outside the element loop, such as the method-wrapper LOAD_ATTR binds for result.__init__).
 extern const char kOffYetChargedNote[];
 
-// `metadata_json` is a complete JSON object, inserted as is.
-std::string ProfileJson(const LayerProfile& profile, std::string_view metadata_json);
-
-// A JSON string literal (quotes included) for `text`.
-std::string JsonString(std::string_view text);
+// The JSON document of docs/perf.md (one line and a newline); `metadata` goes under "metadata" ({} when
+// null).
+std::string ProfileJson(const LayerProfile& profile, const Json& metadata);
 
 }  // namespace dispatchlab::profiling
 

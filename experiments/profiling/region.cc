@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <valgrind/callgrind.h>
 
@@ -21,6 +22,18 @@ std::optional<PerfControlPaths> PerfControlFromEnv() {
   return PerfControlPaths{ctl, ack != nullptr ? ack : ""};
 }
 
+namespace {
+absl::Status CheckFifo(int fd, absl::string_view what, const std::string& path) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return absl::FailedPreconditionError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+  if (!S_ISFIFO(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " ", path, ": not a FIFO (make one with mkfifo; perf record --control=fifo:CTL,ACK)"));
+  }
+  return absl::OkStatus();
+}
+}  // namespace
+
 absl::StatusOr<PerfControl> PerfControl::Open(const PerfControlPaths& paths) {
   // O_NONBLOCK on a write-only fifo fails with ENXIO when no reader has it open: no perf, no hang.
   int ctl = open(paths.ctl.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -28,6 +41,12 @@ absl::StatusOr<PerfControl> PerfControl::Open(const PerfControlPaths& paths) {
     return absl::FailedPreconditionError(
         absl::StrCat("perf control fifo ", paths.ctl, ": ", std::strerror(errno),
                      errno == ENXIO ? " (no perf record --control=fifo:... is reading it)" : ""));
+  }
+  // Only a FIFO: a regular file (or a device) given by mistake must not be written to. Checked on the
+  // opened descriptor, before any write, so nothing can swap the path in between.
+  if (absl::Status fifo = CheckFifo(ctl, "perf control fifo", paths.ctl); !fifo.ok()) {
+    close(ctl);
+    return fifo;
   }
   // Writes of a few bytes to a fifo are atomic; make them blocking again.
   fcntl(ctl, F_SETFL, fcntl(ctl, F_GETFL) & ~O_NONBLOCK);
@@ -39,6 +58,11 @@ absl::StatusOr<PerfControl> PerfControl::Open(const PerfControlPaths& paths) {
       close(ctl);
       return absl::FailedPreconditionError(
           absl::StrCat("perf ack fifo ", paths.ack, ": ", std::strerror(err)));
+    }
+    if (absl::Status fifo = CheckFifo(ack, "perf ack fifo", paths.ack); !fifo.ok()) {
+      close(ctl);
+      close(ack);
+      return fifo;
     }
   }
   return PerfControl(ctl, ack);

@@ -26,7 +26,7 @@ void RecordSignal(int sig) { g_interrupt_signal = sig; }
 // Handlers are installed by the first live ScratchDir and restored by the last one.
 std::mutex g_handler_mutex;
 int g_live_dirs = 0;
-struct sigaction g_saved_int, g_saved_term;
+struct sigaction g_saved_int, g_saved_term, g_saved_hup;
 
 void InstallHandlers() {
   std::lock_guard<std::mutex> lock(g_handler_mutex);
@@ -38,6 +38,7 @@ void InstallHandlers() {
   sa.sa_flags = 0;  // no SA_RESTART: a blocked waitpid/read returns EINTR so the caller can clean up
   sigaction(SIGINT, &sa, &g_saved_int);
   sigaction(SIGTERM, &sa, &g_saved_term);
+  sigaction(SIGHUP, &sa, &g_saved_hup);  // a closed terminal must not leave the scratch folder behind
 }
 
 void RestoreHandlers() {
@@ -45,6 +46,7 @@ void RestoreHandlers() {
   if (--g_live_dirs > 0) return;
   sigaction(SIGINT, &g_saved_int, nullptr);
   sigaction(SIGTERM, &g_saved_term, nullptr);
+  sigaction(SIGHUP, &g_saved_hup, nullptr);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // A private temporary directory for a profiling run (perf.data, control fifos, callgrind dumps), removed
 // with everything in it when the ScratchDir goes away, and also when the process is interrupted.
 //
-// Interruption: while a ScratchDir exists, SIGINT and SIGTERM are caught. The handler only records the
+// Interruption: while a ScratchDir exists, SIGINT, SIGTERM and SIGHUP are caught. The handler only records the
 // signal (InterruptSignal() becomes non-zero); waiting code (subprocess.h) notices it, stops the child
 // and returns a Cancelled status, the stack unwinds, the destructor removes the directory, and the CLI
 // exits with 128+signal. No file outlives the run.
@@ -36,7 +36,7 @@ class ScratchDir {
   std::string path_;
 };
 
-// The SIGINT/SIGTERM received while a ScratchDir existed, or 0.
+// The SIGINT/SIGTERM/SIGHUP received while a ScratchDir existed, or 0.
 int InterruptSignal();
 // Clears the recorded signal (tests).
 void ClearInterruptSignal();

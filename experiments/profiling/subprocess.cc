@@ -6,7 +6,7 @@
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -117,28 +117,40 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
   for (std::string& s : argv_copy) argv.push_back(s.data());
   argv.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, spec.stdout_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, spec.stderr_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  // The child starts with default SIGINT/SIGTERM dispositions (ours only record the signal).
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, program->c_str(), &actions, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    return absl::NotFoundError(absl::StrCat("cannot run ", *program, ": ", std::strerror(rc)));
+  // fork + exec rather than posix_spawn, for PR_SET_PDEATHSIG: the tool (valgrind, perf) is killed
+  // when this process dies, even by SIGKILL, so no profiler outlives an interrupted `profile`. The child
+  // runs only async-signal-safe calls before exec.
+  const int out_fd = open(spec.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int err_fd = open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (out_fd < 0 || err_fd < 0 || in_fd < 0) {
+    const int e = errno;
+    for (int fd : {out_fd, err_fd, in_fd}) {
+      if (fd >= 0) close(fd);
+    }
+    return absl::InternalError(absl::StrCat("cannot open the output files of ", *program, ": ", std::strerror(e)));
+  }
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
+    dup2(in_fd, STDIN_FILENO);
+    dup2(out_fd, STDOUT_FILENO);
+    dup2(err_fd, STDERR_FILENO);
+    // The child starts with default dispositions (ours record SIGINT/SIGTERM/SIGHUP, and SIGPIPE is
+    // ignored) and no blocked signal.
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execve(program->c_str(), argv.data(), envp.data());
+    _exit(127);
+  }
+  const int fork_errno = errno;
+  for (int fd : {out_fd, err_fd, in_fd}) close(fd);
+  if (pid < 0) {
+    return absl::InternalError(absl::StrCat("cannot run ", *program, ": fork: ", std::strerror(fork_errno)));
   }
 
   // Wait without a window between "no signal yet" and "blocked waiting": SIGINT/SIGTERM stay blocked
@@ -148,10 +160,12 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
   sigemptyset(&interrupts);
   sigaddset(&interrupts, SIGINT);
   sigaddset(&interrupts, SIGTERM);
+  sigaddset(&interrupts, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &interrupts, &saved);
   sigset_t wait_mask = saved;
   sigdelset(&wait_mask, SIGINT);
   sigdelset(&wait_mask, SIGTERM);
+  sigdelset(&wait_mask, SIGHUP);
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   ProcessResult result;
   absl::Status failure;

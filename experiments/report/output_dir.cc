@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "experiments/output_file.h"
 
 namespace dispatchlab::report {
 
@@ -48,22 +48,39 @@ void RemoveTree(const std::string& tmp, const std::vector<std::pair<std::string,
 
 }  // namespace
 
-absl::Status CheckOutputDir(const std::string& dir) {
+// Each output name inside an existing target must be absent or a regular file (lstat: a directory, a
+// symbolic link or a FIFO of that name would make its rename fail, or write elsewhere, after other files
+// were already replaced).
+absl::Status CheckReplaceable(const std::string& target, const std::string& dir,
+                              const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    struct stat st;
+    const std::string path = absl::StrCat(target, "/", name);
+    if (lstat(path.c_str(), &st) != 0) continue;
+    if (!S_ISREG(st.st_mode)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--out=", dir, ": ", name, " exists there and is not a regular file"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOutputDir(const std::string& dir, const std::vector<std::string>& names) {
   if (dir.empty()) return absl::InvalidArgumentError("--out: empty directory name");
   const std::string target = Trimmed(dir);
   struct stat st;
-  if (stat(target.c_str(), &st) == 0) {
+  if (lstat(target.c_str(), &st) == 0) {
+    // A symbolic link to a directory is followed (the files go where it points); to anything else, or
+    // dangling, it is refused rather than replaced.
+    if (S_ISLNK(st.st_mode) && stat(target.c_str(), &st) != 0) {
+      return absl::InvalidArgumentError(absl::StrCat("--out=", dir, ": a symbolic link to nothing"));
+    }
     if (!S_ISDIR(st.st_mode))
       return absl::InvalidArgumentError(absl::StrCat("--out=", dir, ": not a directory"));
     if (!IsWritableDirectory(target)) {
       return absl::InvalidArgumentError(absl::StrCat("--out=", dir, ": directory is not writable"));
     }
-    if (!IsWritableDirectory(ParentOf(target))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--out=", dir, ": its parent ", ParentOf(target),
-                       " is not writable (needed for the temporary directory)"));
-    }
-    return absl::OkStatus();
+    return CheckReplaceable(target, dir, names);
   }
   if (errno != ENOENT) {
     return absl::InvalidArgumentError(absl::StrCat("--out=", dir, ": ", std::strerror(errno)));
@@ -105,7 +122,9 @@ absl::Status WriteAndRename(const std::string& dir,
 
 absl::Status WriteFilesAtomically(const std::string& dir,
                                   const std::vector<std::pair<std::string, std::string>>& files) {
-  if (absl::Status s = CheckOutputDir(dir); !s.ok()) return s;
+  std::vector<std::string> names;
+  for (const auto& [name, contents] : files) names.push_back(name);
+  if (absl::Status s = CheckOutputDir(dir, names); !s.ok()) return s;
   ScopedBlockInterrupts hold;
   return WriteAndRename(dir, files);
 }
@@ -115,7 +134,11 @@ namespace {
 absl::Status WriteAndRename(const std::string& dir,
                             const std::vector<std::pair<std::string, std::string>>& files) {
   const std::string target = Trimmed(dir);
-  std::string pattern = absl::StrCat(ParentOf(target), "/.dispatchlab-report-XXXXXX");
+  // The temporary directory is made inside an existing target (through a symbolic link too), else beside
+  // it: on the target's own file system either way, so no rename can fail with EXDEV at the end.
+  struct stat target_st;
+  const bool target_exists = stat(target.c_str(), &target_st) == 0;
+  std::string pattern = absl::StrCat(target_exists ? target : ParentOf(target), "/.dispatchlab-report-XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) {
     return absl::InternalError(
         absl::StrCat("cannot create a temporary directory beside ", dir, ": ", std::strerror(errno)));
@@ -124,16 +147,12 @@ absl::Status WriteAndRename(const std::string& dir,
   chmod(tmp.c_str(), 0755);  // mkdtemp makes it 0700; the report is meant to be read
   for (const auto& [name, contents] : files) {
     const std::string path = absl::StrCat(tmp, "/", name);
-    std::ofstream out(path, std::ios::binary);
-    out << contents;
-    out.close();
-    if (!out) {
+    if (absl::Status written = WriteFile(path, contents); !written.ok()) {
       RemoveTree(tmp, files);
-      return absl::InternalError(absl::StrCat("cannot write ", path));
+      return written;
     }
   }
-  struct stat st;
-  if (stat(target.c_str(), &st) != 0) {
+  if (!target_exists) {
     if (rename(tmp.c_str(), target.c_str()) == 0) return absl::OkStatus();
     const std::string error = std::strerror(errno);
     RemoveTree(tmp, files);

@@ -1,5 +1,6 @@
-// Writing the report's files all or nothing: the files go to a fresh temporary directory beside the
-// target (in its parent), and are renamed into place at the end; on any failure the temporary directory
+// Writing the report's files all or nothing: the files go to a fresh temporary directory inside the
+// target (or beside it, in its parent, when it does not exist yet: the same file system either way), and
+// are renamed into place at the end, once every name was checked; on any failure the temporary directory
 // is removed, so a failed or refused run leaves no partial report.
 #ifndef DISPATCHLAB_EXPERIMENTS_REPORT_OUTPUT_DIR_H_
 #define DISPATCHLAB_EXPERIMENTS_REPORT_OUTPUT_DIR_H_
@@ -15,7 +16,9 @@ namespace dispatchlab::report {
 // Checks, before anything is measured, that `dir` can receive the report: not empty; if it exists it is
 // a writable directory; otherwise its parent is an existing writable directory. InvalidArgument naming
 // the problem otherwise.
-absl::Status CheckOutputDir(const std::string& dir);
+// Each of `names` that already exists in `dir` must be a regular file (checked with lstat), so the final
+// renames cannot fail half way.
+absl::Status CheckOutputDir(const std::string& dir, const std::vector<std::string>& names = {});
 
 // Writes (name, contents) pairs into `dir` all or nothing. When `dir` does not exist the temporary
 // directory is renamed to it; when it exists each file is renamed into it (replacing files of the same

@@ -2,10 +2,10 @@
 // interval; a layer whose interval includes 0 is drawn as noise.
 #include <algorithm>
 #include <cmath>
+#include <boost/math/distributions/students_t.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "experiments/attribution/student_t.h"
 #include "experiments/report/render.h"
 #include "experiments/report/svg.h"
 
@@ -96,7 +96,7 @@ RatioPoint RatioAt(const SweepPoint& a, const SweepPoint& b) {
       for (double x : ratios) sq += (x - mean) * (x - mean);
       const double m = static_cast<double>(ratios.size());
       r.ratio = mean;
-      r.ci = attribution::StudentTQuantile(0.975, m - 1) * std::sqrt(sq / (m - 1) / m);
+      r.ci = boost::math::quantile(boost::math::students_t(m - 1), 0.975) * std::sqrt(sq / (m - 1) / m);
       return r;
     }
   }

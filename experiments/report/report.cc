@@ -5,13 +5,13 @@
 #include <iostream>
 #include <numeric>
 #include <random>
+#include <boost/math/distributions/students_t.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "experiments/attribution/attribute.h"
-#include "experiments/attribution/student_t.h"
 #include "experiments/metadata.h"
 #include "experiments/scenarios.h"
 
@@ -20,7 +20,7 @@ namespace dispatchlab::report {
 namespace {
 
 void Stage(const ReportOptions& options, absl::string_view what) {
-  if (options.progress) std::cerr << "report: " << what << "\n";
+  if (options.progress != ProgressMode::kOff) std::cerr << "report: " << what << "\n";
 }
 
 // One layer's value from the library's per-layer vectors (both in the chosen layers' order).
@@ -41,7 +41,7 @@ double MeanStandardError(const attribution::ConfigSamples& c) {
 
 }  // namespace
 
-double Attribution::T95() const { return attribution::StudentTQuantile(0.975, std::max(rounds - 1, 1)); }
+double Attribution::T95() const { return boost::math::quantile(boost::math::students_t(std::max(rounds - 1, 1)), 0.975); }
 
 double SweepPoint::Mean() const {
   if (samples.empty()) return median;
@@ -55,7 +55,7 @@ double SweepPoint::Ci95() const {
   double sq = 0;
   for (double x : samples) sq += (x - mean) * (x - mean);
   const double se = std::sqrt(sq / static_cast<double>(k - 1) / static_cast<double>(k));
-  return attribution::StudentTQuantile(0.975, static_cast<double>(k - 1)) * se;
+  return boost::math::quantile(boost::math::students_t(static_cast<double>(k - 1)), 0.975) * se;
 }
 
 double Attribution::Unexplained() const {
@@ -66,7 +66,7 @@ double Attribution::Unexplained() const {
 
 absl::StatusOr<Attribution> Attribute(absl::string_view scenario, int64_t n, LayerSet base, LayerSet relevant,
                                       const BatchSampler& sampler, int rounds, int permutations,
-                                      uint64_t seed) {
+                                      uint64_t seed, Progress* progress) {
   if (relevant.Members().empty()) return absl::InvalidArgumentError("no relevant layer to attribute");
   attribution::AttributionRequest request;
   request.scenario = std::string(scenario);
@@ -80,6 +80,9 @@ absl::StatusOr<Attribution> Attribute(absl::string_view scenario, int64_t n, Lay
   request.statistic = attribution::Statistic::kMedian;  // robust to a disturbed sample on a shared machine
   const int k = static_cast<int>(relevant.Members().size());
   request.permutations = permutations > 0 ? permutations : k;
+  if (progress != nullptr) {
+    request.progress = [progress](int64_t done, int64_t total) { progress->Update(done, total); };
+  }
   absl::StatusOr<attribution::AttributionResult> r = attribution::Attribute(request, sampler);
   if (!r.ok()) return r.status();
 
@@ -130,10 +133,13 @@ absl::StatusOr<ReportData> Measure(const ReportOptions& options) {
   suite.profile = options.profile;
   suite.repetitions = options.repetitions;
   suite.min_time = options.min_time;
-  suite.progress = false;
   Stage(options, absl::StrFormat("timing the seed suite (%d scenarios, n = %d, %d repetitions)",
                                  suite.scenarios.size(), options.n, options.repetitions));
+  Progress suite_progress("report: suite", static_cast<int64_t>(suite.scenarios.size()) * suite.repetitions,
+                          options.progress);
+  suite.progress = &suite_progress;
   absl::StatusOr<std::vector<ScenarioTiming>> timings = RunTimings(suite);
+  suite_progress.Finish();
   if (!timings.ok()) return timings.status();
   data.suite = std::move(*timings);
 
@@ -146,14 +152,22 @@ absl::StatusOr<ReportData> Measure(const ReportOptions& options) {
     Stage(options, absl::StrFormat("attributing %s (%d layers, %d rounds, n = %d)", name,
                                    relevant.Members().size(), options.rounds, options.n));
     absl::StatusOr<BatchSampler> sampler =
-        MakeTimeSampler({name, options.n}, base, options.seconds_per_sample, /*progress=*/false);
+        MakeTimeSampler({name, options.n}, base, options.seconds_per_sample);
     if (!sampler.ok()) return sampler.status();
-    absl::StatusOr<Attribution> a = Attribute(name, options.n, base, relevant, *sampler, options.rounds);
+    Progress samples("report: " + name + " samples", 1, options.progress);
+    absl::StatusOr<Attribution> a =
+        Attribute(name, options.n, base, relevant, *sampler, options.rounds, 0, 7, &samples);
+    samples.Finish();
     if (!a.ok()) return a.status();
     data.attributions.push_back(std::move(*a));
   }
 
   // 3. The sweep: cost per element against n, the sweep scenarios side by side at each n.
+  Progress sweep_progress(
+      "report: sweep",
+      static_cast<int64_t>(options.sweep_n.size() * options.sweep_scenarios.size()) *
+          std::max(options.sweep_repetitions, 2),
+      options.progress);
   for (int64_t n : options.sweep_n) {
     RunRequest sweep;
     for (const std::string& name : options.sweep_scenarios) {
@@ -166,11 +180,14 @@ absl::StatusOr<ReportData> Measure(const ReportOptions& options) {
     sweep.profile = options.profile;
     sweep.repetitions = std::max(options.sweep_repetitions, 2);
     sweep.min_time = options.min_time;
-    sweep.progress = false;
+    sweep.progress = &sweep_progress;
     Stage(options, absl::StrFormat("sweep at n = %d (%d scenarios)", n, sweep.scenarios.size()));
     absl::StatusOr<std::vector<ScenarioTiming>> points = RunTimings(sweep);
     if (!points.ok()) return points.status();
-    for (const ScenarioTiming& t : *points) data.sweep.push_back({t.scenario, n, t.median, t.cv, t.samples});
+    for (const ScenarioTiming& t : *points) {
+      data.sweep.push_back({t.scenario, n, t.median, t.cv, t.samples});
+      data.sweep_samples.push_back({absl::StrCat(t.scenario, " n=", n), t.samples});
+    }
   }
 
   // 4. The exact counts: deterministic, the same on every machine.

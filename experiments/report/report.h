@@ -19,6 +19,7 @@
 #include "experiments/counts.h"
 #include "experiments/runner.h"
 #include "experiments/sampler.h"
+#include "experiments/stability.h"
 
 namespace dispatchlab::report {
 
@@ -41,7 +42,7 @@ struct ReportOptions {
   std::vector<std::string> count_scenarios = {"sct_init", "sct_subscript"};  // the exact counts table
   // The command that reproduces this report, every flag as given (set by the CLI; "" when unknown).
   std::string command_line;
-  bool progress = true;  // one line per stage on stderr
+  ProgressMode progress = ProgressMode::kOff;  // per stage, with an ETA, on stderr (experiments/progress.h)
 };
 
 // The share of one layer, ns per element, and the standard error of that difference of two means.
@@ -102,6 +103,7 @@ struct ReportData {
   std::vector<CountReport> counts;  // `dispatchlab counts` of options.count_scenarios at options.n
   std::string counts_note;          // why the counts are missing (counting compiled out), else ""
   CpythonSideBySide cpython;
+  std::vector<TimedSeries> sweep_samples;  // the sweep's repetitions, for the stability verdict
   std::string machine;  // MetadataLine()
   std::string date;     // UTC, ISO 8601
 };
@@ -113,7 +115,7 @@ struct ReportData {
 // report, with the sampling error in the standard error; `dispatchlab attribute` samples 16 per layer).
 absl::StatusOr<Attribution> Attribute(absl::string_view scenario, int64_t n, LayerSet base, LayerSet relevant,
                                       const BatchSampler& sampler, int rounds, int permutations = 0,
-                                      uint64_t seed = 7);
+                                      uint64_t seed = 7, Progress* progress = nullptr);
 
 // Runs everything the report shows. Long: about a minute at the defaults on a 2-vCPU machine.
 absl::StatusOr<ReportData> Measure(const ReportOptions& options);

@@ -18,7 +18,8 @@ extern char** environ;
 
 namespace dispatchlab::testing {
 
-ChildResult RunChild(const std::vector<std::string>& argv, int timeout_seconds, const std::string& tmpdir) {
+ChildResult RunChild(const std::vector<std::string>& argv, int timeout_seconds, const std::string& tmpdir,
+                     Stdout stdout_to) {
   ChildResult result;
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -34,7 +35,13 @@ ChildResult RunChild(const std::vector<std::string>& argv, int timeout_seconds, 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  if (stdout_to == Stdout::kPipe) {
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  } else if (stdout_to == Stdout::kDevFull) {
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/full", O_WRONLY, 0);
+  } else {
+    posix_spawn_file_actions_addclose(&actions, 1);
+  }
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -85,10 +92,11 @@ ChildResult RunChild(const std::vector<std::string>& argv, int timeout_seconds, 
   return result;
 }
 
-ChildResult RunCli(const std::vector<std::string>& args, int timeout_seconds, const std::string& tmpdir) {
+ChildResult RunCli(const std::vector<std::string>& args, int timeout_seconds, const std::string& tmpdir,
+                   Stdout stdout_to) {
   std::vector<std::string> argv{DISPATCHLAB_CLI};
   argv.insert(argv.end(), args.begin(), args.end());
-  return RunChild(argv, timeout_seconds, tmpdir);
+  return RunChild(argv, timeout_seconds, tmpdir, stdout_to);
 }
 
 std::set<std::string> EntriesOf(const std::string& dir) {

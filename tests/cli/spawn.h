@@ -19,14 +19,18 @@ struct ChildResult {
   std::string err;
 };
 
+// Where the child's stdout goes: a pipe (captured in `out`), /dev/full (every write fails with ENOSPC),
+// or nowhere (descriptor 1 closed).
+enum class Stdout { kPipe, kDevFull, kClosed };
+
 // Runs `argv` (argv[0] is the program path) with stdin from /dev/null, and TMPDIR set to `tmpdir` when it
 // is not empty. Kills the child (its own pid only) after `timeout_seconds`.
 ChildResult RunChild(const std::vector<std::string>& argv, int timeout_seconds = 60,
-                     const std::string& tmpdir = "");
+                     const std::string& tmpdir = "", Stdout stdout_to = Stdout::kPipe);
 
 // The dispatchlab CLI under test with `args`.
 ChildResult RunCli(const std::vector<std::string>& args, int timeout_seconds = 60,
-                   const std::string& tmpdir = "");
+                   const std::string& tmpdir = "", Stdout stdout_to = Stdout::kPipe);
 
 // Entries of /dev/shm that process `pid` created (core/shm_names.h names them "dispatchlab-PID-...").
 std::set<std::string> ShmFilesOf(int pid);

@@ -1,10 +1,9 @@
 // The 2^k r factorial analysis (Jain ch. 17-18) on data with known effects, and the t quantiles behind
-// its confidence intervals.
+// its confidence intervals (Student t from Boost.Math).
 #include <catch2/catch.hpp>
 #include <cmath>
 
 #include "experiments/attribution/factorial.h"
-#include "experiments/attribution/student_t.h"
 
 namespace dispatchlab::attribution {
 namespace {
@@ -104,17 +103,17 @@ TEST_CASE("factorial reports main effects and pairs and any large higher interac
   CHECK(f->unreported_share < 0.01);
 }
 
-TEST_CASE("Student t quantiles match tabulated values", "[attribution]") {
-  CHECK(StudentTQuantile(0.95, 1) == Approx(6.313752).epsilon(1e-6));
-  CHECK(StudentTQuantile(0.975, 1) == Approx(12.706205).epsilon(1e-6));
-  CHECK(StudentTQuantile(0.975, 2) == Approx(4.302653).epsilon(1e-6));
-  CHECK(StudentTQuantile(0.975, 8) == Approx(2.306004).epsilon(1e-6));
-  CHECK(StudentTQuantile(0.95, 10) == Approx(1.812461).epsilon(1e-6));
-  CHECK(StudentTQuantile(0.995, 30) == Approx(2.749996).epsilon(1e-6));
-  CHECK(StudentTQuantile(0.975, 1e6) == Approx(1.959966).epsilon(1e-5));
-  CHECK(StudentTQuantile(0.025, 8) == Approx(-2.306004).epsilon(1e-6));
-  CHECK(StudentTCdf(0, 5) == Approx(0.5));
-  CHECK(RegularizedIncompleteBeta(2, 3, 0.4) == Approx(0.5248).epsilon(1e-9));
+TEST_CASE("factorial confidence intervals use tabulated Student t quantiles", "[attribution]") {
+  // 8 configurations x 4 repetitions: dof = 2^3 (4 - 1) = 24. t[0.975; 24], t[0.995; 24], t[0.95; 24].
+  for (auto [confidence, t] :
+       {std::pair{0.95, 2.063899}, std::pair{0.99, 2.796940}, std::pair{0.90, 1.710882}}) {
+    absl::StatusOr<FactorialResult> f = AnalyzeFactorial(3, KnownDesign(), confidence);
+    REQUIRE(f.ok());
+    CHECK(f->dof == 24);
+    CHECK(f->t == Approx(t).epsilon(1e-6));
+    const FactorialEffect& a = f->Effect(0b001);
+    CHECK(a.ci_high - a.q == Approx(f->t * f->s_q).epsilon(1e-9));
+  }
 }
 
 }  // namespace

@@ -21,36 +21,11 @@ AttributionResult SyntheticResult() {
   return *r;
 }
 
-// True when brackets and braces outside strings balance (a cheap well-formedness check).
-bool Balanced(const std::string& json) {
-  std::vector<char> stack;
-  bool in_string = false;
-  for (size_t i = 0; i < json.size(); ++i) {
-    const char c = json[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"')
-      in_string = true;
-    else if (c == '{' || c == '[')
-      stack.push_back(c);
-    else if (c == '}' || c == ']') {
-      if (stack.empty() || stack.back() != (c == '}' ? '{' : '[')) return false;
-      stack.pop_back();
-    }
-  }
-  return stack.empty() && !in_string;
-}
-
 TEST_CASE("attribution JSON carries the required keys", "[attribution]") {
   RenderOptions options;
-  options.metadata_json = "{\"profile\":\"cpython311\"}";
+  options.metadata = Json{{"profile", "cpython311"}};
   const std::string json = RenderJson(SyntheticResult(), options);
-  CHECK(Balanced(json));
+  CHECK(ParseJson(json).ok());  // strict: the whole document, UTF-8
   for (const char* key : {"\"scenario\":\"synthetic\"",
                           "\"metric\":\"time\"",
                           "\"n\":1000",
@@ -82,7 +57,7 @@ TEST_CASE("attribution JSON carries the required keys", "[attribution]") {
 TEST_CASE("attribution JSON writes an empty metadata object when none is given", "[attribution]") {
   const std::string json = RenderJson(SyntheticResult(), RenderOptions{});
   CHECK(json.find("\"metadata\":{}") != std::string::npos);
-  CHECK(Balanced(json));
+  CHECK(ParseJson(json).ok());
 }
 
 TEST_CASE("attribution CSV has one row per method and layer", "[attribution]") {

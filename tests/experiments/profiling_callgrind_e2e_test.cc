@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "experiments/json.h"
 #include "experiments/profiling/instruction_sampler.h"
 #include "experiments/profiling/subprocess.h"
 
@@ -31,18 +32,15 @@ CliRun RunCli(const std::string& args) {
   return run;
 }
 
-// The "layers" object of the JSON output (the metadata carries a date, so compare only this).
-std::string LayersObject(const std::string& json) {
-  size_t begin = json.find("\"layers\": {");
-  size_t end = json.find('}', begin);
-  return begin == std::string::npos || end == std::string::npos ? "" : json.substr(begin, end - begin + 1);
+// The "layers" object of the JSON output, parsed strictly (the metadata carries a date, so compare only
+// this); an empty object when the output is not JSON.
+Json LayersObject(const std::string& json) {
+  absl::StatusOr<Json> doc = ParseJson(json);
+  if (!doc.ok() || !doc->is_object() || !doc->contains("layers")) return Json::object();
+  return (*doc)["layers"];
 }
 
-double LayerValue(const std::string& layers, const std::string& name) {
-  size_t at = layers.find("\"" + name + "\": ");
-  if (at == std::string::npos) return -1;
-  return std::stod(layers.substr(at + name.size() + 4));
-}
+double LayerValue(const Json& layers, const std::string& name) { return layers.value(name, -1.0); }
 
 TEST_CASE("callgrind per-layer instruction counts are identical on two runs", "[profiling][e2e]") {
   if (!FindInPath("valgrind").has_value()) {
@@ -55,7 +53,7 @@ TEST_CASE("callgrind per-layer instruction counts are identical on two runs", "[
   REQUIRE(first.status == 0);
   CliRun second = RunCli(args);
   REQUIRE(second.status == 0);
-  const std::string layers = LayersObject(first.out);
+  const Json layers = LayersObject(first.out);
   REQUIRE_FALSE(layers.empty());
   CHECK(layers == LayersObject(second.out));
   CHECK(LayerValue(layers, "lookup") > 0);

@@ -1,6 +1,7 @@
 // Table and JSON rendering of a layer profile (experiments/profiling/profile_report.h).
 #include <catch2/catch.hpp>
 
+#include "experiments/json.h"
 #include "experiments/profiling/profile_report.h"
 #include "experiments/profiling/text.h"
 
@@ -33,22 +34,29 @@ TEST_CASE("Layer profiles divide the tally", "[profiling]") {
 }
 
 TEST_CASE("Profile JSON has every layer and the totals", "[profiling]") {
-  std::string json = ProfileJson(Sample(), "{}");
-  CHECK(json.find("\"scenario\": \"sct_init\"") != std::string::npos);
-  CHECK(json.find("\"tool\": \"callgrind\"") != std::string::npos);
-  CHECK(json.find("\"call\": 15,") != std::string::npos);
-  CHECK(json.find("\"lookup\": 2.5,") != std::string::npos);
-  CHECK(json.find("\"unattributed\": 0.5") != std::string::npos);
-  CHECK(json.find("\"total\": 18") != std::string::npos);
-  CHECK(json.find("\"metadata\": {}") != std::string::npos);
-  for (const LayerInfo& info : LayerTable()) {
-    CHECK(json.find(Cat("\"", info.name, "\": ")) != std::string::npos);
-  }
+  absl::StatusOr<Json> json = ParseJson(ProfileJson(Sample(), Json()));
+  REQUIRE(json.ok());
+  CHECK((*json)["scenario"] == "sct_init");
+  CHECK((*json)["tool"] == "callgrind");
+  CHECK((*json)["layers"]["call"] == 15.0);
+  CHECK((*json)["layers"]["lookup"] == 2.5);
+  CHECK((*json)["unattributed"] == 0.5);
+  CHECK((*json)["total"] == 18.0);
+  CHECK((*json)["metadata"] == Json::object());
+  CHECK((*json)["layers"].size() == LayerTable().size());
+  for (const LayerInfo& info : LayerTable()) CHECK((*json)["layers"].contains(ToStd(info.name)));
 }
 
-TEST_CASE("JSON strings are escaped", "[profiling]") {
-  CHECK(JsonString("a\"b\\c\n") == "\"a\\\"b\\\\c\\n\"");
-  CHECK(JsonString(std::string("\x01", 1)) == "\"\\u0001\"");
+TEST_CASE("Profile JSON escapes strings and stays UTF-8", "[profiling]") {
+  LayerProfile p = Sample();
+  p.notes = {"a\"b\\c\n", std::string("\x01", 1), std::string("bad \xff byte")};
+  const std::string text = ProfileJson(p, Json());
+  absl::StatusOr<Json> json = ParseJson(text);
+  REQUIRE(json.ok());
+  CHECK((*json)["notes"][0] == "a\"b\\c\n");
+  CHECK((*json)["notes"][1] == std::string("\x01", 1));
+  CHECK((*json)["notes"][2] == "bad \xef\xbf\xbd byte");  // U+FFFD for the stray byte
+  CHECK(text.find("\\u0001") != std::string::npos);
 }
 
 TEST_CASE("Profile table lists layers, unattributed and total", "[profiling]") {

@@ -201,5 +201,60 @@ TEST_CASE("an array type made while Array.__init__ was deleted is instantiated w
   CHECK(CheckNothingAlive().ok());
 }
 
+TEST_CASE("with the call layer off the mapping shortcut keeps the wrapper's argument count check",
+          "[fuzz][regression]") {
+  InitRuntime();
+  // Fuzzer (fuzz/regressions/call-off-mapping-wrapper-argcount): with `call` off, vectorcall_method's
+  // shortcut called a mapping slot's C function directly whatever the name the descriptor was found
+  // under. `__len__ = Array.__getitem__` then read args[1] past a one-element stack (ASan
+  // stack-buffer-overflow), and `__setitem__ = Array.__getitem__` "succeeded" storing nothing. CPython's
+  // wrappers check the count: wrap_binaryfunc "expected 1 argument, got N", wrap_objobjargproc 2.
+  Object* array = CtypesArrayOfSize(&c_int_Type, 41);  // a length no other test uses
+  REQUIRE(array != nullptr);
+  TypeObject* type = Py_TYPE(array);
+  Object* getitem = TypeDictGet(&PyCArray_Type, Id().__getitem__);
+  Object* setitem = TypeDictGet(&PyCArray_Type, Id().__setitem__);
+  REQUIRE(getitem != nullptr);
+  REQUIRE(setitem != nullptr);
+  struct Case {
+    StrObject* name;
+    Object* value;
+    const char* message;
+  };
+  for (const Case& c : {Case{Id().__len__, getitem, "expected 1 argument, got 0"},
+                        Case{Id().__setitem__, getitem, "expected 1 argument, got 2"},
+                        Case{Id().__delitem__, setitem, "expected 2 arguments, got 1"}}) {
+    TypeDictSet(type, c.name, c.value);
+    FixupSlotDispatchers(type);  // what CPython's update_slot does after the assignment
+    for (const bool call_on : {true, false}) {
+      ScopedLayers layers(LayerSet::All().Without(Layer::kMethodWrapper).Set(Layer::kCall, call_on));
+      INFO(c.name->value << " with call " << (call_on ? "on" : "off"));
+      Object* five = PyLong_FromSsize_t(5);
+      int failed = 0;
+      if (c.name == Id().__len__) {
+        failed = PySequence_Size(array) == -1;
+      } else if (c.name == Id().__setitem__) {
+        failed = PySequence_SetItem(array, 0, five) == -1;
+      } else {
+        failed = PySequence_SetItem(array, 0, nullptr) == -1;  // PySequence_DelItem
+      }
+      Py_DECREF(five);
+      CHECK(failed);
+      CHECK(PyErr_ExceptionMatches(ExcKind::kTypeError));
+      CHECK(CurrentError().message == c.message);
+      PyErr_Clear();
+      Object* item = PySequence_GetItem(array, 0);  // Array.__getitem__ still reads the (unchanged) item
+      REQUIRE(item != nullptr);
+      CHECK(PyNumber_AsSsize_t(item) == 0);
+      Py_DECREF(item);
+    }
+    TypeDictSet(type, c.name, nullptr);
+    FixupSlotDispatchers(type);
+  }
+  Py_DECREF(array);
+  ReleaseCaches();
+  CHECK(CheckNothingAlive().ok());
+}
+
 }  // namespace
 }  // namespace dispatchlab

@@ -1,0 +1,281 @@
+#include "experiments/explore/explore.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <boost/math/distributions/students_t.hpp>
+
+#include "absl/strings/str_format.h"
+#include "experiments/attribution/attribute.h"
+#include "experiments/counts.h"
+#include "experiments/runner.h"
+#include "experiments/scenarios.h"
+
+namespace dispatchlab::explore {
+
+namespace {
+
+using attribution::ConfigMask;
+
+// Mean, sample standard deviation and the Student-t interval of the mean.
+void Summarize(ConfigResult& c, double confidence) {
+  const attribution::SampleStats st = attribution::Summarize(c.samples);
+  c.mean = st.mean;
+  c.stddev = st.stddev;
+  double half = 0;
+  if (st.count >= 2) {
+    const double t = boost::math::quantile(boost::math::students_t(st.count - 1), 0.5 + confidence / 2);
+    half = t * st.stddev / std::sqrt(static_cast<double>(st.count));
+  }
+  c.low = st.mean - half;
+  c.high = st.mean + half;
+}
+
+// The exact counts of all 2^k configurations, and which chosen layers change any of them.
+absl::Status CountAll(const Scenario& scenario, const ExploreData& data, ScenarioExplore* out) {
+  const int k = data.space.k();
+  out->configs.resize(size_t{1} << k);
+  for (ConfigMask mask = 0; mask <= data.space.full_mask(); ++mask) {
+    absl::StatusOr<CountReport> counted =
+        CountScenario(scenario, data.options.n, data.space.LayersFor(mask), data.options.profile);
+    if (!counted.ok()) return counted.status();
+    out->configs[mask].mask = mask;
+    out->configs[mask].totals = counted->totals;
+  }
+  out->on_path.assign(k, false);
+  for (int i = 0; i < k; ++i) {
+    for (ConfigMask mask = 0; mask <= data.space.full_mask(); ++mask) {
+      if (mask & (ConfigMask{1} << i)) continue;
+      if (out->configs[mask].totals.value != out->configs[mask | (ConfigMask{1} << i)].totals.value) {
+        out->on_path[i] = true;
+        break;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Times the configurations that differ on the path (through the attribution library, which also gives the
+// Shapley values) and gives every configuration the samples of its on-path projection.
+absl::Status TimeAll(const ExploreData& data, const SamplerFactory& make_sampler, ScenarioExplore* out) {
+  const int k = data.space.k();
+  std::vector<int> path;  // chosen indices on the path, in call-chain order
+  ConfigMask path_mask = 0;
+  LayerSet path_layers;
+  for (int i = 0; i < k; ++i) {
+    if (!out->on_path[i]) continue;
+    path.push_back(i);
+    path_mask |= ConfigMask{1} << i;
+    path_layers = path_layers.With(data.space.chosen[i]);
+  }
+  absl::StatusOr<BatchSampler> sampler = make_sampler(SampleTarget{out->name, data.options.n});
+  if (!sampler.ok()) return sampler.status();
+
+  out->shapley.assign(k, 0.0);
+  out->shapley_se.assign(k, 0.0);
+  // Samples per on-path configuration, keyed by the full mask's projection.
+  std::vector<std::vector<double>> by_projection(size_t{1} << k);
+  if (path.empty()) {
+    const LayerSet all_on = data.space.LayersFor(data.space.full_mask());
+    absl::StatusOr<std::vector<double>> samples =
+        (*sampler)(std::vector<LayerSet>(data.options.repetitions, all_on));
+    if (!samples.ok()) return samples.status();
+    by_projection[0] = *samples;
+  } else {
+    attribution::AttributionRequest req;
+    req.scenario = out->name;
+    req.metric = "time";
+    req.n = data.options.n;
+    req.base = data.space.base;
+    req.chosen = path_layers;
+    req.methods = {attribution::Method::kShapley};
+    req.repetitions = data.options.repetitions;
+    req.seed = out->seed;
+    req.confidence = data.options.confidence;
+    absl::StatusOr<attribution::AttributionResult> result = attribution::Attribute(req, *sampler);
+    if (!result.ok()) return result.status();
+    for (const attribution::ConfigSamples& c : result->configs) {
+      ConfigMask full = 0;
+      for (size_t j = 0; j < path.size(); ++j) {
+        if (c.mask & (ConfigMask{1} << j)) full |= ConfigMask{1} << path[j];
+      }
+      by_projection[full] = c.samples;
+    }
+    for (size_t j = 0; j < path.size(); ++j) {
+      out->shapley[path[j]] = result->shapley->value[j];
+      out->shapley_se[path[j]] = result->shapley->noise_se[j];
+    }
+  }
+  for (ConfigResult& c : out->configs) {
+    c.measured_mask = c.mask & path_mask;
+    c.samples = by_projection[c.measured_mask];
+    if (c.samples.empty()) return absl::InternalError("explore: a configuration was not measured");
+    Summarize(c, data.options.confidence);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ExploreData> Explore(const ExploreOptions& options, const SamplerFactory& make_sampler) {
+  ExploreData data;
+  data.options = options;
+  const int k = __builtin_popcount(options.chosen.bits());
+  if (k < 1 || k > kMaxLayers) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "explore: choose 1 to %d layers (the page holds all 2^k configurations); %d given", kMaxLayers, k));
+  }
+  if (options.repetitions < 2) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--repetitions=%d: at least 2 are needed for an interval", options.repetitions));
+  }
+  std::vector<std::string> names = options.scenarios;
+  if (std::find(names.begin(), names.end(), kReferenceScenario) == names.end()) {
+    names.push_back(kReferenceScenario);
+  }
+  std::vector<const Scenario*> scenarios;
+  for (const std::string& name : names) {
+    absl::StatusOr<const Scenario*> s = ScenarioFromName(name);
+    if (!s.ok()) return s.status();
+    scenarios.push_back(*s);
+  }
+  data.options.scenarios = names;
+  data.space = attribution::MakeLayerSpace(options.base, options.chosen);
+
+  for (size_t si = 0; si < scenarios.size(); ++si) {
+    const Scenario& s = *scenarios[si];
+    ScenarioExplore out;
+    out.name = std::string(s.name);
+    out.expression = std::string(s.expression);
+    out.story = std::string(s.story);
+    out.cpython_ratio = std::string(s.cpython_ratio);
+    out.seed = options.seed + si;
+    if (options.progress) {
+      options.progress(absl::StrFormat("explore: %s: counting %d configurations", out.name, 1 << k));
+    }
+    if (absl::Status st = CountAll(s, data, &out); !st.ok()) return st;
+    if (options.progress) {
+      int on = 0;
+      for (bool b : out.on_path) on += b;
+      options.progress(
+          absl::StrFormat("explore: %s: timing %d configurations x %d (%d of %d layers on its path)",
+                          out.name, 1 << on, options.repetitions, on, k));
+    }
+    if (absl::Status st = TimeAll(data, make_sampler, &out); !st.ok()) return st;
+    data.scenarios.push_back(std::move(out));
+  }
+  return data;
+}
+
+SamplerFactory TimeSamplerFactory(double seconds_per_sample) {
+  return [seconds_per_sample](const SampleTarget& target) {
+    return MakeTimeSampler(target, LayerSet::All(), seconds_per_sample);
+  };
+}
+
+absl::StatusOr<CpythonFigures> ParseCpythonFigures(const std::string& text, const std::string& source) {
+  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto bad = [&source](const std::string& what) {
+    return absl::InvalidArgumentError(absl::StrFormat("--cpython=%s: %s", source, what));
+  };
+  if (doc.is_discarded())
+    return bad("not valid JSON (expected the output of 'dispatchlab cpython --format=json')");
+  if (!doc.is_object() || !doc.contains("results") || !doc["results"].is_array()) {
+    return bad("expected an object with a \"results\" array");
+  }
+  CpythonFigures out;
+  out.source = source;
+  out.metadata_json = doc.contains("metadata") && doc["metadata"].is_object() ? doc["metadata"].dump() : "{}";
+  for (const nlohmann::json& r : doc["results"]) {
+    if (!r.is_object() || !r.contains("scenario") || !r["scenario"].is_string()) {
+      return bad("every result needs a \"scenario\" string");
+    }
+    if (!r.contains("cpython") || !r["cpython"].is_object() || !r["cpython"].contains("ns_per_element") ||
+        !r["cpython"]["ns_per_element"].is_number()) {
+      return bad("every result needs \"cpython\": {\"ns_per_element\": number}");
+    }
+    const double ns = r["cpython"]["ns_per_element"].get<double>();
+    if (!std::isfinite(ns) || ns < 0) return bad("\"ns_per_element\" must be a non-negative number");
+    out.figures.push_back({r["scenario"].get<std::string>(), ns});
+  }
+  return out;
+}
+
+std::string ExploreJson(const ExploreData& data, const std::optional<CpythonFigures>& cpython,
+                        const std::string& metadata_json) {
+  using Json = nlohmann::ordered_json;
+  Json doc;
+  doc["schema"] = "dispatchlab-explore/1";
+  doc["profile"] = data.options.profile;
+  doc["n"] = data.options.n;
+  doc["repetitions"] = data.options.repetitions;
+  doc["confidence"] = data.options.confidence;
+  doc["unit"] = "ns/element";
+  doc["reference"] = data.reference;
+  Json layers = Json::array();
+  for (Layer l : data.space.chosen) {
+    const LayerInfo& info = InfoOf(l);
+    layers.push_back({{"name", info.name}, {"on", info.on}, {"off", info.off}, {"mirrors", info.mirrors}});
+  }
+  doc["layers"] = layers;
+  Json held = Json::array();
+  for (const LayerInfo& info : LayerTable()) {
+    if (std::find(data.space.chosen.begin(), data.space.chosen.end(), info.layer) !=
+        data.space.chosen.end()) {
+      continue;
+    }
+    held.push_back({{"name", info.name}, {"on", data.space.base.Has(info.layer)}});
+  }
+  doc["held_layers"] = held;
+  Json counters = Json::array();
+  for (const CounterInfo& c : CounterTable()) counters.push_back({{"name", c.name}, {"meaning", c.meaning}});
+  doc["counters"] = counters;
+  Json scenarios = Json::array();
+  for (const ScenarioExplore& s : data.scenarios) {
+    Json js;
+    js["name"] = s.name;
+    js["expression"] = s.expression;
+    js["story"] = s.story;
+    js["cpython_reference"] = s.cpython_ratio;
+    js["seed"] = s.seed;
+    js["on_path"] = s.on_path;
+    Json shapley = Json::array();
+    for (int i = 0; i < data.space.k(); ++i) {
+      shapley.push_back({{"layer", InfoOf(data.space.chosen[i]).name},
+                         {"value", s.shapley[i]},
+                         {"standard_error", s.shapley_se[i]}});
+    }
+    js["shapley"] = shapley;
+    Json configs = Json::array();
+    for (const ConfigResult& c : s.configs) {
+      Json counts = Json::array();
+      for (uint64_t v : c.totals.value) counts.push_back(v);
+      configs.push_back({{"mask", c.mask},
+                         {"measured_mask", c.measured_mask},
+                         {"mean", c.mean},
+                         {"stddev", c.stddev},
+                         {"low", c.low},
+                         {"high", c.high},
+                         {"samples", c.samples},
+                         {"counts", counts}});
+    }
+    js["configs"] = configs;
+    scenarios.push_back(js);
+  }
+  doc["scenarios"] = scenarios;
+  if (cpython.has_value()) {
+    Json figures = Json::array();
+    for (const CpythonFigure& f : cpython->figures) {
+      figures.push_back({{"scenario", f.scenario}, {"ns_per_element", f.ns_per_element}});
+    }
+    doc["cpython"] = {
+        {"source", cpython->source}, {"metadata", Json::parse(cpython->metadata_json)}, {"figures", figures}};
+  } else {
+    doc["cpython"] = nullptr;
+  }
+  doc["metadata"] = Json::parse(metadata_json);
+  // Our strings are UTF-8; an invalid byte (from a --cpython file) becomes U+FFFD rather than an exception.
+  return doc.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace dispatchlab::explore

@@ -1,0 +1,126 @@
+// Every --format=json output of every command, through the binary: parsed strictly (RFC 8259, UTF-8
+// strings, nothing after the document) and held against the schema docs/cli.md shows for it, so a key
+// added to an output without the docs, or documented without the output, fails here.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "experiments/cli/commands.h"
+#include "experiments/json.h"
+#include "tests/cli/json_schema.h"
+#include "tests/cli/spawn.h"
+
+namespace dispatchlab::testing {
+namespace {
+
+std::map<std::string, Json> DocumentedSchemas() {
+  std::ifstream in(std::string(DISPATCHLAB_SOURCE_DIR) + "/docs/cli.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<std::map<std::string, Json>> schemas = SchemasFromMarkdown(text.str());
+  INFO(schemas.status().message());
+  REQUIRE(schemas.ok());
+  return *schemas;
+}
+
+bool HaveValgrind() { return RunChild({"/bin/sh", "-c", "command -v valgrind"}, 10).exit_status == 0; }
+
+void CheckOutput(const std::vector<std::string>& args, const std::string& schema_name) {
+  static const std::map<std::string, Json> schemas = DocumentedSchemas();
+  INFO("dispatchlab " << absl::StrJoin(args, " "));
+  const ChildResult r = RunCli(args, 300);
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_status == 0);
+  absl::StatusOr<Json> doc = ParseJson(r.out);
+  INFO(doc.status().message());
+  REQUIRE(doc.ok());
+  REQUIRE(schemas.count(schema_name) == 1);
+  const std::vector<std::string> problems = SchemaMismatches(schemas.at(schema_name), *doc, schemas);
+  INFO(absl::StrJoin(problems, "\n"));
+  CHECK(problems.empty());
+}
+
+TEST_CASE("the schema checker catches missing, extra and mistyped keys", "[cli][json]") {
+  const std::map<std::string, Json> named = {{"inner", Json{{"x", "integer"}}}};
+  const Json schema = {{"a", "string"}, {"b?", "number|null"}, {"c", {"@inner"}}, {"d", {{"*", "boolean"}}}};
+  CHECK(SchemaMismatches(schema, Json{{"a", "s"}, {"c", {{{"x", 1}}}}, {"d", {{"p", true}}}}, named).empty());
+  CHECK(SchemaMismatches(schema,
+                         Json{{"a", "s"}, {"b", nullptr}, {"c", Json::array()}, {"d", Json::object()}}, named)
+            .empty());
+  CHECK(SchemaMismatches(schema, Json{{"c", Json::array()}, {"d", Json::object()}}, named).size() ==
+        1);  // no a
+  CHECK(SchemaMismatches(schema, Json{{"a", 1}, {"c", Json::array()}, {"d", Json::object()}}, named).size() ==
+        1);
+  CHECK(SchemaMismatches(schema, Json{{"a", "s"}, {"c", {{{"x", 1.5}}}}, {"d", {{"p", 1}}}}, named).size() ==
+        2);
+  CHECK(
+      SchemaMismatches(schema, Json{{"a", "s"}, {"c", Json::array()}, {"d", Json::object()}, {"e", 1}}, named)
+          .size() == 1);                             // e is not documented
+  CHECK_FALSE(ParseJson("{\"a\": \"\xff\"}").ok());  // not UTF-8
+  CHECK_FALSE(ParseJson("{\"a\": 1} x").ok());       // trailing bytes
+}
+
+TEST_CASE("every documented schema parses and every schema reference resolves", "[cli][json]") {
+  const std::map<std::string, Json> schemas = DocumentedSchemas();
+  for (const char* name : {"metadata", "stability", "run", "counts", "list", "sweep", "mp", "mp-one-worker",
+                           "alloc", "attribute", "profile"}) {
+    INFO(name);
+    CHECK(schemas.count(name) == 1);
+  }
+}
+
+TEST_CASE("every command with --format=json has a schema in docs/cli.md", "[cli][json]") {
+  const std::map<std::string, Json> schemas = DocumentedSchemas();
+  for (const cli::Command& c : cli::CommandTable()) {
+    for (const cli::FlagSpec& flag : c.spec().flags) {
+      if (flag.name != "format" || !absl::StrContains(flag.help, "json")) continue;
+      INFO("dispatchlab " << c.spec().name << " --format=json: add its schema to docs/cli.md and a test here");
+      CHECK(schemas.count(std::string(c.spec().name)) == 1);
+    }
+  }
+}
+
+TEST_CASE("run --format=json is valid UTF-8 Google Benchmark JSON matching docs/cli.md", "[cli][json]") {
+  CheckOutput({"run", "sct_init", "sct_subscript", "--n=1000", "--repetitions=2", "--min-time=0.002",
+               "--quiet", "--format=json"},
+              "run");
+}
+
+TEST_CASE("counts, list and sweep --format=json match docs/cli.md", "[cli][json]") {
+  CheckOutput({"counts", "sct_init", "sct_subscript", "--n=300", "--format=json"}, "counts");
+  CheckOutput({"list", "--format=json"}, "list");
+  CheckOutput({"sweep", "sct_init", "sct_subscript", "--n=500,1000", "--repetitions=2", "--min-time=0.002",
+               "--quiet", "--format=json"},
+              "sweep");
+}
+
+TEST_CASE("mp and alloc --format=json match docs/cli.md", "[cli][json]") {
+  CheckOutput({"mp", "store", "--n=1e4", "--workers=1,2", "--repetitions=2", "--quiet", "--format=json"},
+              "mp");
+  CheckOutput({"mp", "store", "--n=1e4", "--workers=2", "--repetitions=2", "--quiet", "--format=json"},
+              "mp-one-worker");
+  CheckOutput({"alloc", "--experiment=sct_alloc,new_arena_36", "--backend=anon,shm", "--n=1000,2000",
+               "--repetitions=2", "--min-time=0.001", "--quiet", "--format=json"},
+              "alloc");
+}
+
+TEST_CASE("attribute --format=json matches docs/cli.md", "[cli][json]") {
+  CheckOutput({"attribute", "sct_init", "--layers=trampoline,boxing", "--method=all", "--n=1000",
+               "--repetitions=2", "--sample-time=0.001", "--quiet", "--seed=7", "--format=json"},
+              "attribute");
+}
+
+TEST_CASE("profile --format=json matches docs/cli.md", "[cli][json]") {
+  if (!HaveValgrind()) {
+    WARN("valgrind is not installed (scripts/setup.sh --with-tools): profile's JSON not checked");
+    return;
+  }
+  CheckOutput({"profile", "sct_init", "--tool=callgrind", "--n=300", "--format=json"}, "profile");
+}
+
+}  // namespace
+}  // namespace dispatchlab::testing
