@@ -16,7 +16,7 @@ namespace {
 
 constexpr uint32_t ProfileBits(int column) {
   uint32_t bits = 0;
-#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p312, p313, p313t)            \
+#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t)    \
   {                                                                                        \
     const int v[5] = {p36, p311, p312, p313, p313t};                                             \
     if (v[column]) bits |= 1u << static_cast<int>(Layer::k##Id);                           \
@@ -29,8 +29,8 @@ constexpr uint32_t ProfileBits(int column) {
 
 const std::array<LayerInfo, kLayerCount>& LayerTable() {
   static const std::array<LayerInfo, kLayerCount> table = {{
-#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p312, p313, p313t) \
-  {Layer::k##Id, name, on, off, mirrors},
+#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t) \
+  {Layer::k##Id, name, parent, on, off, mirrors},
 #include "core/layers.def"
   }};
   return table;
@@ -46,6 +46,24 @@ absl::StatusOr<Layer> LayerFromName(absl::string_view name) {
   for (const LayerInfo& info : LayerTable()) names.push_back(info.name);
   return absl::InvalidArgumentError(
       absl::StrCat("unknown layer '", name, "' (layers: ", absl::StrJoin(names, ", "), ")"));
+}
+
+std::optional<Layer> ParentOf(Layer layer) {
+  const absl::string_view parent = InfoOf(layer).parent;
+  if (parent.empty()) return std::nullopt;
+  for (const LayerInfo& info : LayerTable()) {
+    if (info.name == parent) return info.layer;
+  }
+  return std::nullopt;  // tests/core/layers_test.cc checks that every parent names a row
+}
+
+bool LayerReachable(Layer layer, LayerSet active) {
+  int steps = 0;  // a parent is an earlier row (tested), so the chain is at most kLayerCount long
+  for (std::optional<Layer> p = ParentOf(layer); p.has_value() && steps < kLayerCount; p = ParentOf(*p)) {
+    if (!active.Has(*p)) return false;
+    ++steps;
+  }
+  return true;
 }
 
 std::string LayerSet::ToString() const {

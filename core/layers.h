@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
@@ -19,12 +20,12 @@
 namespace dispatchlab {
 
 enum class Layer : int {
-#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p312, p313, p313t) k##Id,
+#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t) k##Id,
 #include "core/layers.def"
 };
 
 inline constexpr int kLayerCount = 0
-#define DISPATCHLAB_LAYER(Id, name, on, off, mirrors, p36, p311, p312, p313, p313t) +1
+#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t) +1
 #include "core/layers.def"
     ;
 
@@ -55,6 +56,7 @@ class LayerSet {
 struct LayerInfo {
   Layer layer;
   absl::string_view name;
+  absl::string_view parent;  // the layer whose code reaches this one; empty when the scenarios reach it
   absl::string_view on;
   absl::string_view off;
   absl::string_view mirrors;
@@ -64,6 +66,12 @@ struct LayerInfo {
 const std::array<LayerInfo, kLayerCount>& LayerTable();
 const LayerInfo& InfoOf(Layer layer);
 absl::StatusOr<Layer> LayerFromName(absl::string_view name);
+
+// The layer whose code reaches `layer` (the `parent` column of core/layers.def), or nullopt.
+std::optional<Layer> ParentOf(Layer layer);
+// Whether `layer`'s code can run per element under `active`: every layer on its parent chain is on (the
+// layer itself may be on or off). The call layers live inside the trampoline: with it off they never run.
+bool LayerReachable(Layer layer, LayerSet active);
 
 // A named set of layers that follows CPython's version history (docs/layers.md, "Profiles").
 struct Profile {

@@ -5,6 +5,7 @@
 
 #include "core/buffer.h"
 #include "core/errors.h"
+#include "core/layer_frame.h"
 #include "core/long.h"
 #include "core/type.h"
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/errors.h"
+#include "core/layer_frame.h"
 #include "core/obmalloc.h"
 
 namespace dispatchlab {
@@ -31,37 +32,54 @@ GcHead* HeadOf(Object* o) { return reinterpret_cast<GcHead*>(o) - 1; }
 }  // namespace
 
 namespace internal {
-
 thread_local uint32_t t_thread_tag = g_next_thread_tag.fetch_add(1);
+}  // namespace internal
+
+// Each layer's reference-count work has its own frame (core/layer_frame.h), so that a profiler charges it
+// to the layer; in CPython both checks are a few inline instructions of Py_INCREF / Py_DECREF, so the
+// frame's call and return (about four instructions) are the price of the label (docs/perf.md).
+namespace layers::immortal {
+// _Py_IsImmortal (PEP 683, 3.12+): an immortal object's count is never written.
+DISPATCHLAB_LAYER_FN bool _Py_IsImmortal(Object* o) {
+  if (o->ob_refcnt < kImmortalRefcnt) return false;
+  Count(Counter::kImmortalSkips);
+  return true;
+}
+}  // namespace layers::immortal
+
+namespace layers::atomic_refcount {
+// The shared half of biased reference counting (3.13t): a thread that does not own the object adds to its
+// count atomically. Returns false for the owner thread, which increments plainly.
+DISPATCHLAB_LAYER_FN bool _Py_IncRefShared(Object* o) {
+  if (o->ob_tid == internal::t_thread_tag) return false;
+  Count(Counter::kAtomicRefOps);
+  std::atomic_ref<Py_ssize_t>(o->ob_refcnt).fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+// _Py_DecRefShared: 0 = the owner's plain path applies, 1 = done, 2 = done and the count reached zero
+// (the caller deallocates outside this frame, so the deallocation is not charged to this layer).
+DISPATCHLAB_LAYER_FN int _Py_DecRefShared(Object* o) {
+  if (o->ob_tid == internal::t_thread_tag) return 0;
+  Count(Counter::kAtomicRefOps);
+  return std::atomic_ref<Py_ssize_t>(o->ob_refcnt).fetch_sub(1, std::memory_order_acq_rel) == 1 ? 2 : 1;
+}
+}  // namespace layers::atomic_refcount
+
+namespace internal {
 
 // 3.12+: immortal objects skip the write. 3.13t: the owner thread increments its count plainly; any
 // other thread adds atomically (the shared half of biased reference counting).
 bool LayeredIncref(Object* o) {
-  if (LayerOn(Layer::kImmortal) && o->ob_refcnt >= kImmortalRefcnt) {
-    Count(Counter::kImmortalSkips);
-    return true;
-  }
-  if (LayerOn(Layer::kAtomicRefcount) && o->ob_tid != t_thread_tag) {
-    Count(Counter::kAtomicRefOps);
-    std::atomic_ref<Py_ssize_t>(o->ob_refcnt).fetch_add(1, std::memory_order_relaxed);
-    return true;
-  }
-  return false;
+  if (LayerOn(Layer::kImmortal) && layers::immortal::_Py_IsImmortal(o)) return true;
+  return LayerOn(Layer::kAtomicRefcount) && layers::atomic_refcount::_Py_IncRefShared(o);
 }
 
 bool LayeredDecref(Object* o) {
-  if (LayerOn(Layer::kImmortal) && o->ob_refcnt >= kImmortalRefcnt) {
-    Count(Counter::kImmortalSkips);
-    return true;
-  }
-  if (LayerOn(Layer::kAtomicRefcount) && o->ob_tid != t_thread_tag) {
-    Count(Counter::kAtomicRefOps);
-    if (std::atomic_ref<Py_ssize_t>(o->ob_refcnt).fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      _Py_Dealloc(o);
-    }
-    return true;
-  }
-  return false;
+  if (LayerOn(Layer::kImmortal) && layers::immortal::_Py_IsImmortal(o)) return true;
+  if (!LayerOn(Layer::kAtomicRefcount)) return false;
+  const int shared = layers::atomic_refcount::_Py_DecRefShared(o);
+  if (shared == 2) _Py_Dealloc(o);
+  return shared != 0;
 }
 
 }  // namespace internal

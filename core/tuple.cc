@@ -3,6 +3,7 @@
 #include <cstddef>
 
 #include "core/errors.h"
+#include "core/layer_frame.h"
 #include "core/type.h"
 
 namespace dispatchlab {
@@ -21,19 +22,44 @@ PySequenceMethods g_tuple_as_sequence;
 
 size_t TupleBytes(Py_ssize_t size) { return offsetof(TupleObject, ob_item) + sizeof(Object*) * size; }
 
+}  // namespace
+
+// The free lists' own work, in frames of their own (core/layer_frame.h). CPython 3.11+ has the same two
+// functions, static inline in Objects/tupleobject.c: the frame's call and return are the label's price.
+namespace layers::free_lists {
+
+// maybe_freelist_pop: a parked tuple of `size` items, its header re-initialised, or nullptr.
+DISPATCHLAB_LAYER_FN Object* maybe_freelist_pop(Py_ssize_t size) {
+  if (size > PyTuple_MAXSAVESIZE || g_free_lists[size].head == nullptr) return nullptr;
+  FreeList& list = g_free_lists[size];
+  Object* o = list.head;
+  list.head = AsTuple(o)->ob_item[0];
+  --list.count;
+  InitObjectHeader(o, &PyTuple_Type);
+  Count(Counter::kFreeListHits);
+  return o;
+}
+
+// maybe_freelist_push: parks a dead tuple on its size's list; false when it does not fit (then freed).
+DISPATCHLAB_LAYER_FN bool maybe_freelist_push(Object* o) {
+  const Py_ssize_t size = AsTuple(o)->ob_size;
+  if (size > PyTuple_MAXSAVESIZE || g_free_lists[size].count >= PyTuple_MAXFREELIST) return false;
+  ForgetObject(o);
+  AsTuple(o)->ob_item[0] = g_free_lists[size].head;
+  g_free_lists[size].head = o;
+  ++g_free_lists[size].count;
+  return true;
+}
+
+}  // namespace layers::free_lists
+
+namespace {
+
 void tupledealloc(Object* o) {
   TupleObject* t = AsTuple(o);
   GcUntrack(o);
   for (Py_ssize_t i = 0; i < t->ob_size; ++i) Py_XDECREF(t->ob_item[i]);
-  const Py_ssize_t size = t->ob_size;
-  if (LayerOn(Layer::kFreeLists) && size <= PyTuple_MAXSAVESIZE &&
-      g_free_lists[size].count < PyTuple_MAXFREELIST) {
-    ForgetObject(o);
-    t->ob_item[0] = g_free_lists[size].head;
-    g_free_lists[size].head = o;
-    ++g_free_lists[size].count;
-    return;
-  }
+  if (LayerOn(Layer::kFreeLists) && layers::free_lists::maybe_freelist_push(o)) return;
   FreeObject(o);
 }
 
@@ -56,15 +82,8 @@ Object* PyTuple_New(Py_ssize_t size) {
     PyErr_SetString(ExcKind::kSystemError, "negative tuple size");
     return nullptr;
   }
-  Object* o = nullptr;
-  if (LayerOn(Layer::kFreeLists) && size <= PyTuple_MAXSAVESIZE && g_free_lists[size].head != nullptr) {
-    FreeList& list = g_free_lists[size];
-    o = list.head;
-    list.head = AsTuple(o)->ob_item[0];
-    --list.count;
-    InitObjectHeader(o, &PyTuple_Type);
-    Count(Counter::kFreeListHits);
-  } else {
+  Object* o = LayerOn(Layer::kFreeLists) ? layers::free_lists::maybe_freelist_pop(size) : nullptr;
+  if (o == nullptr) {
     o = AllocObject(&PyTuple_Type, TupleBytes(size));
     if (o == nullptr) return nullptr;
   }

@@ -1,6 +1,7 @@
 #include "dispatch/abstract.h"
 
 #include "core/errors.h"
+#include "core/layer_frame.h"
 #include "core/long.h"
 #include "core/slice.h"
 #include "core/tuple.h"
@@ -125,7 +126,7 @@ Object* PySequence_Tuple(Object* v) {
 }
 
 namespace layers::args_tuple {
-[[gnu::noinline]] Object* PackInitializers(Object* source) { return PySequence_Tuple(source); }
+DISPATCHLAB_LAYER_FN Object* PackInitializers(Object* source) { return PySequence_Tuple(source); }
 }  // namespace layers::args_tuple
 
 Object* _PyNumber_Index(Object* item) {
@@ -148,7 +149,7 @@ Object* _PyNumber_Index(Object* item) {
 
 namespace layers::index_boxing {
 // The boxed half of PyNumber_AsSsize_t: _PyNumber_Index, PyLong_AsSsize_t, DECREF.
-[[gnu::noinline]] Py_ssize_t ConvertBoxedIndex(Object* item) {
+DISPATCHLAB_LAYER_FN Py_ssize_t ConvertBoxedIndex(Object* item) {
   Count(Counter::kIndexConversions);
   Object* value = _PyNumber_Index(item);
   if (value == nullptr) return -1;

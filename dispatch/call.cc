@@ -1,6 +1,7 @@
 #include "dispatch/call.h"
 
 #include "core/errors.h"
+#include "core/layer_frame.h"
 #include "core/tuple.h"
 
 namespace dispatchlab {
@@ -36,7 +37,7 @@ Object* _Py_CheckFunctionResult(Object* callable, Object* result) {
 
 namespace layers::call_tuple {
 
-[[gnu::noinline]] Object* _PyObject_MakeTpCall(Object* callable, Object* const* args, Py_ssize_t nargs,
+DISPATCHLAB_LAYER_FN Object* _PyObject_MakeTpCall(Object* callable, Object* const* args, Py_ssize_t nargs,
                                                Object* /*kwnames*/) {
   ternaryfunc call = Py_TYPE(callable)->tp_call;
   if (call == nullptr) {
@@ -55,7 +56,7 @@ namespace layers::call_tuple {
   return _Py_CheckFunctionResult(callable, result);
 }
 
-[[gnu::noinline]] Object* SliceOffSelf(Object* args) {
+DISPATCHLAB_LAYER_FN Object* SliceOffSelf(Object* args) {
   return PyTuple_GetSlice(args, 1, PyTuple_GET_SIZE(args));
 }
 
@@ -63,7 +64,7 @@ namespace layers::call_tuple {
 
 namespace layers::call {
 
-[[gnu::noinline]] Object* PyObject_Vectorcall(Object* callable, Object* const* args, size_t nargsf,
+DISPATCHLAB_LAYER_FN Object* PyObject_Vectorcall(Object* callable, Object* const* args, size_t nargsf,
                                               Object* kwnames) {
   Count(Counter::kGenericCalls);
   TypeObject* tp = Py_TYPE(callable);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/buffer.h"
 #include "core/errors.h"
+#include "core/layer_frame.h"
 #include "core/list.h"
 #include "core/long.h"
 #include "core/ndarray.h"
@@ -25,7 +26,7 @@ TypeObject PyCArray_Type;
 namespace layers::type_data {
 
 // 3.13: PyType_GetModuleByDef walks the MRO for the class defined by _ctypes.
-[[gnu::noinline]] bool PyType_GetModuleByDef(TypeObject* type, const void* def) {
+DISPATCHLAB_LAYER_FN bool PyType_GetModuleByDef(TypeObject* type, const void* def) {
   Count(Counter::kTypeDataLookups);
   for (TypeObject* t : type->tp_mro) {
     if (t->dl_module == def) return true;
@@ -52,7 +53,7 @@ namespace layers::type_data {
 }
 
 // 3.13: PyStgInfo_FromType: PyObject_IsInstance(type, PyCType_Type), then PyObject_GetTypeData.
-[[gnu::noinline]] StgInfo* PyStgInfo_FromType(TypeObject* type) {
+DISPATCHLAB_LAYER_FN StgInfo* PyStgInfo_FromType(TypeObject* type) {
   Count(Counter::kTypeDataLookups);
   if (PyObject_IsInstance(AsObject(type), AsObject(&PyCType_Type)) <= 0) return nullptr;
   return StgInfoOfType(type);
@@ -69,7 +70,7 @@ inline int KeepRef(Object* /*target*/, Py_ssize_t /*index*/, Object* keep) {
 }
 
 // _PyCData_set: a CData value would be copied; an int goes to the item type's setfunc.
-[[gnu::noinline]] Object* _PyCData_set(Object* /*dst*/, TypeObject* type, Object* value, Py_ssize_t size,
+DISPATCHLAB_LAYER_FN Object* _PyCData_set(Object* /*dst*/, TypeObject* type, Object* value, Py_ssize_t size,
                                        char* ptr) {
   if (CDataObject_Check(value)) {
     PyErr_Format(ExcKind::kTypeError, "incompatible types, %s instance instead of %s instance",
@@ -86,7 +87,7 @@ inline int KeepRef(Object* /*target*/, Py_ssize_t /*index*/, Object* keep) {
 }
 
 // PyCData_set: checks the destination, stores, keeps the result alive as ctypes requires.
-[[gnu::noinline]] int PyCData_set(Object* dst, TypeObject* type, Object* value, Py_ssize_t index,
+DISPATCHLAB_LAYER_FN int PyCData_set(Object* dst, TypeObject* type, Object* value, Py_ssize_t index,
                                   Py_ssize_t size, char* ptr) {
   if (!CDataObject_Check(dst)) {
     PyErr_SetString(ExcKind::kTypeError, "not a ctype instance");
@@ -188,7 +189,7 @@ inline int StoreInitializer(Object* self, Py_ssize_t i, Object* v);
 
 namespace layers::trampoline {
 // Array_init's per-element call of the abstract entry point, which reaches slot_sq_ass_item.
-[[gnu::noinline]] int StoreThroughSequenceProtocol(Object* self, Py_ssize_t i, Object* v) {
+DISPATCHLAB_LAYER_FN int StoreThroughSequenceProtocol(Object* self, Py_ssize_t i, Object* v) {
   return PySequence_SetItem(self, i, v);
 }
 }  // namespace layers::trampoline
@@ -272,7 +273,7 @@ void SetArrayInitBody(ArrayInitBody body) { g_init_body = body; }
 ArrayInitBody GetArrayInitBody() { return g_init_body; }
 
 namespace essential {
-[[gnu::noinline]] int Array_init(Object* self, Object* args, Object* /*kwds*/) {
+DISPATCHLAB_LAYER_FN int Array_init(Object* self, Object* args, Object* /*kwds*/) {
   if (args == nullptr) return 0;
   if (!PyTuple_Check(args)) {
     PyErr_SetString(ExcKind::kTypeError, "args not a tuple?");
@@ -288,7 +289,7 @@ namespace essential {
 }  // namespace essential
 
 namespace essential {
-[[gnu::noinline]] int ArrayInitFromSequence(Object* self, Object* source) {
+DISPATCHLAB_LAYER_FN int ArrayInitFromSequence(Object* self, Object* source) {
   const Py_ssize_t n = PySequence_Size(source);
   if (n < 0) {
     PyErr_Format(ExcKind::kTypeError, "'%s' object is not iterable", Py_TYPE(source)->tp_name);
@@ -316,7 +317,7 @@ namespace essential {
 }  // namespace essential
 
 namespace essential {
-[[gnu::noinline]] int Array_ass_item(Object* myself, Py_ssize_t index, Object* value) {
+DISPATCHLAB_LAYER_FN int Array_ass_item(Object* myself, Py_ssize_t index, Object* value) {
   if (value == nullptr) {
     PyErr_SetString(ExcKind::kTypeError, "Array does not support item deletion");
     return -1;
@@ -349,7 +350,7 @@ namespace essential {
 }  // namespace essential
 
 namespace essential {
-[[gnu::noinline]] int Array_ass_subscript(Object* myself, Object* item, Object* value) {
+DISPATCHLAB_LAYER_FN int Array_ass_subscript(Object* myself, Object* item, Object* value) {
   if (value == nullptr) {
     PyErr_SetString(ExcKind::kTypeError, "Array does not support item deletion");
     return -1;

@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "core/float.h"
+#include "core/layer_frame.h"
 #include "core/long.h"
 #include "core/ndarray.h"
 #include "core/type.h"
@@ -26,7 +27,7 @@ bool CDataObject_Check(const Object* o) { return PyObject_TypeCheck(o, &PyCData_
 namespace layers::conversion {
 // get_long's slow half: PyLong_AsUnsignedLongMask on a non-int -> _PyNumber_Index (nb_index, a
 // temporary int), read, DECREF.
-[[gnu::noinline]] int NumberIndexMask(Object* v, uint64_t* out) {
+DISPATCHLAB_LAYER_FN int NumberIndexMask(Object* v, uint64_t* out) {
   Count(Counter::kConversions);
   Object* index = _PyNumber_Index(v);
   if (index == nullptr) return -1;
@@ -53,7 +54,7 @@ int CtypesGetDouble(Object* v, double* out) {
 
 namespace layers::setfunc {
 
-[[gnu::noinline]] Object* i_set(void* ptr, Object* value, Py_ssize_t) {
+DISPATCHLAB_LAYER_FN Object* i_set(void* ptr, Object* value, Py_ssize_t) {
   uint64_t v = 0;
   if (CtypesGetLong(value, &v) < 0) return nullptr;
   const int32_t x = static_cast<int32_t>(v);  // masked to 32 bits, no overflow error
@@ -61,14 +62,14 @@ namespace layers::setfunc {
   return Py_NewRef(Py_None);
 }
 
-[[gnu::noinline]] Object* q_set(void* ptr, Object* value, Py_ssize_t) {
+DISPATCHLAB_LAYER_FN Object* q_set(void* ptr, Object* value, Py_ssize_t) {
   uint64_t v = 0;
   if (CtypesGetLong(value, &v) < 0) return nullptr;
   std::memcpy(ptr, &v, sizeof(v));
   return Py_NewRef(Py_None);
 }
 
-[[gnu::noinline]] Object* d_set(void* ptr, Object* value, Py_ssize_t) {
+DISPATCHLAB_LAYER_FN Object* d_set(void* ptr, Object* value, Py_ssize_t) {
   double d = 0;
   if (CtypesGetDouble(value, &d) < 0) return nullptr;
   std::memcpy(ptr, &d, sizeof(d));

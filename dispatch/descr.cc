@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "core/layer_frame.h"
 #include "core/long.h"
 #include "core/tuple.h"
 #include "core/type.h"
@@ -48,7 +49,7 @@ bool CheckHasSelf(WrapperDescrObject* descr, Py_ssize_t argc) {
 namespace layers::call {
 
 // wrapperdescr_call: tp_call of a wrapper descriptor, args = (self, *rest).
-[[gnu::noinline]] Object* wrapperdescr_call(Object* self_descr, Object* args, Object* kwds) {
+DISPATCHLAB_LAYER_FN Object* wrapperdescr_call(Object* self_descr, Object* args, Object* kwds) {
   WrapperDescrObject* descr = AsWrapperDescr(self_descr);
   const Py_ssize_t argc = PyTuple_GET_SIZE(args);
   if (!CheckHasSelf(descr, argc)) return nullptr;
@@ -63,7 +64,7 @@ namespace layers::call {
 }
 
 // The untupled vector entry (used only with the call_tuple layer off).
-[[gnu::noinline]] Object* wrapperdescr_vectorcall(Object* self_descr, Object* const* args, size_t nargsf,
+DISPATCHLAB_LAYER_FN Object* wrapperdescr_vectorcall(Object* self_descr, Object* const* args, size_t nargsf,
                                                   Object* /*kwnames*/) {
   WrapperDescrObject* descr = AsWrapperDescr(self_descr);
   const Py_ssize_t argc = PyVectorcall_NARGS(nargsf);
@@ -77,7 +78,7 @@ namespace layers::call {
 namespace layers::method_wrapper {
 
 // descr_check + PyWrapper_New: binds the descriptor to `obj` in a new method-wrapper (3.6, 3.7).
-[[gnu::noinline]] Object* PyWrapper_New(Object* self_descr, Object* obj) {
+DISPATCHLAB_LAYER_FN Object* PyWrapper_New(Object* self_descr, Object* obj) {
   WrapperDescrObject* descr = AsWrapperDescr(self_descr);
   if (!CheckSelf(descr, obj)) return nullptr;
   Object* o = AllocObject(&_PyMethodWrapper_Type, sizeof(MethodWrapperObject));
@@ -92,13 +93,13 @@ namespace layers::method_wrapper {
 }
 
 // wrapper_call: tp_call of a method-wrapper; args exclude self.
-[[gnu::noinline]] Object* wrapper_call(Object* o, Object* args, Object* kwds) {
+DISPATCHLAB_LAYER_FN Object* wrapper_call(Object* o, Object* args, Object* kwds) {
   auto* mw = reinterpret_cast<MethodWrapperObject*>(o);
   WrapperArgs wargs{args, AsTuple(args)->ob_item, PyTuple_GET_SIZE(args)};
   return wrapperdescr_raw_call(mw->descr, mw->self, wargs, kwds);
 }
 
-[[gnu::noinline]] Object* wrapper_vectorcall(Object* o, Object* const* args, size_t nargsf,
+DISPATCHLAB_LAYER_FN Object* wrapper_vectorcall(Object* o, Object* const* args, size_t nargsf,
                                              Object* /*kwnames*/) {
   auto* mw = reinterpret_cast<MethodWrapperObject*>(o);
   return wrapperdescr_raw_call(mw->descr, mw->self, WrapperArgs{nullptr, args, PyVectorcall_NARGS(nargsf)},

@@ -1,5 +1,6 @@
 #include "dispatch/lookup.h"
 
+#include "core/layer_frame.h"
 #include "core/type.h"
 
 namespace dispatchlab {
@@ -23,7 +24,7 @@ inline uint32_t MethodCacheHash(uint32_t version, const StrObject* name) {
 namespace layers::method_cache {
 
 // The probe of the method cache: a hit compares the tag and the name pointer.
-[[gnu::noinline]] bool Probe(TypeObject* type, StrObject* name, Object** value) {
+DISPATCHLAB_LAYER_FN bool Probe(TypeObject* type, StrObject* name, Object** value) {
   const MethodCacheEntry& entry = g_method_cache[MethodCacheHash(type->tp_version_tag, name)];
   if (PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) && entry.version == type->tp_version_tag &&
       entry.name == name) {
@@ -35,7 +36,7 @@ namespace layers::method_cache {
   return false;
 }
 
-[[gnu::noinline]] void Fill(TypeObject* type, StrObject* name, Object* value) {
+DISPATCHLAB_LAYER_FN void Fill(TypeObject* type, StrObject* name, Object* value) {
   if (!AssignVersionTag(type)) return;
   MethodCacheEntry& entry = g_method_cache[MethodCacheHash(type->tp_version_tag, name)];
   entry.version = type->tp_version_tag;
@@ -47,7 +48,7 @@ namespace layers::method_cache {
 
 namespace layers::lookup {
 
-[[gnu::noinline]] Object* _PyType_Lookup(TypeObject* type, StrObject* name) {
+DISPATCHLAB_LAYER_FN Object* _PyType_Lookup(TypeObject* type, StrObject* name) {
   Count(Counter::kLookups);
   const bool cached = LayerOn(Layer::kMethodCache);
   Object* value = nullptr;

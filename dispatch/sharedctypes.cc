@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/errors.h"
+#include "core/layer_frame.h"
 #include "core/str.h"
 #include "dispatch/abstract.h"
 #include "dispatch/call.h"
@@ -12,7 +13,7 @@
 namespace dispatchlab {
 
 namespace layers::zero_fill {
-[[gnu::noinline]] void ZeroFill(char* ptr, size_t size) {
+DISPATCHLAB_LAYER_FN void ZeroFill(char* ptr, size_t size) {
   Count(Counter::kBytesZeroed, size);
   std::memset(ptr, 0, size);
 }

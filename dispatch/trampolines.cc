@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "core/layer_frame.h"
 #include "core/long.h"
 #include "core/tuple.h"
 #include "dispatch/abstract.h"
@@ -16,7 +17,7 @@ namespace dispatchlab {
 
 namespace layers::index_boxing {
 // The boxed half of the trampoline's index: PyLong_FromSsize_t (cached for 0..256, else allocated).
-[[gnu::noinline]] Object* BoxIndex(Py_ssize_t index) { return PyLong_FromSsize_t(index); }
+DISPATCHLAB_LAYER_FN Object* BoxIndex(Py_ssize_t index) { return PyLong_FromSsize_t(index); }
 }  // namespace layers::index_boxing
 
 Object* IndexObject(Py_ssize_t index) {
@@ -122,7 +123,7 @@ namespace layers::build_value {
 
 namespace layers::trampoline {
 
-[[gnu::noinline]] int slot_sq_ass_item(Object* self, Py_ssize_t index, Object* value) {
+DISPATCHLAB_LAYER_FN int slot_sq_ass_item(Object* self, Py_ssize_t index, Object* value) {
   static InlineCache setitem_cache, delitem_cache;
   if (LayerOn(Layer::kBuildValue)) {
     Object* res = value != nullptr
@@ -143,7 +144,7 @@ namespace layers::trampoline {
   return 0;
 }
 
-[[gnu::noinline]] Object* slot_sq_item(Object* self, Py_ssize_t index) {
+DISPATCHLAB_LAYER_FN Object* slot_sq_item(Object* self, Py_ssize_t index) {
   static InlineCache cache;
   if (LayerOn(Layer::kBuildValue))
     return build_value::call_method(self, Id().__getitem__, &cache, "(n)", index);

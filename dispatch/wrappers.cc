@@ -1,6 +1,7 @@
 #include "dispatch/wrappers.h"
 
 #include "core/errors.h"
+#include "core/layer_frame.h"
 #include "core/long.h"
 #include "core/tuple.h"
 #include "dispatch/abstract.h"
@@ -10,7 +11,7 @@ namespace dispatchlab {
 namespace layers::call {
 
 // PyArg_UnpackTuple(args, "", min, max, ...): the count check and the copy into locals.
-[[gnu::noinline]] bool UnpackArgs(const WrapperArgs& args, Py_ssize_t min, Py_ssize_t max, Object** out) {
+DISPATCHLAB_LAYER_FN bool UnpackArgs(const WrapperArgs& args, Py_ssize_t min, Py_ssize_t max, Object** out) {
   Count(Counter::kArgUnpacks);
   if (args.size < min || args.size > max) {
     PyErr_Format(ExcKind::kTypeError, "expected %s%d argument%s, got %d", min == max ? "" : "at least ", min,

@@ -12,6 +12,8 @@
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/profiling/child_loop.h"
+#include "experiments/profiling/layer_reach.h"
+#include "experiments/profiling/perf_binary.h"
 #include "experiments/profiling/perf_runner.h"
 #include "experiments/profiling/region.h"
 #include "experiments/profiling/subprocess.h"
@@ -55,6 +57,9 @@ int RunPerfCommand(const ParsedArgs& args) {
   absl::StatusOr<ProfileAndLayers> profile_and_layers = ResolveProfileAndLayers(args);
   if (!profile_and_layers.ok()) return UsageError(absl::StrCat("perf: ", profile_and_layers.status().message()));
   const LayerSet layers = profile_and_layers->layers;
+  if (absl::Status reach = profiling::CheckNamedLayersReachable(args.Get("layers"), layers); !reach.ok()) {
+    return UsageError(absl::StrCat("perf: ", reach.message()));
+  }
   absl::StatusOr<int64_t> n = ResolveN(args);
   if (!n.ok()) return UsageError(absl::StrCat("perf: ", n.status().message()));
   absl::StatusOr<double> seconds = ParsePositiveDouble("seconds", args.Get("seconds", "10"));
@@ -83,15 +88,26 @@ int RunPerfCommand(const ParsedArgs& args) {
     // Under perf control this process is perf record's workload: it dies with perf (even by SIGKILL),
     // so an interrupted `profile` leaves no loop running.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (!quiet && !profiling::BuiltWithFramePointers()) {
+      std::cerr << "dispatchlab perf: WARNING: this binary was built without frame pointers: perf's call "
+                   "stacks lose the layer frames and most samples will be 'unattributed'; record "
+                   "build/profile/dispatchlab instead (cmake --preset profile && cmake --build --preset "
+                   "profile; docs/perf.md)\n";
+    }
   } else if (!quiet) {
     const std::string child = absl::StrFormat("perf %s --n=%d --layers=%s --seconds=%g", scenario, *n,
                                               layers.ToString(), *seconds);
     profiling::PerfProbe probe = profiling::ProbePerf();
     absl::StatusOr<std::string> self = profiling::SelfExecutable();
+    const profiling::PerfBinary binary = profiling::ChoosePerfBinary(self.ok() ? *self : "dispatchlab");
+    if (!binary.message.empty()) {
+      std::cerr << "dispatchlab perf: " << (binary.frame_pointers ? "note: " : "WARNING: ") << binary.message
+                << "\n";
+    }
     std::cerr << "dispatchlab perf: not under perf control; the whole process would be recorded.\n"
               << "To record only the measured loop, run:\n  "
-              << profiling::PerfRecordCommandLine(probe.permitted ? probe.event : "cpu-clock",
-                                                  self.ok() ? *self : "dispatchlab", child)
+              << profiling::PerfRecordCommandLine(probe.permitted ? probe.event : "cpu-clock", binary.path,
+                                                  child)
               << "\nthen: perf report --no-children --sort=symbol   (docs/perf.md)\n";
     if (!probe.permitted) {
       std::cerr << "note: " << probe.problem << "\n";

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -14,6 +15,7 @@
 #include "experiments/metadata.h"
 #include "experiments/profiling/callgrind_runner.h"
 #include "experiments/profiling/child_loop.h"
+#include "experiments/profiling/layer_reach.h"
 #include "experiments/profiling/perf_runner.h"
 #include "experiments/profiling/profile_report.h"
 #include "experiments/profiling/scratch_dir.h"
@@ -36,6 +38,7 @@ const CommandSpec& ProfileCommandSpec() {
           kFlagProfile,
           kFlagLayers,
           {"seconds", "S", "perf: length of the recorded loop, at most 3600", "5"},
+          {"call-graph", "MODE", "perf: dwarf (unwind tables, 1000 Hz) or fp (frame pointers, 4000 Hz)", "dwarf"},
           {"iterations", "K", "callgrind: scenario runs inside the counted region, 1..1000000", "1"},
           {"format", "FORMAT", "table or json", "table"},
           {"output", "FILE", "also keep the raw profile: perf.data (perf) or the region's callgrind dump", ""},
@@ -57,6 +60,9 @@ int RunProfileCommand(const ParsedArgs& args) {
   if (!format.ok()) return UsageError(absl::StrCat("profile: ", format.status().message()));
   if (*tool == "perf" && args.Has("iterations")) return UsageError("profile: --iterations is for --tool=callgrind");
   if (*tool == "callgrind" && args.Has("seconds")) return UsageError("profile: --seconds is for --tool=perf");
+  if (*tool == "callgrind" && args.Has("call-graph")) return UsageError("profile: --call-graph is for --tool=perf");
+  absl::StatusOr<std::string> call_graph = ParseChoice("call-graph", args.Get("call-graph", "dwarf"), {"dwarf", "fp"});
+  if (!call_graph.ok()) return UsageError(absl::StrCat("profile: ", call_graph.status().message()));
 
   profiling::ProfileRequest request;
   request.scenario = args.positionals()[0];
@@ -67,6 +73,9 @@ int RunProfileCommand(const ParsedArgs& args) {
     return UsageError(absl::StrCat("profile: ", profile_and_layers.status().message()));
   }
   request.layers = profile_and_layers->layers;
+  if (absl::Status reach = profiling::CheckNamedLayersReachable(args.Get("layers"), request.layers); !reach.ok()) {
+    return UsageError(absl::StrCat("profile: ", reach.message()));
+  }
   absl::StatusOr<int64_t> n = ResolveN(args, *tool == "perf" ? 100000 : 10000);
   if (!n.ok()) return UsageError(absl::StrCat("profile: ", n.status().message()));
   request.n = *n;
@@ -76,6 +85,7 @@ int RunProfileCommand(const ParsedArgs& args) {
   absl::StatusOr<double> seconds = ParsePositiveDouble("seconds", args.Get("seconds", "5"));
   if (!seconds.ok()) return UsageError(absl::StrCat("profile: ", seconds.status().message()));
   request.seconds = *seconds;
+  request.call_graph = *call_graph;
   request.keep_output = args.Get("output");
   if (args.Has("output")) {
     if (absl::Status out = CheckOutputPath("output", request.keep_output); !out.ok()) {
@@ -92,6 +102,9 @@ int RunProfileCommand(const ParsedArgs& args) {
       return 128 + profiling::InterruptSignal();
     }
     return Failure(absl::StrCat("profile: ", profile.status().message()));
+  }
+  for (const std::string& note : profile->notes) {
+    if (absl::StartsWith(note, "WARNING: ")) std::cerr << "dispatchlab profile: " << note << "\n";
   }
   if (*format == "json") {
     std::cout << profiling::ProfileJson(

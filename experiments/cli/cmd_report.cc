@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/report/output_dir.h"
@@ -19,13 +21,13 @@ const CommandSpec& ReportCommandSpec() {
       "[--layers=SPEC]",
       "Measures, on this machine, the seed suite (every scenario), an attribution of the main scenarios to "
       "their layers (Shapley, waterfall, leave-one-out) and a sweep of cost per element against n (1e3 to "
-      "1e6; --quick "
-      "stops at "
-      "1e5), and writes DIR/report.md, DIR/report.html (pictures inlined) and the pictures "
-      "DIR/attribution.svg and DIR/scaling.svg. Files are written all or nothing. Takes under a minute.",
+      "1e6, with 95% confidence intervals; --quick takes at most three repetitions per point), the exact counts of "
+      "sct_init and sct_subscript, and writes DIR/report.md, DIR/report.html (pictures inlined) and the "
+      "pictures DIR/attribution.svg, DIR/shares.svg, DIR/scaling.svg and DIR/ratio.svg. Files are written "
+      "all or nothing. Takes about a minute.",
       {{"out", "DIR", "directory for the report (created if missing; its parent must exist)", ""},
        kFlagN,
-       {"quick", "", "sweep n = 1e3, 1e4, 1e5 only (skip 1e6)", ""},
+       {"quick", "", "at most three repetitions per sweep point (the sweep still runs to n = 1e6)", ""},
        {"repetitions", "R", "repetitions of the suite and the sweep, 1..1000 (attribution rounds: max(R, 2) + 1)",
         "3"},
        {"min-time", "SECONDS", "minimum time per repetition of the suite and the sweep, at most 3600", "0.05"},
@@ -41,10 +43,30 @@ const CommandSpec& ReportCommandSpec() {
   return spec;
 }
 
+namespace {
+
+// `dispatchlab report` with every flag given, in the order of the flag table, shell-quoted where needed.
+std::string ReproduceCommand(const ParsedArgs& args) {
+  std::string line = "dispatchlab report";
+  for (const FlagSpec& flag : ReportCommandSpec().flags) {
+    if (!args.Has(flag.name)) continue;
+    absl::StrAppend(&line, " --", flag.name);
+    if (flag.value_name.empty()) continue;
+    const std::string value = args.Get(flag.name);
+    const bool plain = !value.empty() && value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                                 "0123456789_+-=.,:/@%") == std::string::npos;
+    absl::StrAppend(&line, "=", plain ? value : absl::StrCat("'", absl::StrReplaceAll(value, {{"'", "'\\''"}}), "'"));
+  }
+  return line;
+}
+
+}  // namespace
+
 int RunReportCommand(const ParsedArgs& args) {
   if (!args.Has("out")) return UsageError("report: --out=DIR is required");
   const std::string out = args.Get("out");
-  if (absl::Status s = report::CheckOutputDir(out, {"report.md", "report.html", "attribution.svg", "scaling.svg"});
+  if (absl::Status s = report::CheckOutputDir(
+          out, {"report.md", "report.html", "attribution.svg", "shares.svg", "scaling.svg", "ratio.svg"});
       !s.ok()) {
     return UsageError(s.message());
   }
@@ -68,7 +90,8 @@ int RunReportCommand(const ParsedArgs& args) {
   options.rounds = std::max(*reps, 2) + 1;
   options.profile = pl->profile;
   options.layers = pl->layers;
-  if (args.Has("quick")) options.sweep_n = {1000, 10000, 100000};
+  options.sweep_repetitions = args.Has("quick") ? std::clamp(*reps, 2, 3) : std::max(*reps, 2);
+  options.command_line = ReproduceCommand(args);
   options.progress = ResolveProgress(args);
 
   absl::StatusOr<report::ReportData> data = report::Measure(options);
@@ -87,7 +110,8 @@ int RunReportCommand(const ParsedArgs& args) {
     return s.code() == absl::StatusCode::kInvalidArgument ? UsageError(s.message()) : Failure(s.message());
   }
   std::cout << absl::StrFormat(
-      "dispatchlab report: wrote %s/report.md, report.html, attribution.svg, scaling.svg\n", out);
+      "dispatchlab report: wrote %s/report.md, report.html, attribution.svg, shares.svg, scaling.svg, ratio.svg\n",
+      out);
   std::cout << "stability: " << (verdict.stable ? "stable" : "UNSTABLE (reasons on stderr)") << "\n";
   return kExitOk;
 }

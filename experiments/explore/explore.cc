@@ -4,6 +4,7 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <boost/math/distributions/students_t.hpp>
 
 #include "absl/strings/str_format.h"
 #include "experiments/attribution/attribute.h"

@@ -24,6 +24,11 @@ struct ProfileRequest {
   double seconds = 5;       // perf: length of the recorded region
   std::string keep_output;  // when set, the raw profile (perf.data / callgrind dump) is copied here
   std::string child_executable;  // the dispatchlab binary to run; empty = this executable
+  // perf: how call stacks are read. "dwarf" (the default) unwinds with the binary's unwind tables, through
+  // Debian's libc, which has no frame pointers and uses %rbp as a register inside malloc and free, so a
+  // frame-pointer walk from there stops at once; sampled at 1000 Hz to keep the stack copies small.
+  // "fp" follows frame pointers: cheaper, at 4000 Hz, but samples inside libc lose their stacks.
+  std::string call_graph = "dwarf";
 };
 
 struct LayerProfile {

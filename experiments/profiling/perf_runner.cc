@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "experiments/profiling/perf_binary.h"
 #include "experiments/profiling/perf_script.h"
 #include "experiments/profiling/region.h"
 #include "experiments/profiling/scratch_dir.h"
@@ -84,10 +85,12 @@ absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
   PerfProbe probe = ProbePerf();
   if (!probe.permitted) return absl::FailedPreconditionError(probe.problem);
   std::string self = request.child_executable;
+  PerfBinary binary;
   if (self.empty()) {
     absl::StatusOr<std::string> exe = SelfExecutable();
     if (!exe.ok()) return exe.status();
-    self = *exe;
+    binary = ChoosePerfBinary(*exe);
+    self = binary.path;
   }
   absl::StatusOr<std::unique_ptr<ScratchDir>> dir = ScratchDir::Create("perf");
   if (!dir.ok()) return dir.status();
@@ -98,7 +101,9 @@ absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
   const std::string data = (*dir)->File("perf.data");
 
   ProcessSpec record;
-  record.argv = {"perf", "record", "-q", "-e", probe.event, "--call-graph=fp", "--delay=-1",
+  const bool dwarf = request.call_graph == "dwarf";
+  record.argv = {"perf", "record", "-q", "-e", probe.event, "-F", dwarf ? "1000" : "4000",
+                 dwarf ? "--call-graph=dwarf,16384" : "--call-graph=fp", "--delay=-1",
                  absl::StrCat("--control=fifo:", *ctl, ",", *ack), "-o", data, "--", self, "perf",
                  request.scenario, absl::StrCat("--n=", request.n),
                  absl::StrCat("--layers=", request.layers.ToString()),
@@ -146,6 +151,14 @@ absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
     if (line.rfind("runs: ", 0) == 0) profile.runs = ParseInt64(Strip(line.substr(6))).value_or(0);
   }
   FillFromTally(samples->samples, static_cast<double>(samples->sample_count), &profile);
+  if (!binary.message.empty()) {
+    // Without frame pointers, only a frame-pointer walk suffers: the dwarf unwinder does not need them.
+    profile.notes.push_back(binary.frame_pointers || dwarf ? binary.message
+                                                           : absl::StrCat("WARNING: ", binary.message));
+  }
+  profile.notes.push_back(dwarf ? "call stacks unwound with DWARF (--call-graph=dwarf, 1000 Hz)"
+                                : "call stacks from frame pointers (--call-graph=fp, 4000 Hz); samples inside "
+                                  "libc (malloc, free) lose their stacks and count as unattributed");
   if (!probe.hardware_events) {
     profile.notes.push_back(
         "this machine exposes no hardware events to perf; sampled with the software timer cpu-clock");

@@ -1,12 +1,14 @@
 // Sampling a scenario with Linux perf and mapping the samples to layers.
 //
-//   perf record -e EVENT --call-graph=fp --delay=-1 --control=fifo:CTL,ACK -o <scratch>/perf.data
+//   perf record -e EVENT -F 1000 --call-graph=dwarf,16384 --delay=-1 --control=fifo:CTL,ACK -o <scratch>/perf.data
 //        -- <self> perf SCENARIO --seconds=S --n=N --layers=... --perf-ctl=CTL --perf-ack=ACK
 //   perf script -i <scratch>/perf.data -F comm,tid,period,event,ip,sym --no-inline
 //
 // The child (`dispatchlab perf`) enables the events only around its steady loop (region.h), so set-up is
 // not in the profile. EVENT is `cycles` when the machine exposes hardware events and `cpu-clock` (a
 // software timer) otherwise — the case on most VMs, including ours; both give a share of samples.
+// ProfileRequest::call_graph = "fp" records --call-graph=fp at 4000 Hz instead (layer_profile.h says why
+// dwarf is the default: Debian's libc has no frame pointers).
 #ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_PERF_RUNNER_H_
 #define DISPATCHLAB_EXPERIMENTS_PROFILING_PERF_RUNNER_H_
 

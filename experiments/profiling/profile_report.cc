@@ -24,6 +24,12 @@ double Total(const LayerProfile& p) {
 
 }  // namespace
 
+const char kOffYetChargedNote[] =
+    "a layer switched off can still be charged a little. Its switch removes the per-element work it "
+    "models; the same functions may still run once per scenario call, outside the element loop, where "
+    "every CPython version does that work too (method_wrapper: LOAD_ATTR binds result.__init__ into a "
+    "method-wrapper once per RawArray call). Such a share falls as 1/n; docs/perf.md, section 5.";
+
 std::string ProfileTable(const LayerProfile& p) {
   std::string out = absl::StrFormat("%s under %s: %s (event %s), n=%d", p.scenario, p.tool, p.unit,
                                     p.event, p.n);
@@ -31,11 +37,18 @@ std::string ProfileTable(const LayerProfile& p) {
   out += Cat("\nactive layers: ", p.layers.ToString(), "\n\n");
   const std::string header = IsShare(p) ? "samples" : "instr/element";
   out += Cat(absl::StrFormat("  %-18s %13s\n", "layer", header));
+  bool off_but_charged = false;
   for (const LayerInfo& info : LayerTable()) {
     const bool on = p.layers.Has(info.layer);
     const double v = p.Of(info.layer);
-    out += Cat(absl::StrFormat("  %-18s %13s%s\n", info.name, FormatValue(p, v),
-                                          on ? "" : (v != 0 ? "  (layer off, yet charged)" : "  (off)")));
+    std::string remark;
+    if (!on) {
+      remark = v != 0 ? "  (off, yet charged: see the note below)" : "  (off)";
+      off_but_charged = off_but_charged || v != 0;
+    } else if (!LayerReachable(info.layer, p.layers)) {
+      remark = Cat("  (on, but unreachable: ", InfoOf(*ParentOf(info.layer)).name, " is off)");
+    }
+    out += Cat(absl::StrFormat("  %-18s %13s%s\n", info.name, FormatValue(p, v), remark));
   }
   out += Cat(absl::StrFormat("  %-18s %13s\n", "unattributed", FormatValue(p, p.unattributed)));
   out += Cat(absl::StrFormat("  %-18s %13s\n", "total", FormatValue(p, Total(p))));
@@ -43,6 +56,7 @@ std::string ProfileTable(const LayerProfile& p) {
     out += Cat("\nwarning: symbols in dispatchlab::layers:: name no layer of the table: ",
                     absl::StrJoin(p.unknown_layer_names, ", "), " (counted as unattributed)\n");
   }
+  if (off_but_charged) out += Cat("\nnote: ", kOffYetChargedNote, "\n");
   for (const std::string& note : p.notes) out += Cat("\nnote: ", note, "\n");
   return out;
 }

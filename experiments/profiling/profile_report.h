@@ -19,6 +19,9 @@
 namespace dispatchlab::profiling {
 
 std::string ProfileTable(const LayerProfile& profile);
+// The note ProfileTable adds when a layer that is off was charged: why that happens (once-per-call work
+// outside the element loop, such as the method-wrapper LOAD_ATTR binds for result.__init__).
+extern const char kOffYetChargedNote[];
 
 // The JSON document of docs/perf.md (one line and a newline); `metadata` goes under "metadata" ({} when
 // null).

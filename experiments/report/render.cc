@@ -8,14 +8,12 @@
 #include "absl/strings/str_replace.h"
 #include "experiments/cpython/reference_figures.h"
 #include "experiments/report/svg.h"
+#include "core/counters.h"
 #include "experiments/scenarios.h"
 
 namespace dispatchlab::report {
 
 namespace {
-
-constexpr int kUnexplainedColor = 16;
-constexpr int kFloorColor = 17;  // grey
 
 const ScenarioTiming* Find(const ReportData& data, absl::string_view scenario) {
   for (const ScenarioTiming& t : data.suite) {
@@ -34,6 +32,18 @@ std::string Ratio(const ReportData& data, absl::string_view a, absl::string_view
 }
 
 std::string Ns(double v) { return absl::StrFormat("%.2f", v); }
+// mean +- 95% half-width, or the mean alone when fewer than two repetitions give no interval.
+std::string PlusMinus(const SweepPoint& p) {
+  return p.samples.size() >= 2 ? absl::StrFormat("%.2f +- %.2f", p.Mean(), p.Ci95())
+                               : absl::StrFormat("%.2f (one sample: no CI)", p.Mean());
+}
+// cost, saving or noise: whether the 95% interval lies above 0, below 0, or includes it.
+std::string Verdict(double v, double ci) {
+  if (!(ci > 0)) return "-";
+  if (v - ci > 0) return "cost";
+  if (v + ci < 0) return "saving";
+  return "noise";
+}
 
 std::string ScenarioExpression(absl::string_view name) {
   absl::StatusOr<const Scenario*> s = ScenarioFromName(name);
@@ -41,39 +51,6 @@ std::string ScenarioExpression(absl::string_view name) {
 }
 
 }  // namespace
-
-std::string AttributionSvg(const ReportData& data) {
-  std::vector<Bar> bars;
-  for (const Attribution& a : data.attributions) {
-    Bar bar;
-    bar.label = a.scenario;
-    bar.total = a.all_on;
-    bar.segments.push_back({"rest: every layer off", a.floor, kFloorColor});
-    // Innermost first from the left, so the outermost layer is the right end of the bar.
-    for (auto it = a.shapley.rbegin(); it != a.shapley.rend(); ++it) {
-      bar.segments.push_back({std::string(InfoOf(it->layer).name), it->delta, static_cast<int>(it->layer)});
-    }
-    bars.push_back(std::move(bar));
-  }
-  return StackedBarsSvg(
-      absl::StrFormat("Shapley value of each layer, n = %d, %s", data.options.n, data.options.profile),
-      "ns per element (this machine)", bars);
-}
-
-std::string ScalingSvg(const ReportData& data) {
-  std::vector<Series> series;
-  for (size_t i = 0; i < data.options.sweep_scenarios.size(); ++i) {
-    Series s;
-    s.label = data.options.sweep_scenarios[i];
-    s.color = static_cast<int>(i);
-    for (const SweepPoint& p : data.sweep) {
-      if (p.scenario == s.label) s.points.emplace_back(static_cast<double>(p.n), p.median);
-    }
-    series.push_back(std::move(s));
-  }
-  return LogLogLinesSvg(absl::StrFormat("Cost per element against n, profile %s", data.options.profile),
-                        "n (elements per array)", "ns per element (median, this machine)", series);
-}
 
 std::vector<Block> ReportBlocks(const ReportData& data) {
   std::vector<Block> out;
@@ -101,12 +78,14 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
       "computed with. `dispatchlab cpython` measures this machine's interpreters side by side with the "
       "model (docs/faithfulness.md).");
   std::vector<std::vector<std::string>> rows = {
-      {"scenario", "models", "ns/element", "cv", "/ sct_subscript", "CPython / sct_subscript [where, not here]"}};
+      {"scenario", "models", "ns/element", "cv", "mean +- 95% CI", "/ sct_subscript",
+       "CPython / sct_subscript [where, not here]"}};
   for (const ScenarioTiming& t : data.suite) {
     const std::string cpython = cpython::ReferenceRatioCell(t.scenario);
+    const SweepPoint as_point{t.scenario, 0, t.median, t.cv, t.samples};
     rows.push_back({t.scenario, ScenarioExpression(t.scenario), Ns(t.median),
-                    absl::StrFormat("%.1f%%", 100 * t.cv), Ratio(data, t.scenario, "sct_subscript"),
-                    cpython});
+                    absl::StrFormat("%.1f%%", 100 * t.cv), PlusMinus(as_point),
+                    Ratio(data, t.scenario, "sct_subscript"), cpython});
   }
   table(std::move(rows));
   std::vector<absl::string_view> suite_names;
@@ -132,64 +111,84 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
 
   heading("2. Where the time goes, layer by layer");
   out.push_back({Block::kPicture,
-                 "Shapley value of each layer (its fair share of the cost), stacked on the cost with every "
-                 "layer off (grey); the outermost layer is the right end of each bar",
+                 "Shapley value of each layer (its fair share of the cost), stacked in call-chain order on the "
+                 "cost with every layer off (grey); segment numbers are the layers' rows in the layer table; "
+                 "error bars are 95% confidence intervals; hatched grey: noise (the interval includes 0); a "
+                 "hatched overlay at the end of a bar: a saving, which cancels that much of the stack, so the "
+                 "solid bar ends at the measured total (the black tick)",
                  {},
                  "attribution.svg",
                  AttributionSvg(data)});
+  out.push_back({Block::kPicture,
+                 "The same Shapley values as points with their 95% confidence intervals: hollow points are "
+                 "noise, not a cost and not a saving",
+                 {},
+                 "shares.svg",
+                 SharesSvg(data)});
   para(absl::StrFormat(
       "Measured with the project's attribution library (docs/attribution.md), three methods from one "
       "interleaved batch per scenario, every configuration sampled %d times in a seeded random order "
       "(`dispatchlab attribute` is the full tool, with more samples, a factorial design and a stability "
       "verdict). B is the profile's layers the scenario uses; the layers listed are those whose switching "
-      "changes an exact counter of the scenario. Shapley values (the picture) give each layer its marginal "
+      "changes an exact counter of the scenario. Shapley values (the pictures) give each layer its marginal "
       "cost averaged over every order in which the layers could be switched on; they add up to the total "
       "and split interactions fairly. Exact up to 8 layers; beyond, averaged over one random order per "
-      "layer, "
-      "enough to rank the big layers (the standard error includes that sampling error). Every method reads "
-      "each configuration's median. The waterfall switches the "
-      "layers off one after another in call-chain order, outermost first; it also adds up, but hands every "
-      "shared cost to whichever layer goes first. Leave-one-out gives each layer cost(B) - cost(B without "
-      "it); layers nest (switching off the trampoline also removes the lookup and the call it makes), so its "
-      "parts need not add up, and the difference is the 'not separated' row. A negative value is a saving: "
-      "switching that layer off makes the scenario dearer (the method cache and the free lists are "
-      "optimisations); the picture draws savings as thin strips under the bar, leftwards from the end of "
-      "the stack. The black tick is the cost with all of B on. A standard error near the value itself "
-      "means noise: rerun on a quiet machine or with more --repetitions.",
-      o.rounds));
+      "layer, enough to rank the big layers (the standard error includes that sampling error). Every method "
+      "reads each configuration's median. The waterfall switches the layers off one after another in "
+      "call-chain order, outermost first; it also adds up, but hands every shared cost to whichever layer "
+      "goes first. Leave-one-out gives each layer cost(B) - cost(B without it); layers nest (switching off "
+      "the trampoline also removes the lookup and the call it makes), so its parts need not add up, and the "
+      "difference is the 'not separated' row. The '95%%' columns are the half-widths of 95%% confidence "
+      "intervals (Student's t with %d degrees of freedom times the standard error). A value whose interval "
+      "includes 0 is noise: this run cannot tell it from nothing, whatever its sign. A value whose interval "
+      "lies below 0 is a saving: switching that layer off makes the scenario dearer (the method cache and "
+      "the free lists are optimisations). To shrink the intervals, rerun on a quiet machine or with more "
+      "--repetitions.",
+      o.rounds, std::max(o.rounds - 1, 1)));
   for (const Attribution& a : data.attributions) {
     para(absl::StrFormat(
-        "%s: every layer on %.2f ns/element (standard error %.2f); every layer off %.2f (%.2f); %d "
+        "%s: every layer on %.2f +- %.2f ns/element (95%% CI); every layer off %.2f +- %.2f; %d "
         "configurations; Shapley %s.",
-        a.scenario, a.all_on, a.all_on_se, a.floor, a.floor_se, a.configurations,
+        a.scenario, a.all_on, a.T95() * a.all_on_se, a.floor, a.T95() * a.floor_se, a.configurations,
         a.shapley_exact ? "exact" : absl::StrFormat("sampled over %d orders", a.permutations)));
-    std::vector<std::vector<std::string>> t = {
-        {"layer", "Shapley ns/element", "+-", "share", "waterfall", "+-", "leave-one-out", "+-"}};
+    const double t95 = a.T95();
+    std::vector<std::vector<std::string>> t = {{"#", "layer", "Shapley ns/element", "95%", "verdict", "share",
+                                                "waterfall", "95%", "leave-one-out", "95%"}};
     auto share = [&](double v) { return a.all_on > 0 ? absl::StrFormat("%.1f%%", 100 * v / a.all_on) : "-"; };
-    auto cell = [](const std::vector<LayerDelta>& v, size_t i, bool se) {
+    auto cell = [t95](const std::vector<LayerDelta>& v, size_t i, bool se) {
       if (i >= v.size()) return std::string("-");
-      return Ns(se ? v[i].standard_error : v[i].delta);
+      return Ns(se ? t95 * v[i].standard_error : v[i].delta);
     };
     for (size_t i = 0; i < a.shapley.size(); ++i) {
-      t.push_back({std::string(InfoOf(a.shapley[i].layer).name), cell(a.shapley, i, false),
-                   cell(a.shapley, i, true), share(a.shapley[i].delta), cell(a.waterfall, i, false),
-                   cell(a.waterfall, i, true), cell(a.leave_one_out, i, false),
-                   cell(a.leave_one_out, i, true)});
+      const LayerDelta& d = a.shapley[i];
+      t.push_back({absl::StrCat(static_cast<int>(d.layer) + 1), std::string(InfoOf(d.layer).name),
+                   cell(a.shapley, i, false), cell(a.shapley, i, true), Verdict(d.delta, t95 * d.standard_error),
+                   share(d.delta), cell(a.waterfall, i, false), cell(a.waterfall, i, true),
+                   cell(a.leave_one_out, i, false), cell(a.leave_one_out, i, true)});
     }
-    t.push_back({"(every layer off)", Ns(a.floor), Ns(a.floor_se), share(a.floor), Ns(a.floor),
-                 Ns(a.floor_se), Ns(a.floor), Ns(a.floor_se)});
-    t.push_back({"(not separated)", "0", "", "", "0", "", Ns(a.Unexplained()), ""});
-    t.push_back({"(total: every layer on)", Ns(a.all_on), Ns(a.all_on_se), "100%", Ns(a.all_on),
-                 Ns(a.all_on_se), Ns(a.all_on), Ns(a.all_on_se)});
+    t.push_back({"", "(every layer off)", Ns(a.floor), Ns(t95 * a.floor_se), "", share(a.floor), Ns(a.floor),
+                 Ns(t95 * a.floor_se), Ns(a.floor), Ns(t95 * a.floor_se)});
+    t.push_back({"", "(not separated)", "0", "", "", "", "0", "", Ns(a.Unexplained()), ""});
+    t.push_back({"", "(total: every layer on)", Ns(a.all_on), Ns(t95 * a.all_on_se), "", "100%", Ns(a.all_on),
+                 Ns(t95 * a.all_on_se), Ns(a.all_on), Ns(t95 * a.all_on_se)});
     table(std::move(t));
   }
 
   heading("3. Cost per element against n");
   out.push_back({Block::kPicture,
-                 "ns per element against n, log-log (a flat line is linear cost)",
+                 "ns per element against n: log n across, a linear cost axis from 0 up; a flat line is cost "
+                 "linear in n, a rise is a cost per element that grows with n; vertical bars are 95% "
+                 "confidence intervals of the mean over repetitions",
                  {},
                  "scaling.svg",
                  ScalingSvg(data)});
+  out.push_back({Block::kPicture,
+                 absl::StrCat("each scenario's cost divided by ", o.sweep_reference,
+                              "'s, repetition by repetition (they ran side by side), against n, with 95% "
+                              "confidence intervals: the machine-independent way to read the sweep"),
+                 {},
+                 "ratio.svg",
+                 RatioSvg(data)});
   std::vector<std::vector<std::string>> s = {{"scenario"}};
   for (int64_t n : o.sweep_n) s[0].push_back(absl::StrFormat("n = %d", n));
   for (const std::string& name : o.sweep_scenarios) {
@@ -197,17 +196,50 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
     for (int64_t n : o.sweep_n) {
       std::string cell = "-";
       for (const SweepPoint& p : data.sweep) {
-        if (p.scenario == name && p.n == n) cell = Ns(p.median);
+        if (p.scenario == name && p.n == n) cell = PlusMinus(p);
       }
       row.push_back(cell);
     }
     s.push_back(std::move(row));
   }
   table(std::move(s));
-  para(
-      "The seed saw time grow linearly with n (a flat line here). CPython 3.11 with a numpy source grows "
-      "from about 140 to 180 ns per element for sct_init between n = 1e5 and 1e6, because all n scalars "
-      "are alive at once (docs/patches.md).");
+  para(absl::StrFormat(
+      "ns per element, mean +- the half-width of its 95%% confidence interval over %d repetitions per point "
+      "(few repetitions give wide intervals: they are honest about it). The seed saw time grow linearly with "
+      "n (a flat line here). CPython 3.11 with a numpy source grows from about 140 to 180 ns per element for "
+      "sct_init between n = 1e5 and 1e6, because all n scalars are alive at once (docs/patches.md).",
+      std::max(o.sweep_repetitions, 2)));
+
+  heading("4. Exact counts");
+  if (data.counts.empty()) {
+    para(absl::StrCat("Not in this report: ", data.counts_note.empty() ? "no scenario was counted" : data.counts_note,
+                      " (`dispatchlab counts` in a build with the counters compiled in prints them)."));
+  } else {
+    para(absl::StrFormat(
+        "What one steady-state call of each scenario does per element, counted exactly (`dispatchlab counts`, "
+        "n = %d, the report's layers): the same numbers on every run and every machine, so the most portable "
+        "result of this page. docs/counting.md explains each counter.",
+        o.n));
+    std::vector<std::vector<std::string>> c = {{"counter (per element)"}};
+    for (const CountReport& r : data.counts) c[0].push_back(r.scenario);
+    for (const CounterInfo& info : CounterTable()) {
+      std::vector<std::string> row = {std::string(info.name)};
+      for (const CountReport& r : data.counts) row.push_back(absl::StrFormat("%.4f", r.PerElement(info.counter)));
+      c.push_back(std::move(row));
+    }
+    table(std::move(c));
+  }
+
+  heading("5. Beside real CPython");
+  if (data.cpython.rows.empty()) {
+    para("Not measured in this run: this build of the report does not run a real interpreter yet (issue "
+         "\"Ground truth\", `dispatchlab cpython`). Section 1's last column quotes the project's reference "
+         "measurements instead; nothing here was computed from them.");
+  } else {
+    para(absl::StrCat("The same scenarios run by ", data.cpython.interpreter,
+                      " on this machine in this run, beside the model's numbers:"));
+    table(data.cpython.rows);
+  }
 
   heading("Reproduce");
   // "cpython311+edits" is a label, not a profile: give the base profile and the exact layer set.
@@ -215,10 +247,14 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
   if (const size_t plus = o.profile.find('+'); plus != std::string::npos) {
     layer_flags = absl::StrCat("--profile=", o.profile.substr(0, plus), " --layers=", o.layers.ToString());
   }
+  const std::string command =
+      o.command_line.empty() ? absl::StrFormat("dispatchlab report --out=DIR --n=%d %s", o.n, layer_flags)
+                             : o.command_line;
   para(absl::StrFormat(
-      "dispatchlab report --out=DIR --n=%d %s; the pieces: dispatchlab run --suite=seed --n=%d %s; "
-      "dispatchlab counts sct_init sct_subscript --n=%d %s.",
-      o.n, layer_flags, o.n, layer_flags, o.n, layer_flags));
+      "%s; the pieces: dispatchlab run --suite=seed --n=%d --repetitions=%d %s; dispatchlab attribute "
+      "sct_init --n=%d %s; dispatchlab counts %s --n=%d %s.",
+      command, o.n, o.repetitions, layer_flags, o.n, layer_flags, absl::StrJoin(o.count_scenarios, " "), o.n,
+      layer_flags));
   return out;
 }
 

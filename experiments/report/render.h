@@ -19,9 +19,19 @@ struct Block {
   std::string svg;                             // picture: the SVG document
 };
 
-// The two pictures.
-std::string AttributionSvg(const ReportData& data);  // stacked per-layer bars, one per scenario
-std::string ScalingSvg(const ReportData& data);      // ns per element against n, log-log
+// The four pictures (pictures.cc), each value with its 95% confidence interval.
+std::string AttributionSvg(const ReportData& data);  // stacked per-layer Shapley bars, one per scenario
+std::string SharesSvg(const ReportData& data);       // the same values as points with error bars
+std::string ScalingSvg(const ReportData& data);      // ns per element against n (log x, linear y)
+std::string RatioSvg(const ReportData& data);        // each scenario / the sweep reference, against n
+
+// The ratio of two sweep points measured side by side, and its 95% half-width: per repetition (paired)
+// when both have the same number of samples (>= 2), else the ratio of the means without an interval.
+struct RatioPoint {
+  double ratio = 0;
+  double ci = 0;
+};
+RatioPoint RatioAt(const SweepPoint& a, const SweepPoint& b);
 
 // The report as blocks (the pictures included).
 std::vector<Block> ReportBlocks(const ReportData& data);

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <numeric>
 #include <random>
+#include <boost/math/distributions/students_t.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -39,6 +40,23 @@ double MeanStandardError(const attribution::ConfigSamples& c) {
 }
 
 }  // namespace
+
+double Attribution::T95() const { return boost::math::quantile(boost::math::students_t(std::max(rounds - 1, 1)), 0.975); }
+
+double SweepPoint::Mean() const {
+  if (samples.empty()) return median;
+  return std::accumulate(samples.begin(), samples.end(), 0.0) / static_cast<double>(samples.size());
+}
+
+double SweepPoint::Ci95() const {
+  const size_t k = samples.size();
+  if (k < 2) return 0;
+  const double mean = Mean();
+  double sq = 0;
+  for (double x : samples) sq += (x - mean) * (x - mean);
+  const double se = std::sqrt(sq / static_cast<double>(k - 1) / static_cast<double>(k));
+  return boost::math::quantile(boost::math::students_t(static_cast<double>(k - 1)), 0.975) * se;
+}
 
 double Attribution::Unexplained() const {
   double sum = 0;
@@ -147,7 +165,8 @@ absl::StatusOr<ReportData> Measure(const ReportOptions& options) {
   // 3. The sweep: cost per element against n, the sweep scenarios side by side at each n.
   Progress sweep_progress(
       "report: sweep",
-      static_cast<int64_t>(options.sweep_n.size() * options.sweep_scenarios.size()) * options.repetitions,
+      static_cast<int64_t>(options.sweep_n.size() * options.sweep_scenarios.size()) *
+          std::max(options.sweep_repetitions, 2),
       options.progress);
   for (int64_t n : options.sweep_n) {
     RunRequest sweep;
@@ -159,16 +178,31 @@ absl::StatusOr<ReportData> Measure(const ReportOptions& options) {
     sweep.n = n;
     sweep.layers = options.layers;
     sweep.profile = options.profile;
-    sweep.repetitions = options.repetitions;
+    sweep.repetitions = std::max(options.sweep_repetitions, 2);
     sweep.min_time = options.min_time;
     sweep.progress = &sweep_progress;
     Stage(options, absl::StrFormat("sweep at n = %d (%d scenarios)", n, sweep.scenarios.size()));
     absl::StatusOr<std::vector<ScenarioTiming>> points = RunTimings(sweep);
     if (!points.ok()) return points.status();
     for (const ScenarioTiming& t : *points) {
-      data.sweep.push_back({t.scenario, n, t.median, t.cv});
+      data.sweep.push_back({t.scenario, n, t.median, t.cv, t.samples});
       data.sweep_samples.push_back({absl::StrCat(t.scenario, " n=", n), t.samples});
     }
+  }
+
+  // 4. The exact counts: deterministic, the same on every machine.
+  Stage(options, absl::StrFormat("counting %d scenarios exactly (n = %d)", options.count_scenarios.size(), options.n));
+  for (const std::string& name : options.count_scenarios) {
+    absl::StatusOr<const Scenario*> scenario = ScenarioFromName(name);
+    if (!scenario.ok()) return scenario.status();
+    absl::StatusOr<CountReport> counted = CountScenario(**scenario, options.n, options.layers, options.profile);
+    if (!counted.ok()) {
+      if (counted.status().code() != absl::StatusCode::kFailedPrecondition) return counted.status();
+      data.counts_note = std::string(counted.status().message());  // counting compiled out
+      data.counts.clear();
+      break;
+    }
+    data.counts.push_back(std::move(*counted));
   }
   return data;
 }

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/layers.h"
+#include "experiments/counts.h"
 #include "experiments/runner.h"
 #include "experiments/sampler.h"
 #include "experiments/stability.h"
@@ -36,6 +37,11 @@ struct ReportOptions {
   std::vector<std::string> sweep_scenarios = {"sct_init",        "sct_subscript",   "ct_init",
                                               "ct_subscript",    "sct_init_direct", "sct_subscript_tuple",
                                               "sct_buffer_copy", "plain_loop"};
+  int sweep_repetitions = 3;         // repetitions of each sweep point (>= 2, for a confidence interval)
+  std::string sweep_reference = "sct_subscript";  // the denominator of the ratio-against-n picture
+  std::vector<std::string> count_scenarios = {"sct_init", "sct_subscript"};  // the exact counts table
+  // The command that reproduces this report, every flag as given (set by the CLI; "" when unknown).
+  std::string command_line;
   ProgressMode progress = ProgressMode::kOff;  // per stage, with an ETA, on stderr (experiments/progress.h)
 };
 
@@ -63,6 +69,9 @@ struct Attribution {
   std::vector<LayerDelta> leave_one_out;
   int rounds = 0;
   int configurations = 0;  // distinct layer sets measured
+  // The multiplier of a standard error for a two-sided 95% confidence interval: Student's t with
+  // rounds - 1 degrees of freedom (each configuration is sampled `rounds` times).
+  double T95() const;
   // all_on - floor - sum of leave-one-out deltas: what leave-one-out does not separate (interactions of
   // nested layers: switching off the trampoline also removes the lookup and the call it makes). May be < 0.
   double Unexplained() const;
@@ -73,6 +82,17 @@ struct SweepPoint {
   int64_t n = 0;
   double median = 0;  // ns per element
   double cv = 0;
+  std::vector<double> samples;  // ns per element, one per repetition (interleaved with the other scenarios)
+  double Mean() const;
+  double Ci95() const;  // half-width of the 95% confidence interval of the mean (Student's t); 0 if < 2 samples
+};
+
+// What real CPython measured beside the model, when an interpreter was run (issue "Ground truth",
+// `dispatchlab cpython`). Empty until that command feeds the report: the page then says so, and never
+// shows numbers that were not measured in this run.
+struct CpythonSideBySide {
+  std::string interpreter;                     // e.g. "/usr/bin/python3 (3.11.2, numpy 1.24.2)"
+  std::vector<std::vector<std::string>> rows;  // rows[0] is the header
 };
 
 struct ReportData {
@@ -80,6 +100,9 @@ struct ReportData {
   std::vector<ScenarioTiming> suite;  // every scenario of the table, at options.n
   std::vector<Attribution> attributions;
   std::vector<SweepPoint> sweep;
+  std::vector<CountReport> counts;  // `dispatchlab counts` of options.count_scenarios at options.n
+  std::string counts_note;          // why the counts are missing (counting compiled out), else ""
+  CpythonSideBySide cpython;
   std::vector<TimedSeries> sweep_samples;  // the sweep's repetitions, for the stability verdict
   std::string machine;  // MetadataLine()
   std::string date;     // UTC, ISO 8601

@@ -1,6 +1,11 @@
 // Keeps docs/ honest: every `dispatchlab ...` command quoted in a ```sh or ```console block of docs/*.md
-// runs (with small n) and exits 0 (under the asan-ubsan preset too, with no sanitizer report), every layer of the layer table has its section in docs/layers.md, and
-// every scenario of the scenario table is named in docs/.
+// runs (with small n) and exits 0 (under the asan-ubsan preset too, with no sanitizer report), every layer of
+// the layer table has its section in docs/layers.md, and every scenario of the scenario table is named in
+// docs/. A ```sh block whose first line starts with "# one script" is run instead as one bash script,
+// exactly as written (`dispatchlab` on PATH is the binary under test, `set -e`), and must exit 0; its
+// checks (a grep for a layer's symbols in `perf report`, say) are part of the block. Such a block that
+// calls perf or valgrind is skipped, with a message, where the tool is missing or not permitted (and,
+// for valgrind, under ASan).
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +35,8 @@
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr const char* kScriptMarker = "# one script";
 
 #ifdef DISPATCHLAB_DOCS_ASAN
 constexpr bool kAsan = true;
@@ -75,6 +82,7 @@ std::vector<Quoted> QuotedCommands() {
     std::istringstream in(ReadFile(file));
     std::string line;
     bool in_block = false;
+    bool first_line = false;
     int number = 0;
     while (std::getline(in, line)) {
       ++number;
@@ -85,15 +93,58 @@ std::vector<Quoted> QuotedCommands() {
         } else {
           const std::string lang = trimmed.substr(3);
           in_block = lang == "sh" || lang == "console" || lang == "shell" || lang == "bash";
+          first_line = true;
         }
         continue;
       }
       if (!in_block) continue;
+      if (first_line && trimmed.rfind(kScriptMarker, 0) == 0) {
+        in_block = false;  // a script block: run whole by its own test, skip its lines here
+        // Skip to the closing fence.
+        while (std::getline(in, line)) {
+          ++number;
+          if (line.find("```") != std::string::npos) break;
+        }
+        continue;
+      }
+      first_line = false;
       std::string body = trimmed;
       if (body.rfind("$ ", 0) == 0) body = body.substr(2);
       if (body.rfind("dispatchlab ", 0) == 0) {
         out.push_back({file.filename().string(), number, body.substr(std::string("dispatchlab ").size())});
       }
+    }
+  }
+  return out;
+}
+
+struct Script {
+  std::string file;
+  int line = 0;
+  std::string body;
+};
+
+// The ```sh blocks of docs/*.md whose first line starts with "# one script".
+std::vector<Script> ScriptBlocks() {
+  std::vector<Script> out;
+  for (const fs::path& file : DocFiles()) {
+    std::istringstream in(ReadFile(file));
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      if (line != "```sh") continue;
+      const int start = number;
+      std::string body;
+      bool script = false, first = true;
+      while (std::getline(in, line) && line.rfind("```", 0) != 0) {
+        ++number;
+        if (first) script = line.rfind(kScriptMarker, 0) == 0;
+        first = false;
+        body += line + "\n";
+      }
+      ++number;
+      if (script) out.push_back({file.filename().string(), start, body});
     }
   }
   return out;
@@ -185,6 +236,36 @@ TEST_CASE("every dispatchlab command quoted in docs runs and exits 0") {
     // Under the asan-ubsan preset: no sanitizer report, even one that would not change the exit status.
     CHECK(output.find("Sanitizer") == std::string::npos);
     CHECK(output.find("runtime error:") == std::string::npos);
+  }
+  fs::remove_all(workdir);
+}
+
+TEST_CASE("every one-script block of docs runs as written and exits 0") {
+  const std::vector<Script> scripts = ScriptBlocks();
+  REQUIRE(scripts.size() >= 2);  // docs/perf.md: the one-layer recordings
+  char pattern[] = "/tmp/dispatchlab-docs-script-XXXXXX";
+  REQUIRE(mkdtemp(pattern) != nullptr);
+  const std::string workdir = pattern;
+  fs::create_directory(workdir + "/bin");
+  fs::create_symlink(DISPATCHLAB_CLI, workdir + "/bin/dispatchlab");
+  std::string probe;
+  const bool perf_works = RunShell("perf stat -e cpu-clock true", &probe) == 0;
+  probe.clear();
+  const bool valgrind_works = !kAsan && RunShell("valgrind --version", &probe) == 0;  // not under ASan
+  for (const Script& s : scripts) {
+    auto has = [&](const char* what) { return s.body.find(what) != std::string::npos; };
+    const bool needs_perf = has("--tool=perf") || has("perf record") || has("perf report") || has("dispatchlab perf ");
+    const bool needs_valgrind = has("--tool=callgrind") || has("valgrind") || has("callgrind_annotate");
+    if ((needs_perf && !perf_works) || (needs_valgrind && !valgrind_works)) {
+      WARN(s.file << ":" << s.line << ": skipped, " << (needs_perf && !perf_works ? "perf" : "valgrind")
+                  << " is not installed or not permitted here");
+      continue;
+    }
+    std::ofstream(workdir + "/script.sh") << "set -e\n" << s.body;
+    std::string output;
+    const int rc = RunShell("cd '" + workdir + "' && PATH='" + workdir + "/bin':\"$PATH\" timeout 600 bash script.sh", &output);
+    INFO(s.file << ":" << s.line << ": the block\n" << s.body << "output:\n" << output.substr(0, 3000));
+    CHECK(rc == 0);
   }
   fs::remove_all(workdir);
 }

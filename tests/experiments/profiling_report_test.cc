@@ -69,3 +69,21 @@ TEST_CASE("Profile table lists layers, unattributed and total", "[profiling]") {
 
 }  // namespace
 }  // namespace dispatchlab::profiling
+
+namespace dispatchlab::profiling {
+namespace {
+
+TEST_CASE("Profile table explains a layer that is off yet charged, and marks unreachable layers", "[profiling]") {
+  LayerProfile p = Sample();  // call and lookup on, the trampoline (their parent) off
+  std::string table = ProfileTable(p);
+  CHECK(table.find("(on, but unreachable: trampoline is off)") != std::string::npos);
+  CHECK(table.find("yet charged") == std::string::npos);
+  p.by_layer[static_cast<int>(Layer::kMethodWrapper)] = 0.11;
+  table = ProfileTable(p);
+  CHECK(table.find("method_wrapper") != std::string::npos);
+  CHECK(table.find("(off, yet charged: see the note below)") != std::string::npos);
+  CHECK(table.find(Cat("note: ", kOffYetChargedNote)) != std::string::npos);
+}
+
+}  // namespace
+}  // namespace dispatchlab::profiling

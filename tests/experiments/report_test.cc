@@ -121,22 +121,109 @@ TEST_CASE("report attribution refuses too few rounds and short sampler answers")
   CHECK(!report::Attribute("x", 1000, kBase, kBase, short_sampler, 2).ok());
 }
 
-TEST_CASE("report charts are standalone SVG with one rect per positive segment") {
-  report::Bar bar{"sct_init", {{"trampoline", 10, 0}, {"boxing", 5, 1}, {"method_cache", -2, 2}}, 13};
+TEST_CASE("report charts are standalone SVG with error bars, noise drawn as noise") {
+  // trampoline: a cost (10 +- 2); boxing: noise (5 +- 6, the interval includes 0); method_cache: a saving
+  // (-2 +- 1); total 13 = 10 + 5 - 2.
+  report::Bar bar{"sct_init",
+                  {{"trampoline", 10, 2, "#440154", "1"}, {"boxing", 5, 6, "#3b528b", "3"},
+                   {"method_cache", -2, 1, "#21908c", "6"}},
+                  13,
+                  0.5};
+  CHECK_FALSE(bar.segments[0].Noise());
+  CHECK(bar.segments[1].Noise());
+  CHECK_FALSE(bar.segments[2].Noise());
   const std::string svg = report::StackedBarsSvg("title <&>", "ns", {bar});
   CHECK(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
   CHECK(svg.find("</svg>") != std::string::npos);
   CHECK(svg.find("title &lt;&amp;&gt;") != std::string::npos);
-  CHECK(svg.find("<title>trampoline: 10 ns</title>") != std::string::npos);
-  CHECK(svg.find("(a saving)") != std::string::npos);
-  const std::string lines =
-      report::LogLogLinesSvg("t", "n", "ns", {{"a", {{1000, 5}, {10000, 6}, {0, 3}}, 0}});
+  CHECK(svg.find("<title>trampoline: 10 +- 2 ns</title>") != std::string::npos);
+  CHECK(svg.find("<title>boxing: 5 +- 6 ns (noise: the 95% CI includes 0)</title>") != std::string::npos);
+  const size_t boxing = svg.find("<title>boxing");
+  CHECK(svg.substr(svg.rfind("fill=", boxing), 18) == "fill=\"url(#noise)\"");
+  CHECK(svg.find("<title>method_cache: -2 +- 1 ns (a saving)</title>") != std::string::npos);
+  CHECK(svg.find("<title>total, every layer on: 13 +- 0.5 ns</title>") != std::string::npos);
+  // One error bar per segment and one for the total.
+  // One error bar (a line with a dot at the value) per segment and one for the total.
+  size_t error_bars = 0;
+  for (size_t at = svg.find("r=\"2\" fill="); at != std::string::npos; at = svg.find("r=\"2\" fill=", at + 1)) {
+    ++error_bars;
+  }
+  CHECK(error_bars == 4);
+  CHECK(svg.find("stroke=\"black\" stroke-width=\"2.0\"") != std::string::npos);  // the total's
+
+  const std::string intervals =
+      report::IntervalsSvg("t", "ns", {{"sct_init", {bar.segments[0], bar.segments[1], bar.segments[2]}}});
+  CHECK(intervals.find("5 +- 6  noise") != std::string::npos);
+  CHECK(intervals.find("10 +- 2  cost") != std::string::npos);
+  CHECK(intervals.find("-2 +- 1  saving") != std::string::npos);
+
+  const std::string lines = report::LinesSvg(
+      "t", "n", "ns", {{"a", {{1000, 5, 1}, {10000, 6, 0.5}, {0, 3, 0}}, "#000000", ""}}, 1.0);
   CHECK(lines.find("<path d=\"M") != std::string::npos);
   CHECK(lines.find("1e3") != std::string::npos);
   CHECK(lines.find("1e4") != std::string::npos);
+  CHECK(lines.find("<title>a, n = 1000: 5 +- 1</title>") != std::string::npos);
+  CHECK(lines.find("stroke-dasharray=\"4 4\"") != std::string::npos);  // the reference line
 }
 
-TEST_CASE("report pages carry every table and both pictures") {
+TEST_CASE("report stacked bar ends at the total tick: savings cancel the end of the stack") {
+  // floor 4, costs 10 and 5, saving -2: the positive stack reaches 19, the saving overlay starts at 17 =
+  // the total, where the tick is.
+  report::Bar bar{"x",
+                  {{"floor", 4, 0, "#9e9e9e", ""}, {"a", 10, 0, "#440154", "1"}, {"b", 5, 0, "#3b528b", "2"},
+                   {"c", -2, 0, "#21908c", "3"}},
+                  17,
+                  0};
+  const std::string svg = report::StackedBarsSvg("t", "ns", {bar});
+  auto x_attr_before = [&](const std::string& title) {
+    const size_t t = svg.find(title);
+    REQUIRE(t != std::string::npos);
+    const size_t x = svg.rfind("x=\"", t);
+    return std::stod(svg.substr(x + 3));
+  };
+  auto x1_attr_before = [&](const std::string& title) {
+    const size_t t = svg.find(title);
+    REQUIRE(t != std::string::npos);
+    const size_t x = svg.rfind("x1=\"", t);
+    return std::stod(svg.substr(x + 4));
+  };
+  CHECK(x_attr_before("<title>c: -2") == Approx(x1_attr_before("<title>total, every layer on")).margin(0.06));
+}
+
+TEST_CASE("report colours: layers in chain order along viridis, scenarios in Okabe-Ito") {
+  CHECK(report::LayerColor(0, 16) == "#440154");
+  CHECK(report::LayerColor(0, 16) != report::LayerColor(1, 16));
+  CHECK(report::CategoryColor(0) == "#000000");
+  CHECK(report::CategoryColor(8) == report::CategoryColor(0));
+  CHECK(report::CategoryDash(8) != report::CategoryDash(0));  // past eight colours, the dash differs
+  // Ordered: lightness rises along the chain (viridis' luminance is monotone).
+  auto luminance = [](const std::string& c) {
+    return 0.2126 * std::stoi(c.substr(1, 2), nullptr, 16) + 0.7152 * std::stoi(c.substr(3, 2), nullptr, 16) +
+           0.0722 * std::stoi(c.substr(5, 2), nullptr, 16);
+  };
+  for (int i = 1; i < dispatchlab::kLayerCount; ++i) {
+    INFO("layer " << i);
+    CHECK(luminance(report::LayerColor(i, dispatchlab::kLayerCount)) >
+          luminance(report::LayerColor(i - 1, dispatchlab::kLayerCount)));
+  }
+}
+
+TEST_CASE("report ratio against n is paired per repetition, with a t interval") {
+  report::SweepPoint a{"a", 1000, 0, 0, {2.0, 4.0, 6.0}};
+  report::SweepPoint b{"b", 1000, 0, 0, {1.0, 2.0, 3.0}};
+  const report::RatioPoint r = report::RatioAt(a, b);
+  CHECK(r.ratio == Approx(2.0));
+  CHECK(r.ci == Approx(0.0).margin(1e-12));  // the same ratio in every repetition: no spread
+  report::SweepPoint c{"c", 1000, 0, 0, {2.0, 3.0}};
+  report::SweepPoint d{"d", 1000, 0, 0, {1.0, 1.0}};
+  // ratios 2 and 3: mean 2.5, s = 0.7071, se = 0.5, t(0.975, 1) = 12.706
+  CHECK(report::RatioAt(c, d).ratio == Approx(2.5));
+  CHECK(report::RatioAt(c, d).ci == Approx(12.7062 * 0.5).epsilon(1e-3));
+  CHECK(c.Mean() == Approx(2.5));
+  CHECK(c.Ci95() == Approx(12.7062 * 0.5).epsilon(1e-3));
+}
+
+TEST_CASE("report pages carry every table, the four pictures, the counts and the command") {
   report::ReportData data;
   data.options.sweep_n = {1000, 10000};
   data.options.sweep_scenarios = {"sct_init"};
@@ -148,14 +235,26 @@ TEST_CASE("report pages carry every table and both pictures") {
   size_t samples = 0;
   data.attributions.push_back(
       *report::Attribute("sct_init", 1000, kBase, kBase, Synthetic(&calls, &samples), 2));
-  data.sweep = {{"sct_init", 1000, 4, 0}, {"sct_init", 10000, 4.5, 0}};
+  data.options.command_line = "dispatchlab report --out=r --n=1000 --quick --repetitions=2";
+  data.sweep = {{"sct_init", 1000, 4, 0, {4, 4.2}}, {"sct_init", 10000, 4.5, 0, {4.5, 4.4}}};
+  dispatchlab::CountReport counted;
+  counted.scenario = "sct_init";
+  counted.n = 10;
+  counted.totals.value[static_cast<int>(dispatchlab::Counter::kTuples)] = 20;
+  data.counts.push_back(counted);
   const std::vector<report::Block> blocks = report::ReportBlocks(data);
   const std::string md = report::RenderMarkdown(blocks);
   const std::string html = report::RenderHtml(blocks);
   CHECK(md.find("![") != std::string::npos);
   CHECK(md.find("(attribution.svg)") != std::string::npos);
   CHECK(md.find("(scaling.svg)") != std::string::npos);
-  CHECK(md.find("| sct_init | RawArray(c_int, l) | 4.00 |") != std::string::npos);
+  CHECK(md.find("(shares.svg)") != std::string::npos);
+  CHECK(md.find("(ratio.svg)") != std::string::npos);
+  CHECK(md.find("| tuples | 2.0000 |") != std::string::npos);
+  CHECK(md.find("dispatchlab report --out=r --n=1000 --quick --repetitions=2;") != std::string::npos);
+  CHECK(md.find("Not measured in this run") != std::string::npos);  // no interpreter: no CPython numbers
+  CHECK(md.find("| sct_init | 4.10 +- ") != std::string::npos);
+  CHECK(md.find("| sct_init | RawArray(c_int, l) | 4.00 | 0.0% | 4.00 +- 0.00 |") != std::string::npos);
   CHECK(md.find("| sct_init / sct_subscript (the puzzle) | 4.00 |") != std::string::npos);
   CHECK(html.find("<svg") != std::string::npos);
   CHECK(html.find("</html>") != std::string::npos);
