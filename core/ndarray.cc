@@ -82,7 +82,7 @@ namespace layers::boxing {
 
 // PyArray_Scalar (numpy/core/src/multiarray/scalarapi.c): one new scalar per element read. The checks
 // run in numpy's order; only the numeric branch has a body here (the model's arrays are int64/int32).
-[[gnu::noinline]] Object* PyArray_Scalar(void* data, PyArray_Descr* descr, Object* base) {
+DISPATCHLAB_LAYER_FN Object* PyArray_Scalar(void* data, PyArray_Descr* descr, Object* base) {
   const int type_num = descr->type_num;
   if (type_num == NPY_BOOL || (descr->flags & NPY_USE_GETITEM) != 0) {
     PyErr_SetString(ExcKind::kSystemError, "PyArray_Scalar: dtype not modelled");

@@ -1,5 +1,6 @@
 // pymalloc (Objects/obmalloc.c): size classes, pools, arenas, the arena map. Our own code, following the
 // structure and the fast paths of CPython 3.10-3.13's obmalloc; docs/allocator.md tells the story.
+#include "core/layer_frame.h"
 #include "core/obmalloc.h"
 
 #include <sys/mman.h>
@@ -345,7 +346,7 @@ inline bool pymalloc_free(void* p) {
 namespace layers::pymalloc {
 
 // _PyObject_Malloc: pymalloc, or the raw allocator for requests it does not serve.
-[[gnu::noinline]] void* _PyObject_Malloc(size_t nbytes) {
+DISPATCHLAB_LAYER_FN void* _PyObject_Malloc(size_t nbytes) {
   void* ptr = pymalloc_alloc(nbytes);
   if (ptr != nullptr) [[likely]]
     return ptr;
@@ -353,7 +354,7 @@ namespace layers::pymalloc {
 }
 
 // _PyObject_Free: back to the pool, or to free() if the block is not in an arena.
-[[gnu::noinline]] void _PyObject_Free(void* p) {
+DISPATCHLAB_LAYER_FN void _PyObject_Free(void* p) {
   if (p == nullptr) return;
   if (!pymalloc_free(p)) [[unlikely]]
     std::free(p);  // PyMem_RawFree

@@ -41,11 +41,11 @@ DISPATCHLAB_LAYER_FN bool PyType_GetModuleByDef(TypeObject* type, const void* de
 // PyObject_TypeCheck (the exact type again, then PyType_IsSubtype's walk of the MRO). 3.13's
 // PyStgInfo_FromType calls it on every store; the model has no __instancecheck__ or __class__ fallback
 // (no class on this path defines them).
-[[gnu::noinline]] int object_isinstance(Object* inst, Object* cls) {
+DISPATCHLAB_LAYER_FN int object_isinstance(Object* inst, Object* cls) {
   if (!PyObject_TypeCheck(cls, &PyType_Type)) return 0;  // PyType_Check
   return PyObject_TypeCheck(inst, AsType(cls)) ? 1 : 0;
 }
-[[gnu::noinline]] int PyObject_IsInstance(Object* inst, Object* cls) {
+DISPATCHLAB_LAYER_FN int PyObject_IsInstance(Object* inst, Object* cls) {
   if (Py_TYPE(inst) == AsType(cls)) return 1;
   if (Py_TYPE(cls) == &PyType_Type) return object_isinstance(inst, cls);
   PyErr_SetString(ExcKind::kTypeError, "isinstance() arg 2 must be a type");
