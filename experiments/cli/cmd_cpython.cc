@@ -15,11 +15,12 @@
 #include "experiments/cpython/interpreter.h"
 #include "experiments/cpython/render.h"
 #include "experiments/cpython/sides.h"
+#include "experiments/json.h"
 #include "experiments/metadata.h"
-#include "experiments/progress.h"
-#include "experiments/stability.h"
 #include "experiments/profiling/scratch_dir.h"
 #include "experiments/profiling/subprocess.h"
+#include "experiments/progress.h"
+#include "experiments/stability.h"
 
 namespace dispatchlab::cli {
 namespace {
@@ -179,7 +180,8 @@ int RunCPythonCommand(const ParsedArgs& args) {
     runs.push_back(*std::move(run));
   }
   progress.Finish();
-  // Time only: the run's stability (every side's rounds, the machine's load), warned on stderr unless --quiet.
+  // Time only: the run's stability (every side's rounds, the machine's load), warned on stderr unless
+  // --quiet.
   TimingStability stability;
   if (time) stability = JudgeAndWarn(args, cpython::SeriesOf(runs), /*comparison=*/true);
   if (*format == "json") {
