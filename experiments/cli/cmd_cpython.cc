@@ -17,10 +17,10 @@
 #include "experiments/cpython/sides.h"
 #include "experiments/json.h"
 #include "experiments/metadata.h"
-#include "experiments/progress.h"
-#include "experiments/stability.h"
 #include "experiments/profiling/scratch_dir.h"
 #include "experiments/profiling/subprocess.h"
+#include "experiments/progress.h"
+#include "experiments/stability.h"
 
 namespace dispatchlab::cli {
 namespace {
@@ -63,14 +63,15 @@ const CommandSpec& CPythonCommandSpec() {
       {
           {"python", "PATH", "the interpreter, or 'all': Debian's, pyenv's and those on PATH",
            "/usr/bin/python3"},
-          {"n", "N", "elements per array (1e5 or 100000)", "1e5 (time), 20000 (instructions)"},
-          {"rounds", "R", "time: interleaved rounds (the figure is the minimum)", "10"},
+          {"n", "N", "elements per array (1e5 or 100000), 1..2^40 and within memory",
+           "1e5 (time), 20000 (instructions)"},
+          {"rounds", "R", "time: interleaved rounds, 1..1000 (the figure is the minimum)", "10"},
           {"metric", "M", "time or instructions", "time"},
           {"profile", "P", "the model's profile for every interpreter", "the one matching each version"},
           {"format", "F", "table or json", "table"},
           {"by-function", "", "instructions: each side's top functions per element, grouped by layer", ""},
           {"python-env", "K=V[,K=V]", "environment of the real interpreter, e.g. PYTHONMALLOC=malloc", ""},
-          {"min-time", "SECONDS", "time: seconds of calls per measurement", "0.05"},
+          {"min-time", "SECONDS", "time: seconds of calls per measurement, at most 3600", "0.05"},
           kFlagQuiet,
           kFlagProgress,
       },
@@ -180,7 +181,8 @@ int RunCPythonCommand(const ParsedArgs& args) {
     runs.push_back(*std::move(run));
   }
   progress.Finish();
-  // Time only: the run's stability (every side's rounds, the machine's load), warned on stderr unless --quiet.
+  // Time only: the run's stability (every side's rounds, the machine's load), warned on stderr unless
+  // --quiet.
   TimingStability stability;
   if (time) stability = JudgeAndWarn(args, cpython::SeriesOf(runs), /*comparison=*/true);
   if (*format == "json") {

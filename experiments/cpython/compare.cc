@@ -72,12 +72,14 @@ void Keep(const InstructionCount& count, bool by_function, Side* side) {
 absl::Status CountAll(const Interpreter& python, const std::string& profile, const CompareRequest& request,
                       std::vector<CaseResult>* results) {
   for (CaseResult& r : *results) {
-    if (request.progress != nullptr) request.progress->Step(absl::StrCat("CPython ", python.version, " ", r.scenario));
+    if (request.progress != nullptr)
+      request.progress->Step(absl::StrCat("CPython ", python.version, " ", r.scenario));
     absl::StatusOr<InstructionCount> real = CountReal(python, r.scenario, request.n, request.env);
     if (!real.ok()) return real.status();
     Keep(*real, request.by_function, &r.cpython);
     if (profile.empty()) continue;
-    if (request.progress != nullptr) request.progress->Step(absl::StrCat("dispatchlab ", profile, " ", r.scenario));
+    if (request.progress != nullptr)
+      request.progress->Step(absl::StrCat("dispatchlab ", profile, " ", r.scenario));
     absl::StatusOr<InstructionCount> model =
         CountModel(request.model_binary, r.scenario, request.n, ProfileFromName(profile)->layers);
     if (!model.ok()) return model.status();

@@ -33,12 +33,12 @@ inline constexpr char kListReferenceCase[] = "sct_subscript_list";
 struct CompareRequest {
   Metric metric = Metric::kTime;
   int64_t n = 100000;
-  int rounds = 10;           // time
-  double min_time = 0.05;    // time: seconds of calls per process
-  std::string profile;       // forced profile; empty = the one matching each interpreter's version
-  Env env;                   // --python-env, for the real side
-  bool by_function = false;  // instructions: keep the per-function costs
-  std::string model_binary;  // dispatchlab-nocount
+  int rounds = 10;               // time
+  double min_time = 0.05;        // time: seconds of calls per process
+  std::string profile;           // forced profile; empty = the one matching each interpreter's version
+  Env env;                       // --python-env, for the real side
+  bool by_function = false;      // instructions: keep the per-function costs
+  std::string model_binary;      // dispatchlab-nocount
   Progress* progress = nullptr;  // one step per measurement (experiments/progress.h)
 };
 

@@ -12,9 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "core/layers.h"
 #include "experiments/cpython/cases_script.h"
+#include "experiments/json.h"
 #include "experiments/profiling/scratch_dir.h"
 #include "experiments/profiling/subprocess.h"
-#include "experiments/json.h"
 
 namespace dispatchlab::cpython {
 namespace {
@@ -45,6 +45,12 @@ std::string StringOr(const Json& j, const char* key, const std::string& fallback
 }  // namespace
 
 std::string Interpreter::Label() const { return absl::StrCat(version, " (", path, ")"); }
+
+std::string Interpreter::ShortLabel() const {
+  return absl::StrCat(version, path.find("/.pyenv/versions/") != std::string::npos
+                                   ? " (pyenv)"
+                                   : absl::StrCat(" (", path, ")"));
+}
 
 const CaseInfo* Interpreter::Case(const std::string& name) const {
   for (const CaseInfo& c : cases) {
@@ -144,7 +150,10 @@ std::vector<std::string> DiscoverInterpreters() {
   std::vector<std::string> names = {"python3"};
   for (int minor = 6; minor <= 14; ++minor) names.push_back(absl::StrCat("python3.", minor));
   for (const std::string& name : names) {
-    if (std::optional<std::string> found = profiling::FindInPath(name)) candidates.push_back(*found);
+    std::optional<std::string> found = profiling::FindInPath(name);
+    // pyenv's shims are launchers for the interpreters of ~/.pyenv/versions, already in the list (and one
+    // for a version pyenv has not selected only prints "command not found").
+    if (found.has_value() && found->find("/shims/") == std::string::npos) candidates.push_back(*found);
   }
   std::vector<std::string> out, seen;
   for (const std::string& c : candidates) {

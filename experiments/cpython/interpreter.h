@@ -45,6 +45,8 @@ struct Interpreter {
 
   // "3.11.2 (/usr/bin/python3)".
   std::string Label() const;
+  // "3.13.0 (pyenv)" for pyenv's, else Label().
+  std::string ShortLabel() const;
   const CaseInfo* Case(const std::string& name) const;
   bool CanRun(const CaseInfo& c) const { return !c.needs_numpy || numpy.has_value(); }
 };
@@ -60,7 +62,8 @@ absl::StatusOr<std::string> RunCasesScript(const std::string& python, const std:
 absl::StatusOr<Interpreter> ProbeInterpreter(const std::string& path, const Env& env);
 
 // Every interpreter to try for --python=all, in order, without duplicates (same real file): Debian's,
-// pyenv's (~/.pyenv/versions/*/bin/python3, or bin/python for 2.x), then python3 and python3.N on PATH.
+// pyenv's (~/.pyenv/versions/*/bin/python3, or bin/python for 2.x), then python3 and python3.N on PATH
+// (except pyenv's shims, launchers of the interpreters of ~/.pyenv/versions).
 // A launcher (pyenv's shims) may still lead to an interpreter found before: compare real_executable.
 std::vector<std::string> DiscoverInterpreters();
 

@@ -82,8 +82,8 @@ std::optional<Layer> LayerOfCPythonFunction(std::string_view function) {
     }
     return m;
   }();
-  // callgrind may append "'2" (recursion level) to a name.
-  function = function.substr(0, function.find('\''));
+  // callgrind may append "'2" (recursion level) to a name; GCC names its clones "f.isra.0", "f.part.0".
+  function = function.substr(0, function.find_first_of("'."));
   auto it = map->find(std::string(function));
   if (it == map->end()) return std::nullopt;
   return it->second;

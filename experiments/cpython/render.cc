@@ -143,11 +143,11 @@ void Summary(const std::vector<InterpreterRun>& runs, const CompareRequest& requ
     }
   }
   absl::StrAppend(out, "summary, ", IsTime(request) ? "ns" : "instructions",
-                  " per element, CPython / dispatchlab:\n", absl::StrFormat("%-34s", "interpreter"));
+                  " per element, CPython / dispatchlab:\n", absl::StrFormat("%-28s", "interpreter"));
   for (const std::string& c : cases) absl::StrAppend(out, absl::StrFormat(" %22s", c));
   absl::StrAppend(out, "\n");
   for (const InterpreterRun& run : runs) {
-    absl::StrAppend(out, absl::StrFormat("%-34s", Shorten(run.python.Label(), 34)));
+    absl::StrAppend(out, absl::StrFormat("%-28s", run.python.ShortLabel()));
     for (const std::string& c : cases) {
       std::string cell = "-";
       for (const CaseResult& r : run.results) {
@@ -267,8 +267,9 @@ std::string ComparisonJson(const std::vector<InterpreterRun>& runs, const std::v
   Json meta = Json::object();
   meta["metric"] = time ? "time" : "instructions";
   meta["unit"] = time ? "ns per element" : "instructions per element";
-  meta["method"] = time ? "minimum over interleaved rounds, order rotated each round, one process per side and case"
-                        : "callgrind marginal: (Ir[3 calls] - Ir[1 call]) / 2 / n";
+  meta["method"] =
+      time ? "minimum over interleaved rounds, order rotated each round, one process per side and case"
+           : "callgrind marginal: (Ir[3 calls] - Ir[1 call]) / 2 / n";
   meta["n"] = request.n;
   meta["rounds"] = time ? request.rounds : 1;
   if (time) meta["min_time"] = request.min_time;

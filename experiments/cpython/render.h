@@ -22,7 +22,8 @@ std::string ComparisonTable(const std::vector<InterpreterRun>& runs, const std::
 // {"results":[...], "metadata":{...}} (docs/cli.md); `dispatchlab_metadata` is MetadataJson's object for
 // the model's side, `stability` the time verdict over every series (StabilityToJson; time only).
 std::string ComparisonJson(const std::vector<InterpreterRun>& runs, const std::vector<Skipped>& skipped,
-                           const CompareRequest& request, const Json& dispatchlab_metadata, const Json& stability);
+                           const CompareRequest& request, const Json& dispatchlab_metadata,
+                           const Json& stability);
 
 // The layer name of a function on each side, or "" (CPython: core/layers.def's mirrors column;
 // dispatchlab: its dispatchlab::layers::<layer>:: namespace).

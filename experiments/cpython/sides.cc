@@ -6,12 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "core/counters.h"
 #include "experiments/cpython/cases_script.h"
+#include "experiments/json.h"
 #include "experiments/profiling/callgrind_runner.h"
 #include "experiments/profiling/scratch_dir.h"
 #include "experiments/profiling/subprocess.h"
 #include "experiments/runner.h"
 #include "experiments/sibling.h"
-#include "experiments/json.h"
 
 namespace dispatchlab::cpython {
 
@@ -107,12 +107,13 @@ absl::StatusOr<Timing> TimeModel(const std::string& binary, const std::string& s
     return absl::InternalError(absl::StrCat(binary, " run ", scenario, " failed (", result->Describe(), "): ",
                                             profiling::LastLine(profiling::ReadTextFile(spec.stderr_path))));
   }
-  const std::string prefix = BenchmarkName(scenario, n) + "/";
+  const std::string name = BenchmarkName(scenario, n);
   absl::StatusOr<std::map<std::string, std::vector<double>>> runs =
       NsPerElementByRun(profiling::ReadTextFile(spec.stdout_path));
   if (!runs.ok()) return runs.status();
-  for (const auto& [name, values] : *runs) {
-    if (name.rfind(prefix, 0) != 0 || values.empty()) continue;
+  for (const auto& [run_name, values] : *runs) {
+    // "sct_init/n:1000", or with a repetition suffix "sct_init/n:1000/repeats:1" in older builds.
+    if ((run_name != name && run_name.rfind(name + "/", 0) != 0) || values.empty()) continue;
     Timing t;
     t.ns_per_element = values.front();
     t.calls = 1;

@@ -53,6 +53,7 @@ std::vector<std::string> QuickRun(const std::string& command, const std::string&
       {"report", {"--quick", "--n=1000", "--repetitions=1", "--min-time=0.001"}},
       {"mp", {"sct_init", "--workers=1,2", "--n=1000", "--repetitions=1"}},
       {"alloc", {"--n=1e4", "--repetitions=1", "--min-time=0.001", "--backend=anon,private"}},
+      {"cpython", {"sct_init_list", "sct_subscript_list", "--n=1000", "--rounds=2", "--min-time=0.001"}},
   };
   auto it = runs.find(command);
   if (it == runs.end()) return {command, "--help"};

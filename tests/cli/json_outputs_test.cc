@@ -80,7 +80,7 @@ TEST_CASE("the schema checker catches missing, extra and mistyped keys", "[cli][
 TEST_CASE("every documented schema parses and every schema reference resolves", "[cli][json]") {
   const std::map<std::string, Json> schemas = DocumentedSchemas();
   for (const char* name : {"metadata", "stability", "run", "counts", "list", "sweep", "mp", "mp-one-worker",
-                           "alloc", "attribute", "profile"}) {
+                           "alloc", "attribute", "profile", "cpython", "cpython-side"}) {
     INFO(name);
     CHECK(schemas.count(name) == 1);
   }
@@ -136,6 +136,9 @@ TEST_CASE("profile --format=json matches docs/cli.md", "[cli][json]") {
     return;
   }
   CheckOutput({"profile", "sct_init", "--tool=callgrind", "--n=300", "--format=json"}, "profile");
+  CheckOutput({"cpython", "sct_init_list", "sct_subscript_list", "--metric=instructions", "--n=300", "--by-function",
+               "--format=json"},
+              "cpython");
 }
 
 }  // namespace

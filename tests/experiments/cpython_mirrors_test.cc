@@ -42,7 +42,8 @@ TEST_CASE("CPython functions map to the layer whose mirrors column names them, t
   CHECK(layer("wrapperdescr_call") == "call");  // also in call_tuple's
   CHECK(layer("_PyTuple_FromArray") == "call_tuple");
   CHECK(layer("i_set") == "setfunc");
-  CHECK(layer("i_set'2") == "setfunc");  // callgrind's recursion suffix
+  CHECK(layer("i_set'2") == "setfunc");              // callgrind's recursion suffix
+  CHECK(layer("_PyCData_set.isra.0") == "setfunc");  // a GCC clone
   CHECK(layer("_PyNumber_Index") == "conversion");
   CHECK(layer("PyStgInfo_FromType") == "type_data");
   CHECK(layer("_PyEval_EvalFrameDefault") == "none");
