@@ -10,13 +10,29 @@
 
 #include "core/layers.h"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DL_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(DL_ASAN)
+#define DL_ASAN 1
+#endif
+
+#if defined(DL_ASAN)
 #include <sanitizer/asan_interface.h>
+#include <sanitizer/lsan_interface.h>
 #define DL_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
 #define DL_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+// LeakSanitizer does not scan memory the program mmaps itself: an arena is a root region, or every
+// malloc'ed block reachable only from a pymalloc object (a dictionary's table, say) would read as a leak.
+#define DL_ARENA_MAPPED(p, n) __lsan_register_root_region((p), (n))
+#define DL_ARENA_UNMAPPED(p, n) __lsan_unregister_root_region((p), (n))
 #else
 #define DL_POISON(p, n) ((void)(p), (void)(n))
 #define DL_UNPOISON(p, n) ((void)(p), (void)(n))
+#define DL_ARENA_MAPPED(p, n) ((void)(p), (void)(n))
+#define DL_ARENA_UNMAPPED(p, n) ((void)(p), (void)(n))
 #endif
 
 namespace dispatchlab {
@@ -163,6 +179,7 @@ arena_object* new_arena() {
     g_unused_arena_objects = ao;
     return nullptr;
   }
+  DL_ARENA_MAPPED(address, ARENA_SIZE);
   ++g_narenas_currently_allocated;
   ao->address = reinterpret_cast<uintptr_t>(address);
   ao->freepools = nullptr;
@@ -270,6 +287,7 @@ void unlink_usedpool(pool_header* pool) {
   if (nf == ao->ntotalpools && (ao->prevarena != nullptr || ao->nextarena != nullptr)) {
     unlink_usable_arena(ao);
     arena_map_mark_used(ao->address, false);
+    DL_ARENA_UNMAPPED(reinterpret_cast<void*>(ao->address), ARENA_SIZE);
     munmap(reinterpret_cast<void*>(ao->address), ARENA_SIZE);
     ao->address = 0;
     ao->nextarena = g_unused_arena_objects;
