@@ -113,6 +113,9 @@ inline OverrideExpected OverrideCaseExpected(OverrideCase c, int64_t n, LayerSet
   e.inline_cache_hits = L.Has(Layer::kLookup) ? 0 : h;
   e.generic_calls = (args ? 1 : 0) + h * (2 + (L.Has(Layer::kMethodWrapper) ? 1 : 0));
   e.tuples = (args ? 1 : 0) + h * (L.Has(Layer::kCallTuple) ? 2 : 0);
+  // 3.6: the trampoline's call_method builds its argument tuple with Py_BuildValue("(nO)") for every hook
+  // call from __init__ (slot_sq_ass_item); the hook's own body still calls Array.__setitem__ as above.
+  if (c == OverrideCase::kInit && L.Has(Layer::kBuildValue)) e.tuples += h;
   e.method_wrappers = args ? 1 : 0;
   e.stores = n;
   return e;
