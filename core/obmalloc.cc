@@ -288,6 +288,9 @@ void unlink_usedpool(pool_header* pool) {
     unlink_usable_arena(ao);
     arena_map_mark_used(ao->address, false);
     DL_ARENA_UNMAPPED(reinterpret_cast<void*>(ao->address), ARENA_SIZE);
+    // ASan's shadow outlives munmap: unpoison first, or the next mapping at this address (a shared-heap
+    // arena, say) reads as use-after-poison.
+    DL_UNPOISON(reinterpret_cast<void*>(ao->address), ARENA_SIZE);
     munmap(reinterpret_cast<void*>(ao->address), ARENA_SIZE);
     ao->address = 0;
     ao->nextarena = g_unused_arena_objects;
