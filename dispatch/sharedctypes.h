@@ -20,7 +20,7 @@ Object* RawArrayOfSize(TypeObject* itemtype, Py_ssize_t n);
 Object* RawArrayFrom(TypeObject* itemtype, Object* initializer);
 // RawArray's body once it has its ctypes type: `_new_value(type)` zero-filled, or `_new_value(type)`
 // then `result.__init__(*initializer)`. RawArrayOfSize/RawArrayFrom call them with `itemtype * n`; the
-// override scenarios with a subclass of it (experiments/override_class.h).
+// override scenarios with a subclass of it (experiments/scenarios/override_class.h).
 Object* RawArrayOfType(TypeObject* type);
 Object* RawArrayFromType(TypeObject* type, Object* initializer);
 Object* CtypesArrayOfSize(TypeObject* itemtype, Py_ssize_t n);

@@ -11,7 +11,7 @@ set -euo pipefail
 # (docs/faithfulness.md).
 required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2 nlohmann-json3-dev libboost-math-dev
           libbenchmark-tools python3-scipy python3-numpy valgrind)
-# chromium, chromium-driver, python3-selenium: the browser test of the explorable page (tests/experiments/
+# chromium, chromium-driver, python3-selenium: the browser test of the explorable page (tests/experiments/explore/
 # explore_page_test.py).
 tools=(linux-perf clang libclang-rt-14-dev chromium chromium-driver python3-selenium)
 

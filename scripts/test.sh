@@ -20,7 +20,7 @@ stamp "release build + tests"
 
 cmake --preset asan-ubsan >/dev/null
 cmake --build --preset asan-ubsan --target dispatchlab dispatchlab-nocount dispatchlab_tests
-# Valgrind cannot run a program built with ASan: the two end-to-end callgrind tests (tests/experiments/
+# Valgrind cannot run a program built with ASan: the two end-to-end callgrind tests (tests/experiments/profiling/
 # profiling_callgrind_e2e_test.cc) are left to the release run until they skip themselves under ASan,
 # as tests/cli/memcheck_test.cc does. The docs test skips its valgrind commands itself under ASan.
 ctest --preset asan-ubsan --output-on-failure -j2 \

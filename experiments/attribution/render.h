@@ -6,7 +6,7 @@
 #include <string>
 
 #include "experiments/attribution/attribute.h"
-#include "experiments/json.h"
+#include "experiments/base/json.h"
 
 namespace dispatchlab::attribution {
 

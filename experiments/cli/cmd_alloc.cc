@@ -14,11 +14,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "core/shm_arena.h"
-#include "experiments/alloc_bench.h"
+#include "experiments/shm/alloc_bench.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/shm_output.h"
-#include "experiments/json.h"
-#include "experiments/metadata.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
 
 namespace dispatchlab::cli {
 namespace {

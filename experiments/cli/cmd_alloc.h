@@ -1,4 +1,4 @@
-// `dispatchlab alloc`: what RawArray(c_int, n)'s memory costs per backend (experiments/alloc_bench.h).
+// `dispatchlab alloc`: what RawArray(c_int, n)'s memory costs per backend (experiments/shm/alloc_bench.h).
 #ifndef DISPATCHLAB_EXPERIMENTS_CLI_CMD_ALLOC_H_
 #define DISPATCHLAB_EXPERIMENTS_CLI_CMD_ALLOC_H_
 

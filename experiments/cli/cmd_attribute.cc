@@ -16,10 +16,10 @@
 #include "experiments/attribution/render.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
-#include "experiments/metadata.h"
+#include "experiments/base/metadata.h"
 #include "experiments/profiling/instruction_sampler.h"
-#include "experiments/runner.h"
-#include "experiments/scenarios.h"
+#include "experiments/measure/runner.h"
+#include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::cli {
 
@@ -205,7 +205,7 @@ int RunAttributeCommand(const ParsedArgs& args) {
     return Failure(std::string(result.status().message()));
   }
   if (req.metric == "time") {
-    // Timed samples also answer for the machine they were taken on (experiments/stability.h): load,
+    // Timed samples also answer for the machine they were taken on (experiments/base/stability.h): load,
     // governor, turbo join the attribution's own per-configuration reasons.
     const TimingStability machine = JudgeTimings({}, /*comparison=*/false, ReadMachineState());
     for (const std::string& reason : machine.reasons) result->stability.reasons.push_back(reason);

@@ -15,12 +15,12 @@
 #include "experiments/cpython/interpreter.h"
 #include "experiments/cpython/render.h"
 #include "experiments/cpython/sides.h"
-#include "experiments/json.h"
-#include "experiments/metadata.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
 #include "experiments/profiling/scratch_dir.h"
 #include "experiments/profiling/subprocess.h"
-#include "experiments/progress.h"
-#include "experiments/stability.h"
+#include "experiments/base/progress.h"
+#include "experiments/base/stability.h"
 
 namespace dispatchlab::cli {
 namespace {

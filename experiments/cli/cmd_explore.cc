@@ -14,8 +14,8 @@
 #include "experiments/cli/common.h"
 #include "experiments/explore/explore.h"
 #include "experiments/explore/page.h"
-#include "experiments/json.h"
-#include "experiments/metadata.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
 #include "experiments/report/output_dir.h"
 
 namespace dispatchlab::cli {

@@ -5,8 +5,8 @@
 #include "absl/strings/str_format.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
-#include "experiments/json.h"
-#include "experiments/metadata.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
 
 namespace dispatchlab::cli {
 

@@ -19,9 +19,9 @@
 #include "experiments/cli/commands.h"
 #include "experiments/cli/heap_flags.h"
 #include "experiments/cli/shm_output.h"
-#include "experiments/json.h"
-#include "experiments/metadata.h"
-#include "experiments/mp_run.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
+#include "experiments/shm/mp_run.h"
 
 namespace dispatchlab::cli {
 namespace {

@@ -1,5 +1,5 @@
 // `dispatchlab mp SCENARIO --workers=W --n=N`: W forked workers fill disjoint slices of one shared array;
-// the parent checks every element (experiments/mp_run.h).
+// the parent checks every element (experiments/shm/mp_run.h).
 #ifndef DISPATCHLAB_EXPERIMENTS_CLI_CMD_MP_H_
 #define DISPATCHLAB_EXPERIMENTS_CLI_CMD_MP_H_
 

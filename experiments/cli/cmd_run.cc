@@ -10,10 +10,10 @@
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/cpython/reference_figures.h"
-#include "experiments/json.h"
-#include "experiments/metadata.h"
-#include "experiments/runner.h"
-#include "experiments/sibling.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
+#include "experiments/measure/runner.h"
+#include "experiments/measure/sibling.h"
 
 namespace dispatchlab::cli {
 

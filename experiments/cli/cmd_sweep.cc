@@ -6,9 +6,9 @@
 #include "absl/strings/str_format.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
-#include "experiments/json.h"
-#include "experiments/metadata.h"
-#include "experiments/sweep.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
+#include "experiments/measure/sweep.h"
 
 namespace dispatchlab::cli {
 

@@ -18,7 +18,7 @@
 #include "experiments/cli/cmd_run.h"
 #include "experiments/cli/cmd_sweep.h"
 #include "experiments/cli/process_io.h"
-#include "experiments/metadata.h"
+#include "experiments/base/metadata.h"
 
 namespace dispatchlab::cli {
 

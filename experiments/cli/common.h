@@ -10,10 +10,10 @@
 #include "core/layers.h"
 #include "experiments/cli/args.h"
 #include "experiments/cli/heap_flags.h"
-#include "experiments/progress.h"
-#include "experiments/runner.h"
-#include "experiments/scenarios.h"
-#include "experiments/stability.h"
+#include "experiments/base/progress.h"
+#include "experiments/measure/runner.h"
+#include "experiments/scenarios/scenarios.h"
+#include "experiments/base/stability.h"
 
 namespace dispatchlab::cli {
 
@@ -27,7 +27,7 @@ inline const FlagSpec kFlagLayers{"layers", "SPEC",
                                   "profile",
                                   ""};
 inline const FlagSpec kFlagRepetitions{"repetitions", "R", "repetitions per measurement, 1..1000", "5"};
-// Every timing command: stability warnings and progress (experiments/stability.h, experiments/progress.h).
+// Every timing command: stability warnings and progress (experiments/base/stability.h, experiments/base/progress.h).
 inline const FlagSpec kFlagQuiet{
     "quiet", "", "no stability warnings and no progress on stderr (the data is the same)", ""};
 inline const FlagSpec kFlagProgress{"progress", "",

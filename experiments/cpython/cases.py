@@ -1,7 +1,7 @@
 # The real side of `dispatchlab cpython`: the seed's statements, run on a real CPython.
 #
 # Each case is exactly the Python of shared/reference/measured-tables.md (and of the scenario of the same
-# name in experiments/scenarios.cc); its sources are made once, outside the measured calls, as the model's
+# name in experiments/scenarios/scenarios.cc); its sources are made once, outside the measured calls, as the model's
 # ScenarioInput does: l = numpy.random.randint(0, 10, size=n) (int64), and l.tolist() for the list cases.
 # Every call's result is checked against the source values.
 #

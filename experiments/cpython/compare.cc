@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "core/layers.h"
 #include "experiments/cpython/sides.h"
-#include "experiments/scenarios.h"
+#include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::cpython {
 namespace {

@@ -17,8 +17,8 @@
 #include "absl/status/statusor.h"
 #include "experiments/cpython/interpreter.h"
 #include "experiments/cpython/marginal.h"
-#include "experiments/progress.h"
-#include "experiments/stability.h"
+#include "experiments/base/progress.h"
+#include "experiments/base/stability.h"
 
 namespace dispatchlab::cpython {
 
@@ -39,7 +39,7 @@ struct CompareRequest {
   Env env;                       // --python-env, for the real side
   bool by_function = false;      // instructions: keep the per-function costs
   std::string model_binary;      // dispatchlab-nocount
-  Progress* progress = nullptr;  // one step per measurement (experiments/progress.h)
+  Progress* progress = nullptr;  // one step per measurement (experiments/base/progress.h)
 };
 
 struct Side {
@@ -80,7 +80,7 @@ absl::StatusOr<std::vector<std::string>> PlanCases(const Interpreter& python,
 absl::StatusOr<InterpreterRun> Compare(const Interpreter& python, const std::vector<std::string>& cases,
                                        const CompareRequest& request);
 
-// Whether a side's rounds are steady enough to compare: experiments/stability.h's verdict on the samples
+// Whether a side's rounds are steady enough to compare: experiments/base/stability.h's verdict on the samples
 // alone (cv, min and max against the median; the machine's load is judged once for the whole run).
 bool StableRounds(const std::vector<double>& rounds);
 

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/layers.h"
 #include "experiments/cpython/cases_script.h"
-#include "experiments/json.h"
+#include "experiments/base/json.h"
 #include "experiments/profiling/scratch_dir.h"
 #include "experiments/profiling/subprocess.h"
 

@@ -25,7 +25,7 @@ using Env = std::vector<std::pair<std::string, std::string>>;
 
 // One case of cases.py (`cases.py list`).
 struct CaseInfo {
-  std::string name;  // equals a scenario of experiments/scenarios.cc
+  std::string name;  // equals a scenario of experiments/scenarios/scenarios.cc
   bool needs_numpy = false;
   std::string statement;
   bool in_default = false;  // run when no scenario is named

@@ -9,8 +9,8 @@
 #include "absl/strings/str_join.h"
 #include "core/layers.h"
 #include "experiments/cpython/mirrors.h"
-#include "experiments/json.h"
-#include "experiments/metadata.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
 #include "experiments/profiling/symbol_layers.h"
 
 namespace dispatchlab::cpython {
@@ -220,7 +220,7 @@ std::string ComparisonTable(const std::vector<InterpreterRun>& runs, const std::
                   "CPython's; verdict: agrees within ",
                   absl::StrFormat("%.0f%%", 100 * kRatioTolerance),
                   IsTime(request)
-                      ? "; noisy when a side's rounds are not steady (experiments/stability.h).\n"
+                      ? "; noisy when a side's rounds are not steady (experiments/base/stability.h).\n"
                       : "; instructions are exact, the same on any machine with the same packages.\n");
   absl::StrAppend(&out, "machine: ", MetadataLine(), "\n");
   return out;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "experiments/cpython/compare.h"
-#include "experiments/json_fwd.h"
+#include "experiments/base/json_fwd.h"
 
 namespace dispatchlab::cpython {
 

@@ -6,12 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "core/counters.h"
 #include "experiments/cpython/cases_script.h"
-#include "experiments/json.h"
+#include "experiments/base/json.h"
 #include "experiments/profiling/callgrind_runner.h"
 #include "experiments/profiling/scratch_dir.h"
 #include "experiments/profiling/subprocess.h"
-#include "experiments/runner.h"
-#include "experiments/sibling.h"
+#include "experiments/measure/runner.h"
+#include "experiments/measure/sibling.h"
 
 namespace dispatchlab::cpython {
 

@@ -8,10 +8,10 @@
 
 #include "absl/strings/str_format.h"
 #include "experiments/attribution/attribute.h"
-#include "experiments/counts.h"
+#include "experiments/scenarios/counts.h"
 #include "experiments/cpython/reference_figures.h"
-#include "experiments/runner.h"
-#include "experiments/scenarios.h"
+#include "experiments/measure/runner.h"
+#include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::explore {
 

@@ -23,7 +23,7 @@
 #include "core/counters.h"
 #include "core/layers.h"
 #include "experiments/attribution/design.h"
-#include "experiments/sampler.h"
+#include "experiments/measure/sampler.h"
 
 namespace dispatchlab::explore {
 
@@ -33,7 +33,7 @@ inline constexpr const char* kReferenceScenario = "sct_subscript";
 // The page precomputes 2^k configurations: at most 2^8 (exact Shapley's limit).
 inline constexpr int kMaxLayers = 8;
 
-// Makes the sampler of one scenario (time: experiments/runner.h's MakeTimeSampler; tests pass a synthetic
+// Makes the sampler of one scenario (time: experiments/measure/runner.h's MakeTimeSampler; tests pass a synthetic
 // one).
 using SamplerFactory = std::function<absl::StatusOr<BatchSampler>(const SampleTarget& target)>;
 

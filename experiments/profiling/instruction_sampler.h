@@ -1,4 +1,4 @@
-// A BatchSampler (experiments/sampler.h) that counts instructions instead of timing: each layer set of
+// A BatchSampler (experiments/measure/sampler.h) that counts instructions instead of timing: each layer set of
 // the batch runs in its own measured region of ONE callgrind process (callgrind_runner.h), and the sample
 // is the region's instructions per element. Used by `dispatchlab attribute --metric=instructions`.
 //
@@ -15,7 +15,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "experiments/sampler.h"
+#include "experiments/measure/sampler.h"
 
 namespace dispatchlab::profiling {
 

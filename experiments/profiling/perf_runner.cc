@@ -1,5 +1,5 @@
 // Running perf record / perf script on a profiling child (see perf_runner.h).
-#include "experiments/output_file.h"
+#include "experiments/base/output_file.h"
 #include "experiments/profiling/perf_runner.h"
 
 #include <fstream>

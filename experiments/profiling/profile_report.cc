@@ -1,7 +1,7 @@
 // Table and JSON rendering of a LayerProfile (see profile_report.h).
 #include "experiments/profiling/profile_report.h"
 
-#include "experiments/json.h"
+#include "experiments/base/json.h"
 
 #include "experiments/profiling/text.h"
 #include "absl/strings/str_format.h"

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "experiments/json_fwd.h"
+#include "experiments/base/json_fwd.h"
 #include "experiments/profiling/layer_profile.h"
 
 namespace dispatchlab::profiling {

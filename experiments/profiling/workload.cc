@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "experiments/scenarios.h"
+#include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::profiling {
 

@@ -1,6 +1,6 @@
 // What a profiling child runs: one execution of a scenario at n elements with a given layer set, as a
 // callable. The profilers never depend on how scenarios are built; they take a WorkloadFactory, and the
-// CLI passes ScenarioWorkloadFactory(), the bridge to the scenario table (experiments/scenarios.h).
+// CLI passes ScenarioWorkloadFactory(), the bridge to the scenario table (experiments/scenarios/scenarios.h).
 #ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_WORKLOAD_H_
 #define DISPATCHLAB_EXPERIMENTS_PROFILING_WORKLOAD_H_
 

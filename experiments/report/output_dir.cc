@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "experiments/output_file.h"
+#include "experiments/base/output_file.h"
 
 namespace dispatchlab::report {
 

@@ -9,7 +9,7 @@
 #include "experiments/cpython/reference_figures.h"
 #include "experiments/report/svg.h"
 #include "core/counters.h"
-#include "experiments/scenarios.h"
+#include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::report {
 

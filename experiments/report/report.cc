@@ -12,8 +12,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "experiments/attribution/attribute.h"
-#include "experiments/metadata.h"
-#include "experiments/scenarios.h"
+#include "experiments/base/metadata.h"
+#include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::report {
 

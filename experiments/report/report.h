@@ -3,7 +3,7 @@
 // numbers for the renderers (experiments/report/render.h).
 //
 // The attribution is the project's attribution library (experiments/attribution/attribute.h), asked for
-// three methods from one interleaved batch of time samples (experiments/runner.h): Shapley values (the
+// three methods from one interleaved batch of time samples (experiments/measure/runner.h): Shapley values (the
 // picture: each layer's fair share, summing to the total), the waterfall (layers switched off one after
 // another in call-chain order) and leave-one-out. docs/attribution.md explains the methods;
 // `dispatchlab attribute` is the full tool.
@@ -16,10 +16,10 @@
 
 #include "absl/status/statusor.h"
 #include "core/layers.h"
-#include "experiments/counts.h"
-#include "experiments/runner.h"
-#include "experiments/sampler.h"
-#include "experiments/stability.h"
+#include "experiments/scenarios/counts.h"
+#include "experiments/measure/runner.h"
+#include "experiments/measure/sampler.h"
+#include "experiments/base/stability.h"
 
 namespace dispatchlab::report {
 
@@ -42,7 +42,7 @@ struct ReportOptions {
   std::vector<std::string> count_scenarios = {"sct_init", "sct_subscript"};  // the exact counts table
   // The command that reproduces this report, every flag as given (set by the CLI; "" when unknown).
   std::string command_line;
-  ProgressMode progress = ProgressMode::kOff;  // per stage, with an ETA, on stderr (experiments/progress.h)
+  ProgressMode progress = ProgressMode::kOff;  // per stage, with an ETA, on stderr (experiments/base/progress.h)
 };
 
 // The share of one layer, ns per element, and the standard error of that difference of two means.

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "experiments/json.h"
+#include "experiments/base/json.h"
 #include "tests/cli/spawn.h"
 
 namespace dispatchlab::testing {

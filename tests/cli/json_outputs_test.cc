@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "experiments/cli/commands.h"
-#include "experiments/json.h"
+#include "experiments/base/json.h"
 #include "tests/cli/json_schema.h"
 #include "tests/cli/spawn.h"
 

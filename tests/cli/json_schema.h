@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "experiments/json.h"
+#include "experiments/base/json.h"
 
 namespace dispatchlab::testing {
 

@@ -16,7 +16,7 @@
 #include "core/shm_names.h"
 #include "dispatch/runtime.h"
 #include "experiments/cli/commands.h"
-#include "experiments/scenarios.h"
+#include "experiments/scenarios/scenarios.h"
 #include "tests/cli/spawn.h"
 
 namespace dispatchlab::testing {

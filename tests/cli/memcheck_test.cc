@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "experiments/scenarios.h"
+#include "experiments/scenarios/scenarios.h"
 #include "tests/cli/spawn.h"
 
 namespace dispatchlab::testing {

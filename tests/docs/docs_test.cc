@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "core/layers.h"
-#include "experiments/scenarios.h"
+#include "experiments/scenarios/scenarios.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define DISPATCHLAB_DOCS_ASAN 1

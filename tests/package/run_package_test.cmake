@@ -20,7 +20,7 @@ endfunction()
 run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${WORK_DIR}/prefix")
 foreach(installed lib/cmake/dispatchlab/dispatchlabConfig.cmake lib/cmake/dispatchlab/dispatchlabTargets.cmake
         include/dispatchlab/core/object.h include/dispatchlab/dispatch/sharedctypes.h
-        include/dispatchlab/experiments/runner.h include/dispatchlab/core/layers.def)
+        include/dispatchlab/experiments/measure/runner.h include/dispatchlab/core/layers.def)
   if(NOT EXISTS "${WORK_DIR}/prefix/${installed}")
     message(FATAL_ERROR "cmake --install did not install ${installed}")
   endif()

@@ -1,0 +1,41 @@
+// The metadata every JSON output of the CLI carries: where and how the numbers were made.
+#ifndef DISPATCHLAB_EXPERIMENTS_METADATA_H_
+#define DISPATCHLAB_EXPERIMENTS_METADATA_H_
+
+#include <cstdint>
+#include <string>
+
+#include "core/layers.h"
+#include "experiments/base/json_fwd.h"
+
+namespace dispatchlab {
+
+struct MetadataFields {
+  std::string profile;  // empty when not applicable
+  LayerSet layers;
+  bool has_layers = false;
+  int64_t n = 0;            // 0 when not applicable
+  int64_t repetitions = 0;  // 0 when not applicable
+};
+
+// {"version", "machine": {...}, "compiler", "flags", "build_type", "counting", "profile", "layers", "n",
+//  "repetitions", "date"}: the object docs/cli.md documents ("The metadata object").
+Json MetadataJson(const MetadataFields& fields);
+
+// `git describe --tags --always --dirty` of the tree this binary was built from (generated at build time by
+// cmake/version.cmake), or "unknown" outside a git checkout.
+std::string DispatchlabVersion();
+
+// The compiler that built this binary: "g++ 12.2.0" or "clang 14.0.6".
+std::string CompilerName();
+
+// One line for tables: "machine ..., g++ 12.2, Release, counting compiled in".
+std::string MetadataLine();
+
+// Machine facts: CPU model and count, kernel.
+std::string CpuModel();
+int CpuCount();
+
+}  // namespace dispatchlab
+
+#endif  // DISPATCHLAB_EXPERIMENTS_METADATA_H_

@@ -1,0 +1,64 @@
+# experiments/ as components: one static library per folder, linked in one direction (experiments/README.md
+# draws the picture). The link lines are the dependency rule: a component includes only what it links.
+# dispatchlab_experiments is the umbrella the CLI, the tests and consumers link.
+#
+#   base        <- core                       json, metadata, stability, progress, checked output files
+#   scenarios   <- dispatch                   the scenario table, one run of each, exact counts
+#   measure     <- base scenarios             Google Benchmark runs, the sampler, sweeps, the sibling build
+#   shm         <- base scenarios             shared-memory workers (mp) and the allocator experiments (alloc)
+#   profiling   <- base measure scenarios     callgrind and perf runs mapped to layers
+#   attribution <- base measure               Shapley, factorial and one-at-a-time attribution
+#   cpython     <- profiling                  the real interpreters beside the model
+#   explore     <- attribution cpython        the explorable page
+#   report      <- attribution cpython        the report
+#   cli         <- every component            one file per subcommand (main.cc is the executables')
+set(DISPATCHLAB_EXPERIMENT_COMPONENTS
+    "base:"
+    "scenarios:"
+    "measure:base scenarios"
+    "shm:base scenarios"
+    "profiling:base measure scenarios"
+    "attribution:base measure"
+    "cpython:base measure profiling scenarios"
+    "explore:attribution cpython measure scenarios"
+    "report:attribution base cpython measure scenarios"
+    "cli:attribution base cpython explore measure profiling report scenarios shm")
+
+# dispatchlab_add_experiments(SUFFIX): the components for one setting of the counters, over
+# dispatchlab_dispatch${SUFFIX}; sets DISPATCHLAB_EXPERIMENT_TARGETS${SUFFIX} in the caller's scope.
+function(dispatchlab_add_experiments suffix)
+  set(components "")
+  foreach(row IN LISTS DISPATCHLAB_EXPERIMENT_COMPONENTS)
+    string(REPLACE ":" ";" parts "${row}")
+    list(GET parts 0 name)
+    list(GET parts 1 deps)
+    separate_arguments(deps UNIX_COMMAND "${deps}")
+    set(target dispatchlab_experiments_${name}${suffix})
+    file(GLOB sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/experiments/${name}/*.cc)
+    list(FILTER sources EXCLUDE REGEX "/experiments/cli/main\\.cc$")
+    if(name STREQUAL "base")
+      list(APPEND sources ${DISPATCHLAB_VERSION_CC})
+    endif()
+    add_library(${target} STATIC ${sources})
+    if(name STREQUAL "base")
+      add_dependencies(${target} dispatchlab_version)
+    endif()
+    target_compile_options(${target} PRIVATE ${DISPATCHLAB_WARNINGS})
+    target_include_directories(${target} PRIVATE ${DISPATCHLAB_GENERATED_DIR})
+    target_compile_definitions(${target} PRIVATE
+      DISPATCHLAB_CXX_FLAGS="${DISPATCHLAB_RECORDED_FLAGS}"
+      DISPATCHLAB_BUILD_TYPE="${CMAKE_BUILD_TYPE}"
+      DISPATCHLAB_FRAME_POINTERS_BUILD=${DISPATCHLAB_FRAME_POINTERS_BUILD})
+    set(links dispatchlab_dispatch${suffix})
+    foreach(dep IN LISTS deps)
+      list(APPEND links dispatchlab_experiments_${dep}${suffix})
+    endforeach()
+    target_link_libraries(${target} PUBLIC ${links} benchmark::benchmark nlohmann_json::nlohmann_json
+                          Boost::headers absl::time)
+    set_target_properties(${target} PROPERTIES EXPORT_NAME experiments_${name})
+    list(APPEND components ${target})
+  endforeach()
+  add_library(dispatchlab_experiments${suffix} INTERFACE)
+  target_link_libraries(dispatchlab_experiments${suffix} INTERFACE ${components})
+  set(DISPATCHLAB_EXPERIMENT_TARGETS${suffix} ${components} PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,28 @@
+// Running the other build of dispatchlab (the counting compiled in or out) on the same experiment, so a
+// run can report timings both ways side by side.
+#ifndef DISPATCHLAB_EXPERIMENTS_SIBLING_H_
+#define DISPATCHLAB_EXPERIMENTS_SIBLING_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace dispatchlab {
+
+// The path of the sibling binary next to this one: dispatchlab-nocount from dispatchlab and back.
+absl::StatusOr<std::string> SiblingBinary();
+
+// Runs `binary args...`, returns its standard output. Fails when it cannot start or exits non-zero.
+absl::StatusOr<std::string> RunAndCapture(const std::string& binary, const std::vector<std::string>& args);
+
+// From Google Benchmark JSON (parsed strictly, experiments/base/json.h): per benchmark run name, the
+// ns_per_element of every repetition (the "iteration" entries). InvalidArgument when the text is not JSON
+// or not Google Benchmark's shape.
+absl::StatusOr<std::map<std::string, std::vector<double>>> NsPerElementByRun(
+    const std::string& benchmark_json);
+
+}  // namespace dispatchlab
+
+#endif  // DISPATCHLAB_EXPERIMENTS_SIBLING_H_

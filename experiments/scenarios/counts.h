@@ -1,0 +1,32 @@
+// Exact per-element counts of a scenario under a layer set (`dispatchlab counts`). Deterministic: a
+// warm-up call fills the caches (array type, method cache, free lists), then one call is counted.
+#ifndef DISPATCHLAB_EXPERIMENTS_COUNTS_H_
+#define DISPATCHLAB_EXPERIMENTS_COUNTS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/counters.h"
+#include "core/layers.h"
+#include "experiments/scenarios/scenarios.h"
+
+namespace dispatchlab {
+
+struct CountReport {
+  std::string scenario;
+  int64_t n = 0;
+  std::string profile;
+  LayerSet layers;  // as requested (the scenario's forced layers are removed when it runs)
+  Counts totals;    // one steady-state call
+  double PerElement(Counter c) const { return static_cast<double>(totals[c]) / static_cast<double>(n); }
+};
+
+// Fails with FailedPrecondition when counting is compiled out, or with the scenario's error. Checks that
+// nothing is left alive afterwards.
+absl::StatusOr<CountReport> CountScenario(const Scenario& scenario, int64_t n, LayerSet layers,
+                                          absl::string_view profile);
+
+}  // namespace dispatchlab
+
+#endif  // DISPATCHLAB_EXPERIMENTS_COUNTS_H_

@@ -1,0 +1,120 @@
+// `dispatchlab cpython`'s pure parts: the CPython function -> layer map read from core/layers.def's mirrors
+// column (experiments/cpython/mirrors.h), the marginal method (marginal.h), the quoted reference figures
+// (reference_figures.h) and the verdicts (compare.h).
+#include <catch2/catch.hpp>
+
+#include "experiments/cpython/compare.h"
+#include "experiments/cpython/marginal.h"
+#include "experiments/cpython/mirrors.h"
+#include "experiments/cpython/reference_figures.h"
+#include "experiments/scenarios/scenarios.h"
+
+namespace dispatchlab::cpython {
+namespace {
+
+using Names = std::vector<std::string>;
+
+TEST_CASE("a mirrors text gives its C function names, not file names, words or the context after 'in'",
+          "[cpython]") {
+  CHECK(MirroredNames("PySequence_SetItem -> slot_sq_ass_item (Objects/abstract.c, Objects/typeobject.c)") ==
+        Names{"PySequence_SetItem", "slot_sq_ass_item"});
+  CHECK(MirroredNames("PyLong_FromSsize_t in slot_sq_ass_item; PyNumber_AsSsize_t in Array_ass_subscript") ==
+        Names{"PyLong_FromSsize_t", "PyNumber_AsSsize_t"});
+  CHECK(MirroredNames("numpy array_item -> PyArray_Scalar") == Names{"array_item", "PyArray_Scalar"});
+  CHECK(MirroredNames("_PyType_Lookup's type cache, MCACHE_HASH (Objects/typeobject.c)") ==
+        Names{"_PyType_Lookup", "MCACHE_HASH"});
+  CHECK(MirroredNames("sharedctypes._new_value + ctypes.memset (Lib/multiprocessing/sharedctypes.py)") ==
+        Names{"_new_value"});
+  CHECK(MirroredNames("a -> b, c").empty());
+}
+
+TEST_CASE("CPython functions map to the layer whose mirrors column names them, the outermost first",
+          "[cpython]") {
+  auto layer = [](const char* f) {
+    std::optional<Layer> l = LayerOfCPythonFunction(f);
+    return l.has_value() ? std::string(InfoOf(*l).name) : std::string("none");
+  };
+  CHECK(layer("slot_sq_ass_item") == "trampoline");
+  CHECK(layer("PySequence_SetItem") == "trampoline");
+  CHECK(layer("PySequence_Tuple") == "args_tuple");
+  CHECK(layer("PyLong_FromSsize_t") == "index_boxing");
+  CHECK(layer("_PyType_Lookup") == "lookup");   // also in method_cache's text: the first row wins
+  CHECK(layer("wrapperdescr_call") == "call");  // also in call_tuple's
+  CHECK(layer("_PyTuple_FromArray") == "call_tuple");
+  CHECK(layer("i_set") == "setfunc");
+  CHECK(layer("i_set'2") == "setfunc");              // callgrind's recursion suffix
+  CHECK(layer("_PyCData_set.isra.0") == "setfunc");  // a GCC clone
+  CHECK(layer("_PyNumber_Index") == "conversion");
+  CHECK(layer("PyStgInfo_FromType") == "type_data");
+  CHECK(layer("_PyEval_EvalFrameDefault") == "eval");  // the `eval` row names the evaluation loop
+  CHECK(layer("Objects") == "none");
+}
+
+profiling::CallgrindDump Dump(uint64_t total, std::vector<std::pair<std::string, uint64_t>> self) {
+  profiling::CallgrindDump d;
+  d.totals = total;
+  d.self_cost = std::move(self);
+  return d;
+}
+
+TEST_CASE("the marginal method: (Ir[3 calls] - Ir[1 call]) / 2 / n, per function over its contexts",
+          "[cpython]") {
+  const profiling::CallgrindDump one =
+      Dump(1000000, {{"main", 900000}, {"i_set'Array_ass_item", 60000}, {"i_set'other", 40000}});
+  const profiling::CallgrindDump three = Dump(1400000, {{"main", 900010},
+                                                        {"i_set'Array_ass_item", 180000},
+                                                        {"i_set'other", 119990},
+                                                        {"PyObject_Malloc'x", 200000}});
+  const InstructionCount c = Marginal(one, three, 1000);
+  CHECK(c.per_element == Approx(200.0));  // 400000 / 2 / 1000
+  REQUIRE(c.functions.size() == 2);       // main's +10 is below 0.5 per element
+  CHECK(c.functions[0].function == "PyObject_Malloc");
+  CHECK(c.functions[0].per_element == Approx(100.0));
+  CHECK(c.functions[1].function == "i_set");
+  CHECK(c.functions[1].per_element == Approx(99.995));
+}
+
+TEST_CASE("every quoted CPython figure names a scenario and a source with its machine and method",
+          "[cpython]") {
+  int quoted = 0;
+  for (const Scenario& s : ScenarioTable()) {
+    std::optional<ReferenceFigure> f = ReferenceRatio(s.name);
+    if (!f.has_value()) continue;
+    ++quoted;
+    CHECK(f->ratio > 0);
+    CHECK_FALSE(f->source->machine.empty());
+    CHECK_FALSE(f->source->method.empty());
+    CHECK(ReferenceRatioCell(s.name).find(std::string(f->source->id)) != std::string::npos);
+  }
+  CHECK(quoted >= 10);
+  CHECK(ReferenceRatioCell("plain_loop") == "-");
+  CHECK(ReferenceRatioCell("sct_init") == "2.00x [xeon-3.11]");
+  const std::vector<std::string> notes = ReferenceFootnotes({"sct_init", "sct_subscript", "sct_init_direct"});
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0].find("Intel Xeon") != std::string::npos);
+  CHECK(notes[1].find("3.6") != std::string::npos);
+}
+
+TEST_CASE("verdicts: within the tolerance agrees, otherwise the model is higher or lower", "[cpython]") {
+  InterpreterRun run;
+  run.reference = "sct_subscript";
+  CaseResult r;
+  r.scenario = "sct_init";
+  r.model.measured = r.cpython.measured = true;
+  r.ratio_delta = 0.10;
+  CHECK(Verdict(r, run, Metric::kInstructions) == "agrees");
+  r.ratio_delta = 0.99;
+  CHECK(Verdict(r, run, Metric::kInstructions) == "model higher");
+  r.ratio_delta = -0.5;
+  CHECK(Verdict(r, run, Metric::kInstructions) == "model lower");
+  r.cpython.rounds = {10, 10.2, 10.1};
+  r.model.rounds = {5, 9, 9};
+  CHECK(Verdict(r, run, Metric::kTime) == "model lower (noisy)");
+  r.model.measured = false;
+  CHECK(Verdict(r, run, Metric::kTime) == "no profile");
+  CHECK(StableRounds({1.0, 1.05, 1.08}));
+  CHECK_FALSE(StableRounds({1.0, 1.2, 1.3}));
+}
+
+}  // namespace
+}  // namespace dispatchlab::cpython
