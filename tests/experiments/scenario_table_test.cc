@@ -44,7 +44,8 @@ TEST_CASE("every reference and comparison of the scenario table names a row", "[
   CHECK(ReferenceScenario() == "sct_subscript");
 }
 
-TEST_CASE("the scenario sets give the lists the commands and the report used before the table", "[scenarios]") {
+TEST_CASE("the scenario sets give the lists the commands and the report used before the table",
+          "[scenarios]") {
   CHECK(ScenariosIn(kSetSeedSuite) == ScenarioNames());
   CHECK(ScenariosIn(kSetDefault) == Names{"sct_init", "sct_subscript"});
   CHECK(ScenariosIn(kSetReportCounts) == Names{"sct_init", "sct_subscript"});
@@ -60,7 +61,8 @@ TEST_CASE("the scenario sets give the lists the commands and the report used bef
   CHECK(options.sweep_reference == "sct_subscript");
 }
 
-TEST_CASE("the mp choices are store and the scenarios with an mp path, in the order they had", "[scenarios]") {
+TEST_CASE("the mp choices are store and the scenarios with an mp path, in the order they had",
+          "[scenarios]") {
   Names names;
   for (const MpScenarioInfo& info : MpScenarioTable()) names.emplace_back(info.name);
   CHECK(names == Names{"store", "memcpy", "sct_init", "sct_subscript"});
@@ -89,8 +91,8 @@ TEST_CASE("cases.py has a case for exactly the scenarios marked cpython_case", "
     WARN("skipped: /usr/bin/python3 is not installed");
     return;
   }
-  const ChildResult list = RunChild(
-      {kPython, std::string(DISPATCHLAB_SOURCE_DIR) + "/experiments/cpython/cases.py", "list"});
+  const testing::ChildResult list =
+      testing::RunChild({kPython, std::string(DISPATCHLAB_SOURCE_DIR) + "/experiments/cpython/cases.py", "list"});
   REQUIRE(list.exit_status == 0);
   const Json cases = Json::parse(list.out);
   Names real;
