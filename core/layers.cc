@@ -1,4 +1,4 @@
-// The layer table, the profiles built from its columns, and the --layers= parser.
+// The layer table, the profiles built from its columns (core/profiles.def), and the --layers= parser.
 #include "core/layers.h"
 
 #include "absl/container/flat_hash_set.h"
@@ -14,14 +14,23 @@ uint32_t g_active_layers = 0;
 
 namespace {
 
-constexpr uint32_t ProfileBits(int column) {
-  uint32_t bits = 0;
-#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t)    \
-  {                                                                                        \
-    const int v[5] = {p36, p311, p312, p313, p313t};                                             \
-    if (v[column]) bits |= 1u << static_cast<int>(Layer::k##Id);                           \
-  }
+// One layer's default per profile: the profile columns of core/layers.def (`none` is the `direct`
+// profile's: every layer off).
+struct ProfileColumns {
+  bool cpython36, cpython311, cpython312, cpython313, cpython313t, none;
+};
+
+constexpr ProfileColumns kProfileColumns[] = {
+#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t, group) \
+  {p36 != 0, p311 != 0, p312 != 0, p313 != 0, p313t != 0, false},
 #include "core/layers.def"
+};
+
+constexpr uint32_t ProfileBits(bool ProfileColumns::*column) {
+  uint32_t bits = 0;
+  for (int i = 0; i < kLayerCount; ++i) {
+    if (kProfileColumns[i].*column) bits |= 1u << i;
+  }
   return bits;
 }
 
@@ -29,7 +38,7 @@ constexpr uint32_t ProfileBits(int column) {
 
 const std::array<LayerInfo, kLayerCount>& LayerTable() {
   static const std::array<LayerInfo, kLayerCount> table = {{
-#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t) \
+#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t, group) \
   {Layer::k##Id, name, parent, on, off, mirrors},
 #include "core/layers.def"
   }};
@@ -84,16 +93,9 @@ std::vector<Layer> LayerSet::Members() const {
 
 const std::vector<Profile>& ProfileTable() {
   static const std::vector<Profile> profiles = {
-      {"cpython36", "CPython 3.6: the trampoline binds a method-wrapper per call; one 2-tuple per call",
-       LayerSet(ProfileBits(0))},
-      {"cpython311", "CPython 3.11 (default): vectorcall, unbound descriptor, a 3-tuple then a sliced 2-tuple",
-       LayerSet(ProfileBits(1))},
-      {"cpython312", "CPython 3.12: 3.11's chain plus immortal objects (PEP 683)", LayerSet(ProfileBits(2))},
-      {"cpython313", "CPython 3.13: 3.11's chain plus StgInfo type-data lookups and immortal objects",
-       LayerSet(ProfileBits(3))},
-      {"cpython313t", "CPython 3.13 free-threaded: 3.13 plus biased (atomic) reference counting",
-       LayerSet(ProfileBits(4))},
-      {"direct", "every layer off: what remains is the store loop itself", LayerSet::None()},
+#define DISPATCHLAB_PROFILE(column, name, description) \
+  {name, description, LayerSet(ProfileBits(&ProfileColumns::column))},
+#include "core/profiles.def"
   };
   return profiles;
 }
@@ -111,7 +113,7 @@ absl::StatusOr<Profile> ProfileFromName(absl::string_view name) {
 absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base) {
   if (spec == "all") return LayerSet::All();
   if (spec == "none") return LayerSet::None();
-  if (spec.empty()) return absl::InvalidArgumentError("empty --layers list");
+  if (spec.empty()) return absl::InvalidArgumentError("empty layer list");
   std::vector<absl::string_view> items = absl::StrSplit(spec, ',');
   bool any_edit = false;
   for (absl::string_view item : items) {
@@ -126,15 +128,15 @@ absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base) {
       on = name[0] == '+';
       name.remove_prefix(1);
     }
-    if (name.empty()) return absl::InvalidArgumentError(absl::StrCat("empty layer name in --layers=", spec));
+    if (name.empty()) return absl::InvalidArgumentError("empty layer name");
     if (name == "all" || name == "none") {
       return absl::InvalidArgumentError(
-          absl::StrCat("'", name, "' must stand alone in --layers (got --layers=", spec, ")"));
+          absl::StrCat("'", name, "' must stand alone in a layer list"));
     }
     absl::StatusOr<Layer> layer = LayerFromName(name);
     if (!layer.ok()) return layer.status();
     if (!seen.insert(name).second) {
-      return absl::InvalidArgumentError(absl::StrCat("layer '", name, "' given twice in --layers=", spec));
+      return absl::InvalidArgumentError(absl::StrCat("layer '", name, "' given twice"));
     }
     result = result.Set(*layer, on);
   }

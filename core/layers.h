@@ -20,12 +20,12 @@
 namespace dispatchlab {
 
 enum class Layer : int {
-#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t) k##Id,
+#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t, group) k##Id,
 #include "core/layers.def"
 };
 
 inline constexpr int kLayerCount = 0
-#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t) +1
+#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t, group) +1
 #include "core/layers.def"
     ;
 
@@ -52,6 +52,18 @@ class LayerSet {
   uint32_t bits_ = 0;
 };
 
+// The `group` column of core/layers.def: layers that code tests together.
+enum class LayerGroup { kNone, kElement, kRefcount };
+
+// The bits of the layers of `group`, generated from the table (a constant expression, for hot paths).
+constexpr uint32_t LayerGroupMask(LayerGroup group) {
+  return 0u
+#define DISPATCHLAB_LAYER(Id, name, parent, on, off, mirrors, p36, p311, p312, p313, p313t, g) \
+  | (LayerGroup::k##g == group ? 1u << static_cast<int>(Layer::k##Id) : 0u)
+#include "core/layers.def"
+      ;
+}
+
 // One row of the layer table.
 struct LayerInfo {
   Layer layer;
@@ -73,7 +85,8 @@ std::optional<Layer> ParentOf(Layer layer);
 // layer itself may be on or off). The call layers live inside the trampoline: with it off they never run.
 bool LayerReachable(Layer layer, LayerSet active);
 
-// A named set of layers that follows CPython's version history (docs/layers.md, "Profiles").
+// A named set of layers that follows CPython's version history (docs/layers.md, "Profiles"); the rows are
+// core/profiles.def, each naming its column of core/layers.def.
 struct Profile {
   absl::string_view name;
   absl::string_view description;
@@ -85,7 +98,8 @@ inline constexpr absl::string_view kDefaultProfile = "cpython311";
 
 // Applies a --layers= specification to `base`: "all", "none", or a comma-separated list of
 // "+name" (switch on), "-name" (switch off) and bare "name" entries. A list made only of bare names means
-// exactly those layers; a list with any +/- entry edits `base`. Unknown or repeated names are errors.
+// exactly those layers; a list with any +/- entry edits `base`. Unknown or repeated names are errors
+// (InvalidArgument; the message names the layer, not where the list came from: the CLI adds its flag).
 absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base);
 
 // The process-wide active set, read by every switch in the hot paths.

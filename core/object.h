@@ -154,8 +154,7 @@ inline TypeObject* AsType(Object* o) { return reinterpret_cast<TypeObject*>(o); 
 
 // ---- Reference counting ----
 namespace internal {
-inline constexpr uint32_t kRefcountLayerMask =
-    (1u << static_cast<int>(Layer::kImmortal)) | (1u << static_cast<int>(Layer::kAtomicRefcount));
+inline constexpr uint32_t kRefcountLayerMask = LayerGroupMask(LayerGroup::kRefcount);
 extern thread_local uint32_t t_thread_tag;
 // The reference-count paths of the immortal and atomic_refcount layers. Return true when done.
 bool LayeredIncref(Object* o);

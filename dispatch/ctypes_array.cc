@@ -202,9 +202,7 @@ inline int StoreInitializer(Object* self, Py_ssize_t i, Object* v) {
 }  // namespace
 
 bool DirectElementPath() {
-  constexpr uint32_t kElementLayers =
-      (1u << static_cast<int>(Layer::kBoxing)) | (1u << static_cast<int>(Layer::kSetfunc)) |
-      (1u << static_cast<int>(Layer::kConversion)) | (1u << static_cast<int>(Layer::kTypeData));
+  constexpr uint32_t kElementLayers = LayerGroupMask(LayerGroup::kElement);
   return (ActiveLayers().bits() & kElementLayers) == 0;
 }
 

@@ -64,10 +64,23 @@ bool DirectElementPath();
 
 // Which body Array_init runs: CPython's per-element loop, or the seed's patch B (one slice assignment,
 // PySequence_SetSlice(self, 0, n, args)). A build variant of the interpreter, set by the
-// sct_init_setslice scenario for the length of its call.
+// sct_init_setslice scenario for the length of its call (through ScopedArrayInitBody).
 enum class ArrayInitBody { kPerElement, kOneSlice };
 void SetArrayInitBody(ArrayInitBody body);
 ArrayInitBody GetArrayInitBody();
+
+// Installs `body` for the guard's lifetime and restores the previous one (as ScopedLayers does for the
+// layer switches), so an early return or an exception never leaves the interpreter patched.
+class ScopedArrayInitBody {
+ public:
+  explicit ScopedArrayInitBody(ArrayInitBody body) : saved_(GetArrayInitBody()) { SetArrayInitBody(body); }
+  ~ScopedArrayInitBody() { SetArrayInitBody(saved_); }
+  ScopedArrayInitBody(const ScopedArrayInitBody&) = delete;
+  ScopedArrayInitBody& operator=(const ScopedArrayInitBody&) = delete;
+
+ private:
+  ArrayInitBody saved_;
+};
 
 void InitCtypesArrayType();
 

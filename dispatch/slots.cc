@@ -1,6 +1,7 @@
 #include "dispatch/slots.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "core/type.h"
@@ -26,67 +27,76 @@ const std::vector<SlotDef>& SlotDefs() {
   return table;
 }
 
-void* GetSlot(const TypeObject* type, SlotId slot) {
-  const PyNumberMethods* nb = type->tp_as_number;
-  const PyMappingMethods* mp = type->tp_as_mapping;
-  const PySequenceMethods* sq = type->tp_as_sequence;
-  switch (slot) {
-    case SlotId::kTpCall: return Untyped(type->tp_call);
-    case SlotId::kTpDescrGet: return Untyped(type->tp_descr_get);
-    case SlotId::kTpInit: return Untyped(type->tp_init);
-    case SlotId::kNbIndex: return nb == nullptr ? nullptr : Untyped(nb->nb_index);
-    case SlotId::kMpLength: return mp == nullptr ? nullptr : Untyped(mp->mp_length);
-    case SlotId::kMpSubscript: return mp == nullptr ? nullptr : Untyped(mp->mp_subscript);
-    case SlotId::kMpAssSubscript: return mp == nullptr ? nullptr : Untyped(mp->mp_ass_subscript);
-    case SlotId::kSqLength: return sq == nullptr ? nullptr : Untyped(sq->sq_length);
-    case SlotId::kSqItem: return sq == nullptr ? nullptr : Untyped(sq->sq_item);
-    case SlotId::kSqAssItem: return sq == nullptr ? nullptr : Untyped(sq->sq_ass_item);
-  }
-  return nullptr;
-}
-
 namespace {
-template <typename T>
-T* SuiteOf(TypeObject* type, T* TypeObject::*suite, T TypeObject::*storage) {
-  if (type->*suite == nullptr) type->*suite = &(type->*storage);
-  return type->*suite;
-}
+
+// Where a slot lives (the `suite` column of dispatch/slots.def): the type object itself, or a suite that a
+// heap type owns (its storage, PyHeapTypeObject's as_number, ...).
+namespace suites {
+struct tp {};
+template <auto kPointer, auto kStorage>
+struct In {};
+using tp_as_number = In<&TypeObject::tp_as_number, &TypeObject::as_number>;
+using tp_as_mapping = In<&TypeObject::tp_as_mapping, &TypeObject::as_mapping>;
+using tp_as_sequence = In<&TypeObject::tp_as_sequence, &TypeObject::as_sequence>;
+}  // namespace suites
+
+// The struct a suite's slots are members of.
+template <typename Suite>
+struct SuiteStruct;
+template <>
+struct SuiteStruct<suites::tp> {
+  using type = TypeObject;
+};
+template <typename S, S* TypeObject::*kPointer, S TypeObject::*kStorage>
+struct SuiteStruct<suites::In<kPointer, kStorage>> {
+  using type = S;
+};
+
+// A slot's accessors, from its suite and its pointer to member.
+template <typename Suite, auto kMember>
+struct SlotAccess;
+template <typename F, F TypeObject::*kMember>
+struct SlotAccess<suites::tp, kMember> {
+  static void* Get(const TypeObject* type) { return Untyped(type->*kMember); }
+  static void Set(TypeObject* type, void* function) { type->*kMember = reinterpret_cast<F>(function); }
+};
+template <typename S, S* TypeObject::*kPointer, S TypeObject::*kStorage, typename F, F S::*kMember>
+struct SlotAccess<suites::In<kPointer, kStorage>, kMember> {
+  static void* Get(const TypeObject* type) {
+    const S* suite = type->*kPointer;
+    return suite == nullptr ? nullptr : Untyped(suite->*kMember);
+  }
+  static void Set(TypeObject* type, void* function) {
+    if (type->*kPointer == nullptr) type->*kPointer = &(type->*kStorage);
+    (type->*kPointer)->*kMember = reinterpret_cast<F>(function);
+  }
+};
+
+struct SlotAccessors {
+  void* (*get)(const TypeObject* type);
+  void (*set)(TypeObject* type, void* function);
+};
+
+// Indexed by SlotId (the order of dispatch/slots.def).
+constexpr SlotAccessors kSlotAccessors[] = {
+#define DISPATCHLAB_SLOT(Id, suite, member, signature)                                                  \
+  {&SlotAccess<suites::suite, &SuiteStruct<suites::suite>::type::member>::Get,                         \
+   &SlotAccess<suites::suite, &SuiteStruct<suites::suite>::type::member>::Set},
+#include "dispatch/slots.def"
+};
+
+// The signature column is the member's type: a row that disagrees does not compile.
+#define DISPATCHLAB_SLOT(Id, suite, member, signature)                                                   \
+  static_assert(std::is_same_v<decltype(SuiteStruct<suites::suite>::type::member), signature>, #member \
+                " is not a " #signature);
+#include "dispatch/slots.def"
+
 }  // namespace
 
+void* GetSlot(const TypeObject* type, SlotId slot) { return kSlotAccessors[static_cast<int>(slot)].get(type); }
+
 void SetSlot(TypeObject* type, SlotId slot, void* function) {
-  switch (slot) {
-    case SlotId::kTpCall: type->tp_call = reinterpret_cast<ternaryfunc>(function); return;
-    case SlotId::kTpDescrGet: type->tp_descr_get = reinterpret_cast<descrgetfunc>(function); return;
-    case SlotId::kTpInit: type->tp_init = reinterpret_cast<initproc>(function); return;
-    case SlotId::kNbIndex:
-      SuiteOf(type, &TypeObject::tp_as_number, &TypeObject::as_number)->nb_index =
-          reinterpret_cast<unaryfunc>(function);
-      return;
-    case SlotId::kMpLength:
-      SuiteOf(type, &TypeObject::tp_as_mapping, &TypeObject::as_mapping)->mp_length =
-          reinterpret_cast<lenfunc>(function);
-      return;
-    case SlotId::kMpSubscript:
-      SuiteOf(type, &TypeObject::tp_as_mapping, &TypeObject::as_mapping)->mp_subscript =
-          reinterpret_cast<binaryfunc>(function);
-      return;
-    case SlotId::kMpAssSubscript:
-      SuiteOf(type, &TypeObject::tp_as_mapping, &TypeObject::as_mapping)->mp_ass_subscript =
-          reinterpret_cast<objobjargproc>(function);
-      return;
-    case SlotId::kSqLength:
-      SuiteOf(type, &TypeObject::tp_as_sequence, &TypeObject::as_sequence)->sq_length =
-          reinterpret_cast<lenfunc>(function);
-      return;
-    case SlotId::kSqItem:
-      SuiteOf(type, &TypeObject::tp_as_sequence, &TypeObject::as_sequence)->sq_item =
-          reinterpret_cast<ssizeargfunc>(function);
-      return;
-    case SlotId::kSqAssItem:
-      SuiteOf(type, &TypeObject::tp_as_sequence, &TypeObject::as_sequence)->sq_ass_item =
-          reinterpret_cast<ssizeobjargproc>(function);
-      return;
-  }
+  kSlotAccessors[static_cast<int>(slot)].set(type, function);
 }
 
 absl::string_view SlotName(SlotId slot) {

@@ -44,9 +44,10 @@ struct SlotDef {
 // The table, in CPython's order.
 const std::vector<SlotDef>& SlotDefs();
 
-// A slot's C function as an untyped pointer (nullptr when the suite or the slot is empty).
+// A slot's C function as an untyped pointer (nullptr when the suite or the slot is empty). Both accessors
+// are generated from the columns of dispatch/slots.def (CPython: slotdefs' offsetof).
 void* GetSlot(const TypeObject* type, SlotId slot);
-// Sets a slot; the suite must exist (heap types own all their suites).
+// Sets a slot; a missing suite is pointed at the type's own storage (heap types own all their suites).
 void SetSlot(TypeObject* type, SlotId slot, void* function);
 absl::string_view SlotName(SlotId slot);  // "sq_ass_item", ...
 

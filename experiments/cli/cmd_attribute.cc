@@ -155,7 +155,7 @@ int RunAttributeCommand(const ParsedArgs& args) {
   const LayerSet relevant = RelevantLayers(**scenario, profile->layers);
   req.chosen = relevant;
   if (args.Has("layers")) {
-    absl::StatusOr<LayerSet> chosen = ParseLayerSpec(args.Get("layers"), relevant);
+    absl::StatusOr<LayerSet> chosen = ParseLayersFlag(args, relevant);
     if (!chosen.ok()) return UsageFrom(chosen.status());
     req.chosen = *chosen;
   }

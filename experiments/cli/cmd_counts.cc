@@ -27,7 +27,7 @@ const CommandSpec& CountsCommandSpec() {
 
 int RunCountsCommand(const ParsedArgs& args) {
   absl::StatusOr<std::vector<const Scenario*>> scenarios =
-      ResolveScenarios(args.positionals(), {"sct_init", "sct_subscript"});
+      ResolveScenarios(args.positionals(), ScenariosIn(kSetDefault));
   if (!scenarios.ok()) return UsageError(scenarios.status().message());
   absl::StatusOr<ProfileAndLayers> pl = ResolveProfileAndLayers(args);
   if (!pl.ok()) return UsageError(pl.status().message());

@@ -93,7 +93,7 @@ int RunExploreCommand(const ParsedArgs& args) {
   if (!defaults.ok()) return Failure(defaults.status().message());
   options.chosen = *defaults;
   if (args.Has("layers")) {
-    absl::StatusOr<LayerSet> chosen = ParseLayerSpec(args.Get("layers"), *defaults);
+    absl::StatusOr<LayerSet> chosen = ParseLayersFlag(args, *defaults);
     if (!chosen.ok()) return UsageError(chosen.status().message());
     options.chosen = *chosen;
   }

@@ -168,8 +168,8 @@ int RunMpCommand(const ParsedArgs& args) {
   if (!profile.ok()) return UsageError(absl::StrCat("--profile: ", profile.status().message()));
   config.layers = profile->layers;
   if (args.Has("layers")) {
-    absl::StatusOr<LayerSet> layers = ParseLayerSpec(args.Get("layers"), profile->layers);
-    if (!layers.ok()) return UsageError(absl::StrCat("--layers: ", layers.status().message()));
+    absl::StatusOr<LayerSet> layers = ParseLayersFlag(args, profile->layers);
+    if (!layers.ok()) return UsageError(layers.status().message());
     config.layers = *layers;
   }
   absl::StatusOr<int64_t> reps = ParseIntInRange("repetitions", args.Get("repetitions", "5"), 1, 1000);

@@ -24,12 +24,21 @@ TimingStability JudgeAndWarn(const ParsedArgs& args, const std::vector<TimedSeri
   return verdict;
 }
 
+absl::StatusOr<LayerSet> ParseLayersFlag(const ParsedArgs& args, LayerSet base) {
+  const std::string spec = args.Get("layers");
+  absl::StatusOr<LayerSet> layers = ParseLayerSpec(spec, base);
+  if (!layers.ok()) {
+    return absl::Status(layers.status().code(), absl::StrCat("--layers=", spec, ": ", layers.status().message()));
+  }
+  return layers;
+}
+
 absl::StatusOr<ProfileAndLayers> ResolveProfileAndLayers(const ParsedArgs& args) {
   absl::StatusOr<Profile> profile = ProfileFromName(args.Get("profile", kDefaultProfile));
   if (!profile.ok()) return profile.status();
   ProfileAndLayers out{std::string(profile->name), profile->layers};
   if (args.Has("layers")) {
-    absl::StatusOr<LayerSet> layers = ParseLayerSpec(args.Get("layers"), profile->layers);
+    absl::StatusOr<LayerSet> layers = ParseLayersFlag(args, profile->layers);
     if (!layers.ok()) return layers.status();
     out.layers = *layers;
     if (out.layers != profile->layers) out.profile = absl::StrCat(profile->name, "+edits");

@@ -43,6 +43,9 @@ struct ProfileAndLayers {
 };
 // --profile and --layers together.
 absl::StatusOr<ProfileAndLayers> ResolveProfileAndLayers(const ParsedArgs& args);
+// --layers=SPEC applied to `base` (core/layers.h's ParseLayerSpec); its errors name the flag:
+// "--layers=SPEC: layer 'boxing' given twice".
+absl::StatusOr<LayerSet> ParseLayersFlag(const ParsedArgs& args, LayerSet base);
 
 // Scenario names to table rows; `fallback` when none are given. Repeated names are an error.
 absl::StatusOr<std::vector<const Scenario*>> ResolveScenarios(const std::vector<std::string>& names,

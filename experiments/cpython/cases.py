@@ -1,8 +1,8 @@
 # The real side of `dispatchlab cpython`: the seed's statements, run on a real CPython.
 #
 # Each case is exactly the Python of shared/reference/measured-tables.md (and of the scenario of the same
-# name in experiments/scenarios/scenarios.cc); its sources are made once, outside the measured calls, as the model's
-# ScenarioInput does: l = numpy.random.randint(0, 10, size=n) (int64), and l.tolist() for the list cases.
+# name in experiments/scenarios/scenarios.cc, whose `cpython_case` column lists exactly these cases: a test checks
+# it); its sources are made once, outside the measured calls, as the model's ScenarioInput does: l = numpy.random.randint(0, 10, size=n) (int64), and l.tolist() for the list cases.
 # Every call's result is checked against the source values.
 #
 #   python3 cases.py info                      the interpreter, numpy, _ctypes, the machine (one JSON line)
@@ -15,7 +15,8 @@
 #       result is verified (it is the same statement on the same input every time; verifying the others
 #       would be counted in the marginal).
 #
-# Runs unchanged on CPython 3.6 .. 3.13 (no f-strings); the list cases and sct_alloc need no numpy. Exit
+# Runs unchanged on CPython 3.6 .. 3.13 (no f-strings); the list and tuple-of-list cases and sct_alloc need
+# no numpy. Exit
 # status 2 with one line on stderr for bad arguments or an interpreter that cannot run the case.
 from __future__ import print_function
 
@@ -35,6 +36,7 @@ CASES = [
     ("sct_subscript_tuple", True, "sh = RawArray(c_int, n); sh[:] = tuple(l)", True),
     ("sct_init_list", False, "RawArray(c_int, l.tolist())", True),
     ("sct_subscript_list", False, "sh = RawArray(c_int, n); sh[:] = l.tolist()", True),
+    ("sct_init_tuple", False, "RawArray(c_int, tuple(l.tolist()))", False),
     ("sct_buffer_copy", True, "sh = RawArray(c_int64, n); memoryview(sh).cast('B').cast('l')[:] = l", False),
     ("sct_buffer_convert", True,
      "sh = RawArray(c_int, n); memoryview(sh).cast('B').cast('i')[:] = np.array(l, dtype=np.int32)", False),
@@ -134,6 +136,9 @@ def make_case(name, n):
         sh = RawArray(c_int, n)
         sh[:] = lst
         return sh
+
+    def sct_init_tuple():
+        return RawArray(c_int, tuple(lst))
 
     def sct_buffer_copy():
         sh = RawArray(c_int64, n)

@@ -90,6 +90,13 @@ absl::Status CountAll(const Interpreter& python, const std::string& profile, con
 
 }  // namespace
 
+std::string ReferenceCase() { return std::string(ReferenceScenario()); }
+
+std::string ListReferenceCase() {
+  const std::vector<std::string> names = ScenariosIn(kSetCpythonListReference);
+  return names.empty() ? ReferenceCase() : names.front();
+}
+
 absl::StatusOr<std::vector<std::string>> PlanCases(const Interpreter& python,
                                                    const std::vector<std::string>& named, bool strict,
                                                    std::vector<std::string>* skipped) {
@@ -102,8 +109,10 @@ absl::StatusOr<std::vector<std::string>> PlanCases(const Interpreter& python,
   }
   std::vector<std::string> numpy_cases;
   for (const std::string& name : named) {
-    const CaseInfo* c = python.Case(name);
-    if (c == nullptr || !ScenarioFromName(name).ok()) {
+    // The scenario table says which scenarios cases.py mirrors (its `cpython_case` column).
+    absl::StatusOr<const Scenario*> scenario = ScenarioFromName(name);
+    const CaseInfo* c = scenario.ok() && (*scenario)->cpython_case ? python.Case(name) : nullptr;
+    if (c == nullptr) {
       std::vector<std::string> all;
       for (const CaseInfo& k : python.cases) all.push_back(k.name);
       return absl::InvalidArgumentError(
@@ -182,7 +191,7 @@ absl::StatusOr<InterpreterRun> Compare(const Interpreter& python, const std::vec
   }
   if (run.results.empty()) return run;
   run.reference = run.results.front().scenario;
-  for (const char* reference : {kListReferenceCase, kReferenceCase}) {
+  for (const std::string& reference : {ListReferenceCase(), ReferenceCase()}) {
     for (const CaseResult& r : run.results) {
       if (r.scenario == reference) run.reference = reference;
     }

@@ -26,9 +26,10 @@ enum class Metric { kTime, kInstructions };
 
 // A model ratio within this relative distance of the real one "agrees" (the goal the project set itself).
 inline constexpr double kRatioTolerance = 0.15;
-// The case ratios are taken to, when it is among the cases; otherwise the list source's, then the first.
-inline constexpr char kReferenceCase[] = "sct_subscript";
-inline constexpr char kListReferenceCase[] = "sct_subscript_list";
+// The case ratios are taken to, when it is among the cases (the scenario table's reference); otherwise the
+// list source's (the table's kSetCpythonListReference), then the first.
+std::string ReferenceCase();
+std::string ListReferenceCase();
 
 struct CompareRequest {
   Metric metric = Metric::kTime;

@@ -1,10 +1,12 @@
-// The quoted CPython figures (see reference_figures.h; the data is reference_figures.def).
+// The quoted CPython figures (see reference_figures.h; the sources are reference_figures.def, the
+// figures the scenario table's `cpython` column).
 #include "experiments/cpython/reference_figures.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::cpython {
 namespace {
@@ -13,7 +15,6 @@ const std::vector<ReferenceSource>& Sources() {
   static const std::vector<ReferenceSource> sources = {
 #define DISPATCHLAB_CPYTHON_SOURCE(id, machine, interpreter, method, where) \
   {id, machine, interpreter, method, where},
-#define DISPATCHLAB_CPYTHON_FIGURE(scenario, ratio, source)
 #include "experiments/cpython/reference_figures.def"
   };
   return sources;
@@ -26,12 +27,15 @@ const ReferenceSource* SourceOf(absl::string_view id) {
   return nullptr;
 }
 
+// The scenario table's `cpython` column, in table order.
 const std::vector<ReferenceFigure>& Figures() {
-  static const std::vector<ReferenceFigure> figures = {
-#define DISPATCHLAB_CPYTHON_SOURCE(id, machine, interpreter, method, where)
-#define DISPATCHLAB_CPYTHON_FIGURE(scenario, ratio, source) {scenario, ratio, SourceOf(source)},
-#include "experiments/cpython/reference_figures.def"
-  };
+  static const std::vector<ReferenceFigure> figures = [] {
+    std::vector<ReferenceFigure> out;
+    for (const Scenario& s : ScenarioTable()) {
+      if (s.cpython.ratio > 0) out.push_back({s.name, s.cpython.ratio, SourceOf(s.cpython.source)});
+    }
+    return out;
+  }();
   return figures;
 }
 

@@ -1,5 +1,5 @@
 // The CPython ratios measured elsewhere that dispatchlab prints beside its own, with where each came from
-// (the table is reference_figures.def). Never presented as the reader's: every cell carries its source tag,
+// (the figures are the scenario table's `cpython` column; their sources, reference_figures.def). Never presented as the reader's: every cell carries its source tag,
 // and the footnote names the machine, the interpreter and the method.
 #ifndef DISPATCHLAB_EXPERIMENTS_CPYTHON_REFERENCE_FIGURES_H_
 #define DISPATCHLAB_EXPERIMENTS_CPYTHON_REFERENCE_FIGURES_H_
@@ -18,7 +18,7 @@ struct ReferenceSource {
 
 struct ReferenceFigure {
   absl::string_view scenario;
-  double ratio;  // time / sct_subscript's time
+  double ratio;  // time / the reference scenario's time
   const ReferenceSource* source;
 };
 

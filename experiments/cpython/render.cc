@@ -111,7 +111,7 @@ void Block(const InterpreterRun& run, const CompareRequest& request, std::string
     absl::StrAppend(out, "  no case to run here\n");
   } else {
     const std::string unit = time ? "ns/el" : "Ir/el";
-    const std::string ref = absl::StrCat("/", run.reference == kReferenceCase ? "subscr" : "subscr_list");
+    const std::string ref = absl::StrCat("/", run.reference == ReferenceCase() ? "subscr" : "subscr_list");
     const std::vector<std::string> head = {absl::StrCat("CPython ", unit), absl::StrCat("dispatchlab ", unit),
                                            absl::StrCat("CPython ", ref), absl::StrCat("dispatchlab ", ref)};
     auto row = [&](const std::string& scenario, const std::vector<std::string>& cells,

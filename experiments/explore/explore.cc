@@ -133,9 +133,8 @@ absl::StatusOr<ExploreData> Explore(const ExploreOptions& options, const Sampler
         absl::StrFormat("--repetitions=%d: at least 2 are needed for an interval", options.repetitions));
   }
   std::vector<std::string> names = options.scenarios;
-  if (std::find(names.begin(), names.end(), kReferenceScenario) == names.end()) {
-    names.push_back(kReferenceScenario);
-  }
+  const std::string reference(ReferenceScenario());
+  if (std::find(names.begin(), names.end(), reference) == names.end()) names.push_back(reference);
   std::vector<const Scenario*> scenarios;
   for (const std::string& name : names) {
     absl::StatusOr<const Scenario*> s = ScenarioFromName(name);

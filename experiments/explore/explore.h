@@ -7,7 +7,7 @@
 // layers do exactly the same work, so they share one measurement. The others are timed through the
 // attribution library (experiments/attribution/attribute.h: every configuration R times, in a seeded random
 // interleaved order, through a BatchSampler) which also gives each layer's exact Shapley value. A layer
-// off the path has Shapley value 0, exactly. The reference scenario (sct_subscript, the seed's fast answer)
+// off the path has Shapley value 0, exactly. The reference scenario (the scenario table's, sct_subscript: the seed's fast answer)
 // is always measured, so the page can show every configuration's ratio to it under the same switches.
 // docs/explore.md is the teacher's chapter; docs/cli.md has the JSON schema.
 #ifndef DISPATCHLAB_EXPERIMENTS_EXPLORE_EXPLORE_H_
@@ -24,12 +24,12 @@
 #include "core/layers.h"
 #include "experiments/attribution/design.h"
 #include "experiments/measure/sampler.h"
+#include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::explore {
 
 // The seed's story: the layers between `RawArray(c_int, l)` and the store, in call-chain order.
 inline constexpr const char* kDefaultLayers = "trampoline,args_tuple,boxing,lookup,call,call_tuple";
-inline constexpr const char* kReferenceScenario = "sct_subscript";
 // The page precomputes 2^k configurations: at most 2^8 (exact Shapley's limit).
 inline constexpr int kMaxLayers = 8;
 
@@ -38,7 +38,8 @@ inline constexpr int kMaxLayers = 8;
 using SamplerFactory = std::function<absl::StatusOr<BatchSampler>(const SampleTarget& target)>;
 
 struct ExploreOptions {
-  std::vector<std::string> scenarios = {"sct_init", kReferenceScenario};  // the reference is added if missing
+  // The scenario table's defaults; the reference (ReferenceScenario()) is added if missing.
+  std::vector<std::string> scenarios = ScenariosIn(kSetDefault);
   std::string profile = "cpython311";
   LayerSet base;    // the profile's layers (the layers not chosen stay as here)
   LayerSet chosen;  // 1..kMaxLayers layers, one switch each on the page
@@ -75,7 +76,7 @@ struct ExploreData {
   ExploreOptions options;
   attribution::LayerSpace space;  // base + chosen, in call-chain order
   std::vector<ScenarioExplore> scenarios;
-  std::string reference = kReferenceScenario;
+  std::string reference = std::string(ReferenceScenario());
 };
 
 // Counts and times every configuration. Errors: InvalidArgument for a bad request (unknown scenario,

@@ -68,7 +68,7 @@ double NsPerElement(const benchmark::BenchmarkReporter::Run& run, int64_t n) {
 // One call of the scenario per benchmark iteration; the result is destroyed inside the loop (`del sh`).
 void TimeScenario(benchmark::State& state, const Scenario* scenario, const ScenarioInput* input,
                   LayerSet layers) {
-  ScopedLayers scoped(EffectiveLayers(*scenario, layers));
+  ScopedScenarioInterpreter patched(*scenario, layers);
   for (auto _ : state) {
     ScenarioResult result;
     if (!scenario->run(*input, &result)) {

@@ -77,15 +77,17 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
       "below the table; experiments/cpython/reference_figures.def), printed for comparison and never "
       "computed with. `dispatchlab cpython` measures this machine's interpreters side by side with the "
       "model (docs/faithfulness.md).");
-  std::vector<std::vector<std::string>> rows = {
-      {"scenario", "models", "ns/element", "cv", "mean +- 95% CI", "/ sct_subscript",
-       "CPython / sct_subscript [where, not here]"}};
+  const std::string reference(ReferenceScenario());
+  std::vector<std::vector<std::string>> rows = {{"scenario", "models", "ns/element", "cv", "mean +- 95% CI",
+                                                 "/ " + reference,
+                                                 "CPython / " + reference + " [where, not here]"}};
   for (const ScenarioTiming& t : data.suite) {
     const std::string cpython = cpython::ReferenceRatioCell(t.scenario);
     const SweepPoint as_point{t.scenario, 0, t.median, t.cv, t.samples};
+    absl::StatusOr<const Scenario*> s = ScenarioFromName(t.scenario);
     rows.push_back({t.scenario, ScenarioExpression(t.scenario), Ns(t.median),
                     absl::StrFormat("%.1f%%", 100 * t.cv), PlusMinus(as_point),
-                    Ratio(data, t.scenario, "sct_subscript"), cpython});
+                    Ratio(data, t.scenario, s.ok() ? (*s)->reference : reference), cpython});
   }
   table(std::move(rows));
   std::vector<absl::string_view> suite_names;
@@ -94,20 +96,18 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
   para(
       "The seed's comparisons, as ratios of this run's medians, beside what the seed (CPython 3.6 alpha) and "
       "CPython 3.11 measured (docs/puzzle.md):");
-  table(
-      {{"comparison", "ratio here", "seed / CPython"},
-       {"sct_init / sct_subscript (the puzzle)", Ratio(data, "sct_init", "sct_subscript"),
-        "3.0 to 3.2 (3.6a0); 3.6 to 3.7 (3.11, numpy source)"},
-       {"sct_init / ct_init (shared vs private memory)", Ratio(data, "sct_init", "ct_init"), "about 1.0"},
-       {"sct_init_direct / sct_subscript (patch A)", Ratio(data, "sct_init_direct", "sct_subscript"), "1.23"},
-       {"sct_init_setslice / sct_subscript (patch B)", Ratio(data, "sct_init_setslice", "sct_subscript"),
-        "1.12"},
-       {"sct_init_setslice / sct_subscript_tuple (patch B vs a tuple source)",
-        Ratio(data, "sct_init_setslice", "sct_subscript_tuple"), "1.05"},
-       {"sct_buffer_copy / sct_subscript (memoryview, same format)",
-        Ratio(data, "sct_buffer_copy", "sct_subscript"), "under 1%"},
-       {"sct_buffer_convert / sct_subscript (convert, then copy)",
-        Ratio(data, "sct_buffer_convert", "sct_subscript"), "about 3%"}});
+  // From the scenario table's `comparisons` column, in table order.
+  std::vector<std::vector<std::string>> comparisons = {{"comparison", "ratio here", "seed / CPython"}};
+  for (const Scenario& s : ScenarioTable()) {
+    for (const ScenarioComparison& c : s.comparisons) {
+      if (c.caption.empty()) continue;
+      const absl::string_view to = c.to.empty() ? s.reference : c.to;
+      const std::string seed =
+          !c.seed.empty() ? std::string(c.seed) : absl::StrFormat("%.2f", s.cpython.ratio);
+      comparisons.push_back({absl::StrCat(s.name, " / ", to, " (", c.caption, ")"), Ratio(data, s.name, to), seed});
+    }
+  }
+  table(std::move(comparisons));
 
   heading("2. Where the time goes, layer by layer");
   out.push_back({Block::kPicture,

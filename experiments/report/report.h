@@ -19,6 +19,7 @@
 #include "experiments/scenarios/counts.h"
 #include "experiments/measure/runner.h"
 #include "experiments/measure/sampler.h"
+#include "experiments/scenarios/scenarios.h"
 #include "experiments/base/stability.h"
 
 namespace dispatchlab::report {
@@ -32,14 +33,13 @@ struct ReportOptions {
   double seconds_per_sample = 0.02;  // attribution: seconds per sample (each configuration calibrated)
   std::string profile = "cpython311";
   LayerSet layers;  // the profile's layers (after --layers edits)
-  std::vector<std::string> attribution_scenarios = {"sct_init", "ct_init", "sct_init_setslice",
-                                                    "sct_subscript_tuple", "sct_subscript"};
-  std::vector<std::string> sweep_scenarios = {"sct_init",        "sct_subscript",   "ct_init",
-                                              "ct_subscript",    "sct_init_direct", "sct_subscript_tuple",
-                                              "sct_buffer_copy", "plain_loop"};
-  int sweep_repetitions = 3;         // repetitions of each sweep point (>= 2, for a confidence interval)
-  std::string sweep_reference = "sct_subscript";  // the denominator of the ratio-against-n picture
-  std::vector<std::string> count_scenarios = {"sct_init", "sct_subscript"};  // the exact counts table
+  // The scenario lists default to the scenario table's sets (experiments/scenarios/scenarios.h), in table order.
+  std::vector<std::string> attribution_scenarios = ScenariosIn(kSetReportAttribution);
+  std::vector<std::string> sweep_scenarios = ScenariosIn(kSetReportSweep);
+  int sweep_repetitions = 3;  // repetitions of each sweep point (>= 2, for a confidence interval)
+  // The denominator of the ratio-against-n picture.
+  std::string sweep_reference = std::string(ReferenceScenario());
+  std::vector<std::string> count_scenarios = ScenariosIn(kSetReportCounts);  // the exact counts table
   // The command that reproduces this report, every flag as given (set by the CLI; "" when unknown).
   std::string command_line;
   ProgressMode progress = ProgressMode::kOff;  // per stage, with an ETA, on stderr (experiments/base/progress.h)

@@ -80,13 +80,6 @@ bool CtSubscript(const ScenarioInput& in, ScenarioResult* out) {
   return AssignWholeSlice(CtypesArrayOfSize(&c_int_Type, in.n()), in.numpy(), out);
 }
 
-bool SctInitSetslice(const ScenarioInput& in, ScenarioResult* out) {
-  SetArrayInitBody(ArrayInitBody::kOneSlice);
-  const bool ok = Keep(RawArrayFrom(&c_int_Type, in.numpy()), out);
-  SetArrayInitBody(ArrayInitBody::kPerElement);
-  return ok;
-}
-
 bool SctSubscriptTuple(const ScenarioInput& in, ScenarioResult* out) {
   Object* array = RawArrayOfSize(&c_int_Type, in.n());
   if (array == nullptr) return false;
@@ -102,6 +95,16 @@ bool SctSubscriptTuple(const ScenarioInput& in, ScenarioResult* out) {
 
 bool SctInitList(const ScenarioInput& in, ScenarioResult* out) {
   return Keep(RawArrayFrom(&c_int_Type, in.list()), out);
+}
+
+// tuple(lst) is built in the call from the list made beforehand (as the subscript-from-tuple run builds its
+// tuple), then RawArray's `__init__(*t)` receives an exact tuple.
+bool SctInitTuple(const ScenarioInput& in, ScenarioResult* out) {
+  Object* tuple = PySequence_Tuple(in.list());
+  if (tuple == nullptr) return false;
+  const bool ok = Keep(RawArrayFrom(&c_int_Type, tuple), out);
+  Py_DECREF(tuple);
+  return ok;
 }
 
 bool SctSubscriptList(const ScenarioInput& in, ScenarioResult* out) {
@@ -137,13 +140,6 @@ bool SctInitOverride(const ScenarioInput& in, ScenarioResult* out) {
 bool SctSubscriptOverride(const ScenarioInput& in, ScenarioResult* out) {
   TypeObject* hooked = HookedArrayType(&c_int_Type, in.n());
   return hooked != nullptr && AssignWholeSlice(RawArrayOfType(hooked), in.numpy(), out);
-}
-
-bool SctInitOverrideSetslice(const ScenarioInput& in, ScenarioResult* out) {
-  SetArrayInitBody(ArrayInitBody::kOneSlice);
-  const bool ok = SctInitOverride(in, out);
-  SetArrayInitBody(ArrayInitBody::kPerElement);
-  return ok;
 }
 
 // The hand-written loop: the same int32 values into a block of the same heap.

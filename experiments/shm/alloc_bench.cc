@@ -43,25 +43,12 @@ struct Variant {  // how an experiment configures its heap and what it times
 };
 
 Variant VariantOf(AllocExperiment experiment) {
-  switch (experiment) {
-    case AllocExperiment::kSctAlloc:
-      return {false, true, false, false, ArenaFill::kFtruncate};
-    case AllocExperiment::kWarm:
-      return {false, true, false, false, ArenaFill::kFtruncate};
-    case AllocExperiment::kWarmKeep:
-      return {false, true, false, true, ArenaFill::kFtruncate};
-    case AllocExperiment::kTouchFresh:
-      return {true, false, false, false, ArenaFill::kFtruncate};
-    case AllocExperiment::kTouchPrefault:
-      return {true, false, true, false, ArenaFill::kFtruncate};
-    case AllocExperiment::kNewArena:
-      return {true, true, false, false, ArenaFill::kFtruncate};
-    case AllocExperiment::kNewPrefault:
-      return {true, true, true, false, ArenaFill::kFtruncate};
-    case AllocExperiment::kNewArena36:
-      return {true, true, false, true, ArenaFill::kWriteZeros};
-  }
-  return {};
+  static constexpr Variant kVariants[] = {
+#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, backends) \
+  {fresh_heap, time_all, prefault, keep_arenas, ArenaFill::k##fill},
+#include "experiments/shm/alloc_experiments.def"
+  };
+  return kVariants[static_cast<int>(experiment)];
 }
 
 long MinorFaults() {
@@ -70,11 +57,20 @@ long MinorFaults() {
   return usage.ru_minflt;
 }
 
+// The `backends` column: All, or FileAndShm (the backends whose arenas are files).
+enum class Backends { All, FileAndShm };
+
 bool Applies(AllocExperiment experiment, Backend backend) {
-  return experiment != AllocExperiment::kNewArena36 || backend == Backend::kShm || backend == Backend::kFile;
+  static constexpr Backends kBackends[] = {
+#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, backends) \
+  Backends::backends,
+#include "experiments/shm/alloc_experiments.def"
+  };
+  return kBackends[static_cast<int>(experiment)] == Backends::All || backend == Backend::kShm ||
+         backend == Backend::kFile;
 }
 
-// sct_alloc: RawArray(c_int, n) + del, from the backend's heap installed as the default heap.
+// The first experiment: RawArray(c_int, n) + del, from the backend's heap installed as the default heap.
 void RunSctAlloc(benchmark::State& state, const HeapOptions& options, size_t bytes) {
   InitRuntime();
   absl::StatusOr<std::unique_ptr<SharedHeap>> heap = SharedHeap::Create(options);
@@ -234,14 +230,9 @@ std::string BenchmarkName(AllocExperiment experiment, Backend backend, int64_t n
 
 const std::vector<AllocExperimentInfo>& AllocExperimentTable() {
   static const std::vector<AllocExperimentInfo> table = {
-      {AllocExperiment::kSctAlloc, "sct_alloc", "RawArray(c_int, n) + del through the interpreter, warm heap"},
-      {AllocExperiment::kWarm, "warm", "Allocate + zero-fill + Free from a warm heap (3.8+ heap)"},
-      {AllocExperiment::kWarmKeep, "warm_keep", "the same with 3.6/3.7's heap, which keeps every arena"},
-      {AllocExperiment::kTouchFresh, "touch_fresh", "zero-fill alone of a fresh arena: first-touch page faults"},
-      {AllocExperiment::kTouchPrefault, "touch_prefault", "zero-fill alone of a MAP_POPULATE arena: no faults"},
-      {AllocExperiment::kNewArena, "new_arena", "new heap + Allocate + zero-fill + Free + unmap (3.7+ arena)"},
-      {AllocExperiment::kNewPrefault, "new_prefault", "new_arena with MAP_POPULATE arenas"},
-      {AllocExperiment::kNewArena36, "new_arena_36", "new_arena with 3.6's arena: 1 MiB zero writes (shm, file)"},
+#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, backends) \
+  {AllocExperiment::k##Id, name, what},
+#include "experiments/shm/alloc_experiments.def"
   };
   return table;
 }

@@ -4,20 +4,9 @@
 // ("shared arrays are temp files mapped to memory, so creating them is slower than a numpy array") are
 // claims about this cost. Each experiment below is a Google Benchmark benchmark (manual time around exactly
 // the region named), run for every backend and every n, with repetitions interleaved round-robin so that
-// the backends are measured side by side under the same machine conditions:
-//
-//   sct_alloc       RawArray(c_int, n) and its release through the simulated interpreter (the scenario
-//                   sct_alloc: array type lookup, heap block, from_buffer, `zero_fill` layer on), the
-//                   backend's heap installed as DefaultHeap() for the duration, warm
-//   warm            Allocate + zero-fill + Free from a heap that already holds a touched arena (3.8+ heap:
-//                   a block of 4 MiB or more gets a fresh arena every time, because 3.8+ unmaps wholly free
-//                   arenas that large)
-//   warm_keep       the same with 3.6/3.7's heap, which keeps every arena
-//   touch_fresh     zero-fill only, of a freshly mapped arena: the page faults of first touch
-//   touch_prefault  zero-fill only, of an arena mapped with MAP_POPULATE: memory bandwidth, no faults
-//   new_arena       heap created + Allocate + zero-fill + Free + heap destroyed (3.7+ ftruncate arenas)
-//   new_prefault    the same with MAP_POPULATE arenas
-//   new_arena_36    new_arena with 3.6's arenas: zeros written in 1 MiB chunks (file and shm only)
+// the backends are measured side by side under the same machine conditions. The experiments are the rows
+// of experiments/shm/alloc_experiments.def (what each times, the heap it configures, the backends it applies
+// to).
 //
 // Confounds: the file backend's cost depends on the file system of --tempdir (the table says which);
 // tmpfs and anonymous shared memory are the same shmem pages in the kernel; zero-fill is a memset, as
@@ -38,7 +27,9 @@
 namespace dispatchlab {
 
 enum class AllocExperiment {
-  kSctAlloc, kWarm, kWarmKeep, kTouchFresh, kTouchPrefault, kNewArena, kNewPrefault, kNewArena36
+#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, backends) \
+  k##Id,
+#include "experiments/shm/alloc_experiments.def"
 };
 
 struct AllocExperimentInfo {

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 using dispatchlab::InfoOf;
 using dispatchlab::Layer;
@@ -37,4 +38,55 @@ TEST_CASE("a layer is reachable when every layer on its parent chain is on", "[l
   // Roots are always reachable, on or off.
   CHECK(LayerReachable(Layer::kTrampoline, LayerSet::None()));
   CHECK(LayerReachable(Layer::kZeroFill, LayerSet::None()));
+}
+
+TEST_CASE("the layer groups are generated from the group column", "[layers]") {
+  using dispatchlab::Layer;
+  using dispatchlab::LayerGroup;
+  using dispatchlab::LayerGroupMask;
+  using dispatchlab::LayerSet;
+  const LayerSet element = LayerSet::None()
+                               .With(Layer::kBoxing)
+                               .With(Layer::kSetfunc)
+                               .With(Layer::kConversion)
+                               .With(Layer::kTypeData);
+  const LayerSet refcount = LayerSet::None().With(Layer::kImmortal).With(Layer::kAtomicRefcount);
+  STATIC_REQUIRE(LayerGroupMask(LayerGroup::kRefcount) ==
+                 ((1u << static_cast<int>(Layer::kImmortal)) | (1u << static_cast<int>(Layer::kAtomicRefcount))));
+  CHECK(LayerGroupMask(LayerGroup::kElement) == element.bits());
+  CHECK(LayerGroupMask(LayerGroup::kRefcount) == refcount.bits());
+  CHECK(LayerGroupMask(LayerGroup::kNone) == (LayerSet::All().bits() & ~element.bits() & ~refcount.bits()));
+}
+
+TEST_CASE("the profiles are the rows of profiles.def, each the column of layers.def it names", "[layers]") {
+  using dispatchlab::Layer;
+  using dispatchlab::LayerSet;
+  using dispatchlab::ProfileTable;
+  std::vector<std::string> names;
+  for (const dispatchlab::Profile& p : ProfileTable()) {
+    names.emplace_back(p.name);
+    CHECK_FALSE(p.description.empty());
+  }
+  CHECK(names == std::vector<std::string>{"cpython36", "cpython311", "cpython312", "cpython313", "cpython313t",
+                                          "direct"});
+  const auto layers_of = [](const char* name) { return dispatchlab::ProfileFromName(name)->layers; };
+  CHECK(layers_of("cpython36").Has(Layer::kMethodWrapper));
+  CHECK_FALSE(layers_of("cpython311").Has(Layer::kMethodWrapper));
+  CHECK_FALSE(layers_of("cpython311").Has(Layer::kImmortal));
+  CHECK(layers_of("cpython312").Has(Layer::kImmortal));
+  CHECK_FALSE(layers_of("cpython312").Has(Layer::kTypeData));
+  CHECK(layers_of("cpython313").Has(Layer::kTypeData));
+  CHECK_FALSE(layers_of("cpython313").Has(Layer::kAtomicRefcount));
+  CHECK(layers_of("cpython313t").Has(Layer::kAtomicRefcount));
+  CHECK(layers_of("direct") == LayerSet::None());
+}
+
+TEST_CASE("layer list errors name the layer, never a command-line flag", "[layers]") {
+  using dispatchlab::LayerSet;
+  for (const char* spec : {"", "boxing,,lookup", "all,boxing", "boxing,boxing", "no_such_layer"}) {
+    INFO(spec);
+    const auto parsed = dispatchlab::ParseLayerSpec(spec, LayerSet::All());
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(std::string(parsed.status().message()).find("--") == std::string::npos);
+  }
 }

@@ -1,5 +1,7 @@
 // The slot table and CPython's rule: which slots of a heap subtype stay C functions and which become
 // generic trampolines. Nothing here is hard-coded in the rule: the outcomes follow from the table.
+#include <vector>
+
 #include "core/type.h"
 #include "dispatch/ctypes_array.h"
 #include "dispatch/descr.h"
@@ -105,6 +107,31 @@ TEST_CASE("the slot table lists mapping entries before sequence entries") {
   REQUIRE(sq_setitem >= 0);
   CHECK(mp_setitem < sq_setitem);
   CHECK(SlotName(SlotId::kSqAssItem) == "sq_ass_item");
+}
+
+// The accessors generated from dispatch/slots.def: every slot reads back what was stored in it, in the
+// member the row names, and a missing suite is pointed at the type's own storage.
+TEST_CASE("GetSlot and SetSlot reach every slot of the slot list through its member") {
+  TypeObject bare;
+  std::vector<int> markers(16);
+  const std::vector<SlotId> slots = {
+#define DISPATCHLAB_SLOT(Id, suite, member, signature) SlotId::k##Id,
+#include "dispatch/slots.def"
+  };
+  REQUIRE(slots.size() <= markers.size());
+  for (SlotId slot : slots) CHECK(GetSlot(&bare, slot) == nullptr);
+  for (size_t i = 0; i < slots.size(); ++i) SetSlot(&bare, slots[i], &markers[i]);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    INFO(SlotName(slots[i]));
+    CHECK(GetSlot(&bare, slots[i]) == &markers[i]);
+  }
+  CHECK(bare.tp_as_sequence == &bare.as_sequence);
+  CHECK(bare.tp_as_mapping == &bare.as_mapping);
+  CHECK(bare.tp_as_number == &bare.as_number);
+  CHECK(Fn(bare.as_sequence.sq_ass_item) == Fn(GetSlot(&bare, SlotId::kSqAssItem)));
+  CHECK(Fn(bare.as_mapping.mp_ass_subscript) == Fn(GetSlot(&bare, SlotId::kMpAssSubscript)));
+  CHECK(Fn(bare.tp_init) == Fn(GetSlot(&bare, SlotId::kTpInit)));
+  CHECK(Fn(bare.as_number.nb_index) == Fn(GetSlot(&bare, SlotId::kNbIndex)));
 }
 
 }  // namespace
