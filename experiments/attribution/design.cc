@@ -127,7 +127,8 @@ SampleStats Summarize(const std::vector<double>& samples) {
 
 absl::string_view StatisticName(Statistic s) { return s == Statistic::kMedian ? "median" : "mean"; }
 
-CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic statistic)
+CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic statistic,
+                     const std::vector<std::pair<ConfigMask, ConfigMask>>& shared)
     : k_(k), index_(size_t{1} << k, -1) {
   constexpr double kMedianEfficiency = 1.5707963267948966;  // pi / 2
   for (const ConfigSamples& c : configs) {
@@ -137,6 +138,23 @@ CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic
     const double var = c.stats.count > 0 ? c.stats.stddev * c.stats.stddev / c.stats.count : 0;
     mean_variance_.push_back(median ? kMedianEfficiency * var : var);
   }
+  for (const auto& [mask, measured] : shared) {
+    if (!Has(measured)) std::abort();  // the design measures every configuration it shares
+    index_[mask] = index_[measured];
+  }
+}
+
+int CostTable::Entry(ConfigMask mask) const {
+  if (!Has(mask)) std::abort();
+  return index_[mask];
+}
+
+double CostTable::LinearVariance(const std::vector<std::pair<ConfigMask, double>>& terms) const {
+  std::vector<double> coef(mean_.size(), 0);
+  for (const auto& [mask, c] : terms) coef[Entry(mask)] += c;
+  double v = 0;
+  for (size_t e = 0; e < coef.size(); ++e) v += coef[e] * coef[e] * mean_variance_[e];
+  return v;
 }
 
 bool CostTable::Has(ConfigMask mask) const { return mask < index_.size() && index_[mask] >= 0; }
