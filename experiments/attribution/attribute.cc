@@ -109,25 +109,31 @@ void Analyse(const AttributionRequest& request, const std::vector<Method>& metho
   if (Wants(methods, Method::kShapley)) {
     result->shapley = permutations.empty() ? ExactShapley(costs) : PermutationShapley(costs, permutations);
   }
-  // Student's t with the repetitions' degrees of freedom (every configuration has as many samples).
-  int reps = result->configs.empty() ? 0 : result->configs.front().stats.count;
-  for (const ConfigSamples& c : result->configs) reps = std::min(reps, c.stats.count);
-  const double t = reps >= 2 ? boost::math::quantile(boost::math::students_t(static_cast<double>(reps - 1)),
-                                                     0.5 + request.confidence / 2)
-                             : 0;
+  // Each value's interval: Student's t at its Welch-Satterthwaite degrees of freedom (a value read from
+  // many configurations pools their spreads) times its standard error.
   double widest = 0;
-  auto widen = [&widest, t](const std::vector<double>& se, const std::vector<double>* sampling) {
+  auto widen = [&](const std::vector<double>& se, const std::vector<double>& dof,
+                   const std::vector<double>* sampling) {
     for (size_t i = 0; i < se.size(); ++i) {
       const double s = sampling != nullptr && i < sampling->size() ? (*sampling)[i] : 0;
-      widest = std::max(widest, t * std::sqrt(se[i] * se[i] + s * s));
+      const double half = std::sqrt(se[i] * se[i] + s * s);
+      if (half == 0) continue;
+      if (!(dof[i] > 0)) {  // no spread measured yet: no interval
+        widest = INFINITY;
+        continue;
+      }
+      const double t = boost::math::quantile(boost::math::students_t(dof[i]), 0.5 + request.confidence / 2);
+      widest = std::max(widest, t * half);
     }
   };
-  if (result->waterfall) widen(result->waterfall->noise_se, nullptr);
-  if (result->loo) widen(result->loo->noise_se, nullptr);
-  if (result->add_one_in) widen(result->add_one_in->noise_se, nullptr);
-  if (result->shapley) widen(result->shapley->noise_se, &result->shapley->sampling_se);
+  if (result->waterfall) widen(result->waterfall->noise_se, result->waterfall->noise_dof, nullptr);
+  if (result->loo) widen(result->loo->noise_se, result->loo->noise_dof, nullptr);
+  if (result->add_one_in) widen(result->add_one_in->noise_se, result->add_one_in->noise_dof, nullptr);
+  if (result->shapley) {
+    widen(result->shapley->noise_se, result->shapley->noise_dof, &result->shapley->sampling_se);
+  }
   result->ci_half_width_share =
-      result->total != 0 ? widest / std::fabs(result->total) : (widest > 0 ? INFINITY : 0);
+      result->total != 0 ? widest / std::fabs(result->total) : (widest > 0 ? INFINITY : 0.0);
 }
 
 }  // namespace
@@ -193,7 +199,7 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
     if (!grouped.ok()) return grouped.status();
     classes = *std::move(grouped);
     const size_t distinct = classes->Measured().size();
-    if (!exact_shapley && distinct <= (size_t{1} << kMaxExactShapleyLayers)) {
+    if (!exact_shapley && distinct <= kMaxExactShapleyMeasured) {
       exact_shapley = true;
       result.notes.push_back(absl::StrCat("Shapley values exact over all 2^", k, " configurations of ", k,
                                           " layers: they do ", distinct, " distinct pieces of work"));

@@ -69,7 +69,7 @@ struct AttributionRequest {
   double confidence = 0.95;  // of the factorial intervals and of the sequential design's stopping rule
   // When set, configurations that do identical work (equal fingerprints: exact counts) are measured once
   // and share the measurement (sharing.h). With it, Shapley stays exact beyond kMaxExactShapleyLayers
-  // layers while at most 2^kMaxExactShapleyLayers distinct configurations remain (up to
+  // layers while at most kMaxExactShapleyMeasured distinct configurations remain (up to
   // kMaxFingerprintLayers layers). Not with the factorial design, whose error terms need independent
   // replicates of every configuration: a request with it measures every configuration (and says so).
   Fingerprinter fingerprint;
@@ -78,7 +78,7 @@ struct AttributionRequest {
   // attributed value's confidence interval half-width is at most ci_target * |total|, or max_repetitions.
   // 0: the fixed design, `repetitions` each.
   double ci_target = 0;
-  int min_repetitions = 5;
+  int min_repetitions = 3;
   int max_repetitions = 50;
   // Called after each batch of samples with (samples done, samples in all); may be empty. With a
   // progress callback the run order is measured in about 20 batches, otherwise in one.
@@ -122,6 +122,9 @@ struct AttributionResult {
 
 // Configurations are fingerprinted for sharing over all 2^k masks up to this many chosen layers.
 inline constexpr int kMaxFingerprintLayers = 14;
+// With sharing, Shapley stays exact beyond kMaxExactShapleyLayers while at most this many configurations
+// do distinct work (the factorial design's own limit, 2^10).
+inline constexpr size_t kMaxExactShapleyMeasured = 1024;
 
 // Validates the request, measures, and analyses. Errors: InvalidArgument for a bad request (no layers,
 // r < 2, unknown metric, factorial beyond its limit); the sampler's own status when it fails; Internal

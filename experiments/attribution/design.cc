@@ -137,6 +137,7 @@ CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic
     mean_.push_back(median ? c.stats.median : c.stats.mean);
     const double var = c.stats.count > 0 ? c.stats.stddev * c.stats.stddev / c.stats.count : 0;
     mean_variance_.push_back(median ? kMedianEfficiency * var : var);
+    count_.push_back(c.stats.count);
   }
   for (const auto& [mask, measured] : shared) {
     if (!Has(measured)) std::abort();  // the design measures every configuration it shares
@@ -149,11 +150,18 @@ int CostTable::Entry(ConfigMask mask) const {
   return index_[mask];
 }
 
-double CostTable::LinearVariance(const std::vector<std::pair<ConfigMask, double>>& terms) const {
+double CostTable::LinearVariance(const std::vector<std::pair<ConfigMask, double>>& terms, double* dof) const {
   std::vector<double> coef(mean_.size(), 0);
   for (const auto& [mask, c] : terms) coef[Entry(mask)] += c;
-  double v = 0;
-  for (size_t e = 0; e < coef.size(); ++e) v += coef[e] * coef[e] * mean_variance_[e];
+  double v = 0, v2_over_dof = 0;
+  bool single = false;
+  for (size_t e = 0; e < coef.size(); ++e) {
+    const double ve = coef[e] * coef[e] * mean_variance_[e];
+    v += ve;
+    if (coef[e] != 0 && count_[e] < 2) single = true;
+    if (count_[e] >= 2) v2_over_dof += ve * ve / (count_[e] - 1);
+  }
+  if (dof != nullptr) *dof = (single || v2_over_dof <= 0) ? 0 : v * v / v2_over_dof;
   return v;
 }
 

@@ -113,8 +113,10 @@ class CostTable {
   bool Has(ConfigMask mask) const;
   // The measurement behind `mask` (equal for masks that share one); aborts if the mask has none.
   int Entry(ConfigMask mask) const;
-  // The variance of sum(coefficient * Cost(mask)) over `terms`, shared measurements counted once.
-  double LinearVariance(const std::vector<std::pair<ConfigMask, double>>& terms) const;
+  // The variance of sum(coefficient * Cost(mask)) over `terms`, shared measurements counted once. With
+  // `dof`: its Welch-Satterthwaite degrees of freedom, (sum v_j)^2 / sum(v_j^2 / (count_j - 1)) over the
+  // measurements' variance terms v_j (0 when the variance is 0 or a measurement has one sample).
+  double LinearVariance(const std::vector<std::pair<ConfigMask, double>>& terms, double* dof = nullptr) const;
   // The cost of `mask`; aborts if the mask was not measured (a design bug, not bad input).
   double Cost(ConfigMask mask) const;
   // The variance of that cost, for the noise of linear estimates: stddev^2 / count for the mean, and the
@@ -126,6 +128,7 @@ class CostTable {
   std::vector<int> index_;  // 2^k entries, -1 when not measured
   std::vector<double> mean_;
   std::vector<double> mean_variance_;
+  std::vector<int> count_;  // samples per measurement
 };
 
 }  // namespace dispatchlab::attribution

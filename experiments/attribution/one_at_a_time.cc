@@ -10,7 +10,9 @@ namespace {
 // one measurement (identical work).
 void Put(const CostTable& costs, ConfigMask with, ConfigMask without, LayerValues& out) {
   out.value.push_back(costs.Cost(with) - costs.Cost(without));
-  out.noise_se.push_back(std::sqrt(costs.LinearVariance({{with, 1.0}, {without, -1.0}})));
+  double dof = 0;
+  out.noise_se.push_back(std::sqrt(costs.LinearVariance({{with, 1.0}, {without, -1.0}}, &dof)));
+  out.noise_dof.push_back(dof);
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ ShapleyResult ExactShapley(const CostTable& costs) {
   ShapleyResult r;
   r.value.assign(k, 0);
   r.noise_se.assign(k, 0);
+  r.noise_dof.assign(k, 0);
   const ConfigMask n = ConfigMask{1} << k;
   for (int i = 0; i < k; ++i) {
     const ConfigMask bit = ConfigMask{1} << i;
@@ -46,7 +47,7 @@ ShapleyResult ExactShapley(const CostTable& costs) {
       terms.push_back({s, -ws});
     }
     r.value[i] = value;
-    r.noise_se[i] = std::sqrt(costs.LinearVariance(terms));
+    r.noise_se[i] = std::sqrt(costs.LinearVariance(terms, &r.noise_dof[i]));
   }
   return r;
 }
@@ -83,6 +84,7 @@ ShapleyResult PermutationShapley(const CostTable& costs, const std::vector<std::
   r.permutations = m;
   r.value.assign(k, 0);
   r.noise_se.assign(k, 0);
+  r.noise_dof.assign(k, 0);
   r.sampling_se.assign(k, 0);
   if (m == 0) return r;
   std::vector<double> sum_sq(k, 0);
@@ -107,8 +109,8 @@ ShapleyResult PermutationShapley(const CostTable& costs, const std::vector<std::
       const double var = std::max(0.0, (sum_sq[i] - m * mean * mean) / (m - 1));
       r.sampling_se[i] = std::sqrt(var / m);
     }
-    r.noise_se[i] = std::sqrt(
-        costs.LinearVariance(std::vector<std::pair<ConfigMask, double>>(coef[i].begin(), coef[i].end())));
+    r.noise_se[i] = std::sqrt(costs.LinearVariance(
+        std::vector<std::pair<ConfigMask, double>>(coef[i].begin(), coef[i].end()), &r.noise_dof[i]));
   }
   return r;
 }

@@ -82,7 +82,7 @@ const CommandSpec& AttributeCommandSpec() {
           {"repetitions", "R",
            "samples per configuration, 2..1000 (9 or more for a stable verdict); with --ci-target > 0 "
            "the first round's",
-           "9 (fixed), 5 (first round)"},
+           "9 (fixed), 3 (first round)"},
           {"ci-target", "F",
            "sequential design: add rounds until every attributed value's confidence interval half-width "
            "is at most F times the total, 0..1; 0 = fixed design of R repetitions",
@@ -159,7 +159,7 @@ int RunAttributeCommand(const ParsedArgs& args) {
       req.ci_target = *f;
     }
   }
-  req.min_repetitions = args.Has("repetitions") ? *reps : 5;
+  req.min_repetitions = args.Has("repetitions") ? *reps : 3;
   if (args.Has("max-repetitions")) {
     absl::StatusOr<int64_t> m = ParseIntInRange("max-repetitions", args.Get("max-repetitions"), 2, 1000);
     if (!m.ok()) return UsageFrom(m.status());

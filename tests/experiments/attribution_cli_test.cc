@@ -3,8 +3,8 @@
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -45,9 +45,8 @@ TEST_CASE("attribute rejects bad input with exit status 2", "[attribution]") {
 TEST_CASE("attribute --help prints the flags and succeeds", "[attribution]") {
   CHECK(Run({"--help"}) == kExitOk);
   const std::string help = HelpText(AttributeCommandSpec());
-  for (const char* flag :
-       {"--layers", "--method", "--n", "--repetitions", "--format", "--profile", "--metric", "--seed",
-        "--ci-target", "--max-repetitions", "--no-sharing"}) {
+  for (const char* flag : {"--layers", "--method", "--n", "--repetitions", "--format", "--profile",
+                           "--metric", "--seed", "--ci-target", "--max-repetitions", "--no-sharing"}) {
     CHECK(help.find(flag) != std::string::npos);
   }
 }
@@ -87,7 +86,8 @@ TEST_CASE("dispatchlab attribute runs end to end and prints the JSON keys", "[at
 // trampoline off switching it changes nothing and the two configurations share one measurement.
 TEST_CASE("dispatchlab attribute shares identical work and reports its design", "[attribution]") {
   const auto [status, out] = RunBinary(
-      "attribute sct_init --layers=trampoline,lookup --method=shapley --n=1000 --repetitions=2 --ci-target=0.5 "
+      "attribute sct_init --layers=trampoline,lookup --method=shapley --n=1000 --repetitions=2 "
+      "--ci-target=0.5 "
       "--max-repetitions=4 --sample-time=0.001 --quiet --format=json --seed=7");
   REQUIRE(status == kExitOk);
   const nlohmann::json doc = nlohmann::json::parse(out);

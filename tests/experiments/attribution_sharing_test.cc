@@ -98,7 +98,7 @@ TEST_CASE("sharing and the sequential design stay within their intervals of the 
   const SyntheticModel model = NestedSixLayerModel(0.3);
   AttributionRequest req = NestedRequest(SixLayers());
   req.fingerprint = FingerprintOf(model);
-  req.ci_target = 0.02;
+  req.ci_target = 0.005;
   req.min_repetitions = 3;
   req.max_repetitions = 200;
   req.confidence = 0.95;
@@ -106,8 +106,8 @@ TEST_CASE("sharing and the sequential design stay within their intervals of the 
   REQUIRE(r.ok());
   CHECK(r->sequential);
   CHECK(r->stopped == "ci_target");
-  CHECK(r->rounds >= 2);  // noise 0.3 on a total near 47: 3 repetitions are not enough for 2%
-  CHECK(r->ci_half_width_share <= 0.02);
+  CHECK(r->rounds >= 2);  // noise 0.3 on a total near 47: 3 repetitions are not enough for 0.5%
+  CHECK(r->ci_half_width_share <= 0.005);
   CHECK(r->measurements == static_cast<int64_t>(r->configs.size()) * r->repetitions);
   for (const ConfigSamples& c : r->configs) CHECK(c.stats.count == r->repetitions);
   const std::vector<double> truth = TrueShapley(model, req);
@@ -116,7 +116,9 @@ TEST_CASE("sharing and the sequential design stay within their intervals of the 
     sum += r->shapley->value[i];
     // Within 4 standard errors (the 95% intervals, with room: six layers are checked).
     CHECK(std::fabs(r->shapley->value[i] - truth[i]) <= 4 * r->shapley->noise_se[i] + 1e-12);
-    CHECK(1.96 * r->shapley->noise_se[i] <= 0.02 * std::fabs(r->total) * 1.3);
+    CHECK(1.96 * r->shapley->noise_se[i] <= 0.005 * std::fabs(r->total));
+    // Pooled over many configurations (call_tuple never runs: no noise, no degrees of freedom).
+    if (r->shapley->noise_se[i] > 0) CHECK(r->shapley->noise_dof[i] > r->repetitions - 1);
   }
   CHECK(sum == Approx(r->total));
   CHECK(r->stability.stable);

@@ -1,8 +1,8 @@
 // The data behind the explorable page (experiments/explore/): every configuration counted exactly (checked
-// against CountScenario), timed through a synthetic cost model with known costs, nested as the layer table says (so the Shapley
-// values are known), layers off a scenario's path found by counting and given one shared measurement and a
-// Shapley value of 0; the JSON's schema; the --cpython input's strict parser; the page's template. The page
-// itself is driven in a real browser by explore_page_test.py.
+// against CountScenario), timed through a synthetic cost model with known costs, nested as the layer table
+// says (so the Shapley values are known), layers off a scenario's path found by counting and given one shared
+// measurement and a Shapley value of 0; the JSON's schema; the --cpython input's strict parser; the page's
+// template. The page itself is driven in a real browser by explore_page_test.py.
 #include "experiments/explore/explore.h"
 
 #include <catch2/catch.hpp>
@@ -84,13 +84,12 @@ TEST_CASE("explore finds each scenario's path by counting and gives off-path lay
   // A nested cost is paid only when every layer of its chain is on, so Shapley splits it equally over the
   // chain: lookup's 20 half to the trampoline, call's 15 likewise, call_tuple's 5 a third each to the
   // trampoline, call and call_tuple. args_tuple and boxing keep their own.
-  const std::map<Layer, double> expected = {
-      {Layer::kTrampoline, 60 + 20.0 / 2 + 15.0 / 2 + 5.0 / 3},
-      {Layer::kArgsTuple, 10},
-      {Layer::kBoxing, 30},
-      {Layer::kLookup, 20.0 / 2},
-      {Layer::kCall, 15.0 / 2 + 5.0 / 3},
-      {Layer::kCallTuple, 5.0 / 3}};
+  const std::map<Layer, double> expected = {{Layer::kTrampoline, 60 + 20.0 / 2 + 15.0 / 2 + 5.0 / 3},
+                                            {Layer::kArgsTuple, 10},
+                                            {Layer::kBoxing, 30},
+                                            {Layer::kLookup, 20.0 / 2},
+                                            {Layer::kCall, 15.0 / 2 + 5.0 / 3},
+                                            {Layer::kCallTuple, 5.0 / 3}};
   for (int i = 0; i < 6; ++i) {
     const Layer l = data->space.chosen[i];
     INFO(InfoOf(l).name);
