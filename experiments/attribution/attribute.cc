@@ -1,6 +1,8 @@
 #include "experiments/attribution/attribute.h"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
 #include <random>
 
 #include "absl/status/status.h"
@@ -79,6 +81,61 @@ absl::StatusOr<std::vector<double>> Measure(const std::vector<LayerSet>& order, 
   return out;
 }
 
+// Each of `num` configurations `times` times, shuffled by `rng` (with a fresh engine seeded as the
+// request's seed, the first round is MakeRunOrder's order).
+std::vector<int> ShuffledRound(int num, int times, std::mt19937_64& rng) {
+  std::vector<int> order;
+  order.reserve(static_cast<size_t>(num) * times);
+  for (int rep = 0; rep < times; ++rep) {
+    for (int c = 0; c < num; ++c) order.push_back(c);
+  }
+  Shuffle(order, rng);
+  return order;
+}
+
+// The per-layer methods over the current samples, and the largest confidence half-width of their values
+// relative to the total (the sequential design's stopping statistic).
+void Analyse(const AttributionRequest& request, const std::vector<Method>& methods,
+             const std::vector<std::vector<int>>& permutations, AttributionResult* result) {
+  const CostTable costs(result->space.k(), result->configs, request.statistic, result->shared);
+  result->base = costs.Cost(0);
+  result->full = costs.Cost(result->space.full_mask());
+  result->total = result->full - result->base;
+  if (Wants(methods, Method::kWaterfall)) result->waterfall = Waterfall(costs);
+  if (Wants(methods, Method::kLeaveOneOut)) {
+    result->loo = LeaveOneOut(costs);
+    result->add_one_in = AddOneIn(costs);
+  }
+  if (Wants(methods, Method::kShapley)) {
+    result->shapley = permutations.empty() ? ExactShapley(costs) : PermutationShapley(costs, permutations);
+  }
+  // Each value's interval: Student's t at its Welch-Satterthwaite degrees of freedom (a value read from
+  // many configurations pools their spreads) times its standard error.
+  double widest = 0;
+  auto widen = [&](const std::vector<double>& se, const std::vector<double>& dof,
+                   const std::vector<double>* sampling) {
+    for (size_t i = 0; i < se.size(); ++i) {
+      const double s = sampling != nullptr && i < sampling->size() ? (*sampling)[i] : 0;
+      const double half = std::sqrt(se[i] * se[i] + s * s);
+      if (half == 0) continue;
+      if (!(dof[i] > 0)) {  // no spread measured yet: no interval
+        widest = INFINITY;
+        continue;
+      }
+      const double t = boost::math::quantile(boost::math::students_t(dof[i]), 0.5 + request.confidence / 2);
+      widest = std::max(widest, t * half);
+    }
+  };
+  if (result->waterfall) widen(result->waterfall->noise_se, result->waterfall->noise_dof, nullptr);
+  if (result->loo) widen(result->loo->noise_se, result->loo->noise_dof, nullptr);
+  if (result->add_one_in) widen(result->add_one_in->noise_se, result->add_one_in->noise_dof, nullptr);
+  if (result->shapley) {
+    widen(result->shapley->noise_se, result->shapley->noise_dof, &result->shapley->sampling_se);
+  }
+  result->ci_half_width_share =
+      result->total != 0 ? widest / std::fabs(result->total) : (widest > 0 ? INFINITY : 0.0);
+}
+
 }  // namespace
 
 absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, const BatchSampler& sampler) {
@@ -87,7 +144,10 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
   if (request.chosen == LayerSet::None()) {
     return absl::InvalidArgumentError("no layers to attribute (choose some with --layers)");
   }
-  if (request.repetitions < 2) {
+  if (request.ci_target < 0 || (request.ci_target > 0 && request.min_repetitions < 2)) {
+    return absl::InvalidArgumentError("the sequential design needs ci_target >= 0 and min_repetitions >= 2");
+  }
+  if (request.ci_target == 0 && request.repetitions < 2) {
     return absl::InvalidArgumentError(absl::StrCat("--repetitions=", request.repetitions,
                                                    ": at least 2 are needed for a spread (9 recommended)"));
   }
@@ -119,6 +179,33 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
     methods.erase(std::find(methods.begin(), methods.end(), Method::kFactorial));
   }
 
+  // Identical work is shared, except under the factorial design (its error terms need independent
+  // replicates of every configuration).
+  Fingerprinter fingerprint = request.fingerprint;
+  if (fingerprint && Wants(methods, Method::kFactorial)) {
+    fingerprint = nullptr;
+    result.notes.push_back(
+        "every configuration measured: the factorial design needs independent replicates of each, so "
+        "configurations doing identical work do not share a measurement");
+  }
+  // Over all 2^k masks when Shapley may need them: identical work may leave few enough to measure for
+  // exact Shapley beyond kMaxExactShapleyLayers.
+  std::optional<WorkClasses> classes;
+  const bool all_needed =
+      Wants(methods, Method::kFactorial) || (Wants(methods, Method::kShapley) && k <= kMaxExactShapleyLayers);
+  bool exact_shapley = k <= kMaxExactShapleyLayers;
+  if (fingerprint && (all_needed || (Wants(methods, Method::kShapley) && k <= kMaxFingerprintLayers))) {
+    absl::StatusOr<WorkClasses> grouped = GroupByWork(result.space, AllConfigs(k), fingerprint);
+    if (!grouped.ok()) return grouped.status();
+    classes = *std::move(grouped);
+    const size_t distinct = classes->Measured().size();
+    if (!exact_shapley && distinct <= kMaxExactShapleyMeasured) {
+      exact_shapley = true;
+      result.notes.push_back(absl::StrCat("Shapley values exact over all 2^", k, " configurations of ", k,
+                                          " layers: they do ", distinct, " distinct pieces of work"));
+    }
+  }
+
   // The configurations: base and full always, plus what each method needs.
   std::vector<std::vector<ConfigMask>> needed = {{0, result.space.full_mask()}};
   std::vector<std::vector<int>> permutations;
@@ -129,7 +216,7 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
   }
   if (Wants(methods, Method::kFactorial)) needed.push_back(AllConfigs(k));
   if (Wants(methods, Method::kShapley)) {
-    if (k <= kMaxExactShapleyLayers) {
+    if (exact_shapley) {
       needed.push_back(AllConfigs(k));
     } else {
       std::mt19937_64 rng(request.seed + 1);
@@ -142,44 +229,86 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
     }
   }
   const std::vector<ConfigMask> masks = MergeConfigs(needed);
-  for (ConfigMask m : masks) {
+  result.configurations = static_cast<int>(masks.size());
+  std::vector<ConfigMask> measured = masks;
+  if (fingerprint) {
+    if (!classes) {
+      absl::StatusOr<WorkClasses> grouped = GroupByWork(result.space, masks, fingerprint);
+      if (!grouped.ok()) return grouped.status();
+      classes = *std::move(grouped);
+    }
+    std::vector<ConfigMask> m;
+    for (ConfigMask mask : masks) {
+      const ConfigMask as = classes->MeasuredAs(mask);
+      m.push_back(as);
+      if (as != mask) result.shared.push_back({mask, as});
+    }
+    measured = MergeConfigs({m});
+  }
+  for (ConfigMask m : measured) {
     ConfigSamples c;
     c.mask = m;
     c.layers = result.space.LayersFor(m);
     result.configs.push_back(std::move(c));
   }
 
-  // Measure in random interleaved order and file each sample under its configuration.
-  result.run_order = MakeRunOrder(static_cast<int>(masks.size()), request.repetitions, request.seed);
-  std::vector<LayerSet> order;
-  order.reserve(result.run_order.size());
-  for (int c : result.run_order) order.push_back(result.configs[c].layers);
-  absl::StatusOr<std::vector<double>> samples = Measure(order, sampler, request.progress);
-  if (!samples.ok()) return samples.status();
-  for (size_t i = 0; i < samples->size(); ++i) {
-    result.configs[result.run_order[i]].samples.push_back((*samples)[i]);
+  // Measure in rounds, each in a random interleaved order, filing each sample under its configuration.
+  // The fixed design is one round of `repetitions`; the sequential one adds rounds until the intervals
+  // are tight.
+  result.sequential = request.ci_target > 0;
+  result.ci_target = request.ci_target;
+  const int num = static_cast<int>(result.configs.size());
+  std::mt19937_64 order_rng(request.seed);
+  int reps = 0;
+  int next = result.sequential ? std::max(2, request.min_repetitions) : request.repetitions;
+  const int max_reps = result.sequential ? std::max(next, request.max_repetitions) : request.repetitions;
+  result.rounds = 0;
+  for (;;) {
+    const std::vector<int> round = ShuffledRound(num, next - reps, order_rng);
+    std::vector<LayerSet> order;
+    order.reserve(round.size());
+    for (int c : round) order.push_back(result.configs[c].layers);
+    const int64_t done_before = static_cast<int64_t>(result.run_order.size());
+    const int64_t planned = done_before + static_cast<int64_t>(round.size());
+    auto progress = request.progress ? std::function<void(int64_t, int64_t)>([&](int64_t done, int64_t) {
+      request.progress(done_before + done, planned);
+    })
+                                     : std::function<void(int64_t, int64_t)>();
+    absl::StatusOr<std::vector<double>> samples = Measure(order, sampler, progress);
+    if (!samples.ok()) return samples.status();
+    for (size_t i = 0; i < samples->size(); ++i) {
+      result.configs[round[i]].samples.push_back((*samples)[i]);
+    }
+    result.run_order.insert(result.run_order.end(), round.begin(), round.end());
+    reps = next;
+    ++result.rounds;
+    for (ConfigSamples& c : result.configs) c.stats = Summarize(c.samples);
+    Analyse(request, methods, permutations, &result);
+    if (!result.sequential) break;
+    const double ratio = result.ci_half_width_share / request.ci_target;
+    if (ratio <= 1) {
+      result.stopped = "ci_target";
+      break;
+    }
+    if (reps >= max_reps) {
+      result.stopped = "max_repetitions";
+      break;
+    }
+    // Standard errors shrink as 1/sqrt(r): aim at the r that meets the target, at most doubling per round.
+    const int aim = static_cast<int>(std::ceil(reps * ratio * ratio));
+    next = std::min(max_reps, std::clamp(aim, reps + 1, 2 * reps));
   }
-  for (ConfigSamples& c : result.configs) c.stats = Summarize(c.samples);
-
-  const CostTable costs(k, result.configs, request.statistic);
-  result.base = costs.Cost(0);
-  result.full = costs.Cost(result.space.full_mask());
-  result.total = result.full - result.base;
-  if (Wants(methods, Method::kWaterfall)) result.waterfall = Waterfall(costs);
-  if (Wants(methods, Method::kLeaveOneOut)) {
-    result.loo = LeaveOneOut(costs);
-    result.add_one_in = AddOneIn(costs);
-  }
-  if (Wants(methods, Method::kShapley)) {
-    result.shapley = permutations.empty() ? ExactShapley(costs) : PermutationShapley(costs, permutations);
-  }
+  result.repetitions = reps;
+  result.measurements = static_cast<int64_t>(result.run_order.size());
   if (Wants(methods, Method::kFactorial)) {
     absl::StatusOr<FactorialResult> f = AnalyzeFactorial(k, result.configs, request.confidence);
     if (!f.ok()) return f.status();
     result.factorial = *std::move(f);
   }
-  result.stability = JudgeStability(result.space, result.configs);
+  StabilityLimits limits;
+  // A sequential design that met its target needs no more repetitions than it took.
+  if (result.stopped == "ci_target") limits.min_repetitions = std::min(limits.min_repetitions, reps);
+  result.stability = JudgeStability(result.space, result.configs, limits);
   return result;
 }
-
 }  // namespace dispatchlab::attribution

@@ -23,6 +23,7 @@
 #include "experiments/attribution/factorial.h"
 #include "experiments/attribution/one_at_a_time.h"
 #include "experiments/attribution/shapley.h"
+#include "experiments/attribution/sharing.h"
 #include "experiments/attribution/stability.h"
 #include "experiments/measure/sampler.h"
 
@@ -65,7 +66,20 @@ struct AttributionRequest {
   Statistic statistic = Statistic::kMean;
   uint64_t seed = 0;         // the run order's std::mt19937_64 seed (permutations use seed + 1)
   int permutations = 0;      // sampled Shapley (k > kMaxExactShapleyLayers); 0 = DefaultPermutationCount
-  double confidence = 0.95;  // of the factorial intervals
+  double confidence = 0.95;  // of the factorial intervals and of the sequential design's stopping rule
+  // When set, configurations that do identical work (equal fingerprints: exact counts) are measured once
+  // and share the measurement (sharing.h). With it, Shapley stays exact beyond kMaxExactShapleyLayers
+  // layers while at most kMaxExactShapleyMeasured distinct configurations remain (up to
+  // kMaxFingerprintLayers layers). Not with the factorial design, whose error terms need independent
+  // replicates of every configuration: a request with it measures every configuration (and says so).
+  Fingerprinter fingerprint;
+  // The sequential design, when ci_target > 0: rounds of repetitions (every configuration the same
+  // number of times per round, in a fresh random interleaved order) from min_repetitions until every
+  // attributed value's confidence interval half-width is at most ci_target * |total|, or max_repetitions.
+  // 0: the fixed design, `repetitions` each.
+  double ci_target = 0;
+  int min_repetitions = 3;
+  int max_repetitions = 50;
   // Called after each batch of samples with (samples done, samples in all); may be empty. With a
   // progress callback the run order is measured in about 20 batches, otherwise in one.
   std::function<void(int64_t, int64_t)> progress;
@@ -93,7 +107,24 @@ struct AttributionResult {
   std::optional<FactorialResult> factorial;
   StabilityVerdict stability;
   std::vector<std::string> notes;  // e.g. a method skipped, sampled rather than exact Shapley
+  // The design actually run.
+  bool sequential = false;
+  double ci_target = 0;
+  std::string stopped = "fixed";  // "fixed", "ci_target" (sequential, target met), "max_repetitions"
+  int rounds = 1;
+  int configurations = 0;    // configurations the methods read (measured or shared)
+  int64_t measurements = 0;  // samples taken, over every configuration
+  // The largest confidence half-width of an attributed value, over total (what ci_target bounds).
+  double ci_half_width_share = 0;
+  // (mask, mask measured for it) for each configuration that shares another's measurement.
+  std::vector<std::pair<ConfigMask, ConfigMask>> shared;
 };
+
+// Configurations are fingerprinted for sharing over all 2^k masks up to this many chosen layers.
+inline constexpr int kMaxFingerprintLayers = 14;
+// With sharing, Shapley stays exact beyond kMaxExactShapleyLayers while at most this many configurations
+// do distinct work (the factorial design's own limit, 2^10).
+inline constexpr size_t kMaxExactShapleyMeasured = 1024;
 
 // Validates the request, measures, and analyses. Errors: InvalidArgument for a bad request (no layers,
 // r < 2, unknown metric, factorial beyond its limit); the sampler's own status when it fails; Internal

@@ -127,7 +127,8 @@ SampleStats Summarize(const std::vector<double>& samples) {
 
 absl::string_view StatisticName(Statistic s) { return s == Statistic::kMedian ? "median" : "mean"; }
 
-CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic statistic)
+CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic statistic,
+                     const std::vector<std::pair<ConfigMask, ConfigMask>>& shared)
     : k_(k), index_(size_t{1} << k, -1) {
   constexpr double kMedianEfficiency = 1.5707963267948966;  // pi / 2
   for (const ConfigSamples& c : configs) {
@@ -136,7 +137,32 @@ CostTable::CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic
     mean_.push_back(median ? c.stats.median : c.stats.mean);
     const double var = c.stats.count > 0 ? c.stats.stddev * c.stats.stddev / c.stats.count : 0;
     mean_variance_.push_back(median ? kMedianEfficiency * var : var);
+    count_.push_back(c.stats.count);
   }
+  for (const auto& [mask, measured] : shared) {
+    if (!Has(measured)) std::abort();  // the design measures every configuration it shares
+    index_[mask] = index_[measured];
+  }
+}
+
+int CostTable::Entry(ConfigMask mask) const {
+  if (!Has(mask)) std::abort();
+  return index_[mask];
+}
+
+double CostTable::LinearVariance(const std::vector<std::pair<ConfigMask, double>>& terms, double* dof) const {
+  std::vector<double> coef(mean_.size(), 0);
+  for (const auto& [mask, c] : terms) coef[Entry(mask)] += c;
+  double v = 0, v2_over_dof = 0;
+  bool single = false;
+  for (size_t e = 0; e < coef.size(); ++e) {
+    const double ve = coef[e] * coef[e] * mean_variance_[e];
+    v += ve;
+    if (coef[e] != 0 && count_[e] < 2) single = true;
+    if (count_[e] >= 2) v2_over_dof += ve * ve / (count_[e] - 1);
+  }
+  if (dof != nullptr) *dof = (single || v2_over_dof <= 0) ? 0 : v * v / v2_over_dof;
+  return v;
 }
 
 bool CostTable::Has(ConfigMask mask) const { return mask < index_.size() && index_[mask] >= 0; }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -99,12 +100,23 @@ struct ConfigSamples {
 enum class Statistic { kMean, kMedian };
 absl::string_view StatisticName(Statistic s);  // "mean", "median"
 
-// The cost table read by the attribution methods: the mean (or median) cost of every measured mask.
+// The cost table read by the attribution methods: the mean (or median) cost of every measured mask, and
+// of every mask that shares a measured one (sharing.h: identical work). A shared mask is the same random
+// variable as the mask measured for it, so the variance of a linear estimate adds the coefficients of
+// the masks that share one measurement before squaring them (LinearVariance).
 class CostTable {
  public:
-  CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic statistic = Statistic::kMean);
+  // `shared`: (mask, measured mask) pairs; each measured mask must be among `configs`.
+  CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic statistic = Statistic::kMean,
+            const std::vector<std::pair<ConfigMask, ConfigMask>>& shared = {});
   int k() const { return k_; }
   bool Has(ConfigMask mask) const;
+  // The measurement behind `mask` (equal for masks that share one); aborts if the mask has none.
+  int Entry(ConfigMask mask) const;
+  // The variance of sum(coefficient * Cost(mask)) over `terms`, shared measurements counted once. With
+  // `dof`: its Welch-Satterthwaite degrees of freedom, (sum v_j)^2 / sum(v_j^2 / (count_j - 1)) over the
+  // measurements' variance terms v_j (0 when the variance is 0 or a measurement has one sample).
+  double LinearVariance(const std::vector<std::pair<ConfigMask, double>>& terms, double* dof = nullptr) const;
   // The cost of `mask`; aborts if the mask was not measured (a design bug, not bad input).
   double Cost(ConfigMask mask) const;
   // The variance of that cost, for the noise of linear estimates: stddev^2 / count for the mean, and the
@@ -116,6 +128,7 @@ class CostTable {
   std::vector<int> index_;  // 2^k entries, -1 when not measured
   std::vector<double> mean_;
   std::vector<double> mean_variance_;
+  std::vector<int> count_;  // samples per measurement
 };
 
 }  // namespace dispatchlab::attribution

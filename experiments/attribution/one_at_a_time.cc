@@ -6,10 +6,13 @@ namespace dispatchlab::attribution {
 
 namespace {
 
-// value = cost(with) - cost(without), the two means independent.
+// value = cost(with) - cost(without): two independent means, or exactly 0 when both configurations share
+// one measurement (identical work).
 void Put(const CostTable& costs, ConfigMask with, ConfigMask without, LayerValues& out) {
   out.value.push_back(costs.Cost(with) - costs.Cost(without));
-  out.noise_se.push_back(std::sqrt(costs.MeanVariance(with) + costs.MeanVariance(without)));
+  double dof = 0;
+  out.noise_se.push_back(std::sqrt(costs.LinearVariance({{with, 1.0}, {without, -1.0}}, &dof)));
+  out.noise_dof.push_back(dof);
 }
 
 }  // namespace

@@ -23,6 +23,8 @@ namespace dispatchlab::attribution {
 struct LayerValues {
   std::vector<double> value;
   std::vector<double> noise_se;
+  // Per layer: the Welch-Satterthwaite degrees of freedom of noise_se (for its confidence interval).
+  std::vector<double> noise_dof;
   double Sum() const;
 };
 

@@ -46,6 +46,37 @@ std::string Repeat(absl::string_view s, int times) {
 
 }  // namespace
 
+Json ConfigJson(const LayerSpace& space, ConfigMask mask, ConfigMask measured_mask,
+                const std::vector<double>& values) {
+  const SampleStats st = Summarize(values);
+  return {{"config", ConfigLabel(space, mask)},
+          {"mask", static_cast<int64_t>(mask)},
+          {"measured_mask", static_cast<int64_t>(measured_mask)},
+          {"layers", space.LayersFor(mask).ToString()},
+          {"mean", st.mean},
+          {"median", st.median},
+          {"stddev", st.stddev},
+          {"cv", st.cv},
+          {"values", values}};
+}
+
+std::string DesignLine(const AttributionResult& r) {
+  std::string out = absl::StrFormat("design: %d configurations, %d measured", r.configurations,
+                                    static_cast<int>(r.configs.size()));
+  if (!r.shared.empty()) absl::StrAppendFormat(&out, " (%d share identical work)", r.shared.size());
+  absl::StrAppendFormat(&out, ", %d samples", r.measurements);
+  if (r.sequential) {
+    absl::StrAppendFormat(&out,
+                          "; sequential, %d rounds, stopped at %s: largest %.0f%% CI half-width %.2f%% of "
+                          "the total (target %.2f%%)",
+                          r.rounds, r.stopped == "ci_target" ? "the target" : "the repetition limit",
+                          100 * r.confidence, 100 * r.ci_half_width_share, 100 * r.ci_target);
+  } else {
+    absl::StrAppendFormat(&out, "; fixed, %d repetitions each", r.repetitions);
+  }
+  return out;
+}
+
 std::string EffectName(const LayerSpace& space, ConfigMask layers) {
   std::vector<std::string> names;
   for (int i = 0; i < space.k(); ++i) {
@@ -91,6 +122,7 @@ std::string RenderTable(const AttributionResult& r, const RenderOptions& options
                         "%d chosen layers over profile layers {%s}; %d configurations run in random "
                         "interleaved order (seed %d)\n\n",
                         k, r.space.base.ToString(), r.configs.size(), r.order_seed);
+  absl::StrAppendFormat(&out, "%s\n\n", DesignLine(r));
   absl::StrAppendFormat(&out, "  all chosen layers off (base) %10.2f\n", r.base);
   absl::StrAppendFormat(&out, "  all chosen layers on (full)  %10.2f\n", r.full);
   absl::StrAppendFormat(&out, "  total overhead               %10.2f\n\n", r.total);
@@ -264,20 +296,31 @@ std::string RenderJson(const AttributionResult& r, const RenderOptions& options)
                     {"outliers", r.stability.outlier_count},
                     {"samples", r.stability.sample_count}};
 
+  Json shared = Json::array();
+  for (const auto& [mask, as] : r.shared) {
+    shared.push_back({{"config", ConfigLabel(r.space, mask)},
+                      {"mask", static_cast<int64_t>(mask)},
+                      {"measured_mask", static_cast<int64_t>(as)}});
+  }
+  w["design"] = {{"sequential", r.sequential},
+                 {"ci_target", r.ci_target},
+                 {"confidence", r.confidence},
+                 {"stopped", r.stopped},
+                 {"rounds", r.rounds},
+                 {"ci_half_width_share",
+                  std::isfinite(r.ci_half_width_share) ? Json(r.ci_half_width_share) : Json(nullptr)},
+                 {"configurations", r.configurations},
+                 {"measured_configurations", static_cast<int64_t>(r.configs.size())},
+                 {"measurements", r.measurements},
+                 {"shared", shared}};
+
   Json samples = Json::array();
   for (size_t c = 0; c < r.configs.size(); ++c) {
     const ConfigSamples& cs = r.configs[c];
-    samples.push_back(
-        {{"config", ConfigLabel(r.space, cs.mask)},
-         {"mask", static_cast<int64_t>(cs.mask)},
-         {"layers", cs.layers.ToString()},
-         {"mean", cs.stats.mean},
-         {"median", cs.stats.median},
-         {"stddev", cs.stats.stddev},
-         {"cv", cs.stats.cv},
-         {"values", cs.samples},
-         {"outliers",
-          c < r.stability.per_config.size() ? Json(r.stability.per_config[c].outliers) : Json::array()}});
+    Json entry = ConfigJson(r.space, cs.mask, cs.mask, cs.samples);
+    entry["outliers"] =
+        c < r.stability.per_config.size() ? Json(r.stability.per_config[c].outliers) : Json::array();
+    samples.push_back(std::move(entry));
   }
   w["samples"] = samples;
   w["run_order"] = r.run_order;

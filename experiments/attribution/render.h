@@ -4,6 +4,7 @@
 #define DISPATCHLAB_EXPERIMENTS_ATTRIBUTION_RENDER_H_
 
 #include <string>
+#include <vector>
 
 #include "experiments/attribution/attribute.h"
 #include "experiments/base/json.h"
@@ -17,6 +18,15 @@ struct RenderOptions {
   // the key is always present.
   Json metadata;
 };
+
+// One configuration as JSON, the same object in `attribute` (its "samples") and `explore` (its "configs"):
+// {"config": label, "mask", "measured_mask" (the configuration whose measurement it carries), "layers",
+// "mean", "median", "stddev", "cv", "values": the samples}. Callers add their own keys after these.
+Json ConfigJson(const LayerSpace& space, ConfigMask mask, ConfigMask measured_mask,
+                const std::vector<double>& values);
+
+// One line on the design run: configurations read and measured, samples, fixed or sequential.
+std::string DesignLine(const AttributionResult& result);
 
 // The name of an effect: its layers joined by '*' ("trampoline*boxing").
 std::string EffectName(const LayerSpace& space, ConfigMask layers);

@@ -29,21 +29,25 @@ ShapleyResult ExactShapley(const CostTable& costs) {
   ShapleyResult r;
   r.value.assign(k, 0);
   r.noise_se.assign(k, 0);
+  r.noise_dof.assign(k, 0);
   const ConfigMask n = ConfigMask{1} << k;
   for (int i = 0; i < k; ++i) {
     const ConfigMask bit = ConfigMask{1} << i;
     double value = 0;
-    double variance = 0;
-    // Every mask T appears once as S + i (coefficient +w[|T|-1]) or once as S (coefficient -w[|S|]),
-    // so the variance of the value is the sum of coefficient^2 * Var(mean of T).
-    for (ConfigMask t = 0; t < n; ++t) {
-      const int size = __builtin_popcount(t);
-      double coef = (t & bit) ? w[size - 1] : -w[size];
-      value += coef * costs.Cost(t);
-      variance += coef * coef * costs.MeanVariance(t);
+    // Every mask T appears once as S + i (coefficient +w[|T|-1]) or once as S (coefficient -w[|S|]).
+    // The marginals are summed pairwise, so a layer whose switching never changes the measurement
+    // (shared configurations) gets exactly 0.
+    std::vector<std::pair<ConfigMask, double>> terms;
+    terms.reserve(n);
+    for (ConfigMask s = 0; s < n; ++s) {
+      if (s & bit) continue;
+      const double ws = w[__builtin_popcount(s)];
+      value += ws * (costs.Cost(s | bit) - costs.Cost(s));
+      terms.push_back({s | bit, ws});
+      terms.push_back({s, -ws});
     }
     r.value[i] = value;
-    r.noise_se[i] = std::sqrt(variance);
+    r.noise_se[i] = std::sqrt(costs.LinearVariance(terms, &r.noise_dof[i]));
   }
   return r;
 }
@@ -80,6 +84,7 @@ ShapleyResult PermutationShapley(const CostTable& costs, const std::vector<std::
   r.permutations = m;
   r.value.assign(k, 0);
   r.noise_se.assign(k, 0);
+  r.noise_dof.assign(k, 0);
   r.sampling_se.assign(k, 0);
   if (m == 0) return r;
   std::vector<double> sum_sq(k, 0);
@@ -104,9 +109,8 @@ ShapleyResult PermutationShapley(const CostTable& costs, const std::vector<std::
       const double var = std::max(0.0, (sum_sq[i] - m * mean * mean) / (m - 1));
       r.sampling_se[i] = std::sqrt(var / m);
     }
-    double variance = 0;
-    for (const auto& [mask, c] : coef[i]) variance += c * c * costs.MeanVariance(mask);
-    r.noise_se[i] = std::sqrt(variance);
+    r.noise_se[i] = std::sqrt(costs.LinearVariance(
+        std::vector<std::pair<ConfigMask, double>>(coef[i].begin(), coef[i].end()), &r.noise_dof[i]));
   }
   return r;
 }

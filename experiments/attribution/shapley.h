@@ -24,6 +24,8 @@ struct ShapleyResult {
   // Per layer: the standard error of the value due to measurement noise (propagated from the variance
   // of each configuration mean; the Shapley value is a linear combination of those means).
   std::vector<double> noise_se;
+  // Per layer: the Welch-Satterthwaite degrees of freedom of noise_se (for its confidence interval).
+  std::vector<double> noise_dof;
   bool exact = true;
   // Sampled only: the number of permutations and, per layer, the standard error of the permutation
   // average around the exact Shapley value of the same measured table (sampling error only).

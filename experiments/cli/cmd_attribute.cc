@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include "absl/status/status.h"
@@ -16,6 +17,7 @@
 #include "experiments/attribution/render.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
+#include "experiments/scenarios/counts.h"
 #include "experiments/base/metadata.h"
 #include "experiments/profiling/instruction_sampler.h"
 #include "experiments/measure/runner.h"
@@ -28,18 +30,31 @@ namespace {
 using attribution::AttributionRequest;
 using attribution::AttributionResult;
 
-// The one place a metric picks its sampler. Time: Google Benchmark through the runner, its iteration
-// count calibrated on `calibrate_on` (the most expensive configuration: every chosen layer on), progress
-// left to Attribute's batches. Instructions: callgrind, every entry of a batch a measured region of one
+// The one place a metric picks its sampler. Time: Google Benchmark through the runner, each
+// configuration's iteration count calibrated on that configuration the first time it runs, progress left
+// to Attribute's batches. Instructions: callgrind, every entry of a batch a measured region of one
 // valgrind process running this executable (experiments/profiling/instruction_sampler.h).
 absl::StatusOr<BatchSampler> SamplerForMetric(absl::string_view metric, const SampleTarget& target,
-                                              LayerSet calibrate_on, double seconds_per_sample) {
-  if (metric == "time") {
-    return MakeTimeSampler(target, calibrate_on, seconds_per_sample);
-  }
+                                              double seconds_per_sample) {
+  if (metric == "time") return MakeTimeSampler(target, seconds_per_sample);
   if (metric == "instructions") return profiling::MakeInstructionSampler(target);
   return absl::InvalidArgumentError(absl::StrFormat("unknown metric '%s'", metric));
 }
+
+// The sampler made when the first batch is measured: the time sampler holds the scenario's input objects,
+// and the configurations are counted (CountScenario checks that nothing is left alive) before that.
+BatchSampler LazySampler(std::string metric, SampleTarget target, double seconds_per_sample) {
+  auto made = std::make_shared<std::optional<absl::StatusOr<BatchSampler>>>();
+  return [=](const std::vector<LayerSet>& order) -> absl::StatusOr<std::vector<double>> {
+    if (!made->has_value()) *made = SamplerForMetric(metric, target, seconds_per_sample);
+    if (!(*made)->ok()) return (*made)->status();
+    return (***made)(order);
+  };
+}
+
+// The sizes the configurations' exact counts are taken at to find identical work: two, so that counts
+// affine in n tell configurations apart at every size (experiments/scenarios/counts.h, CountFingerprinter).
+constexpr int64_t kFingerprintSizes[] = {300, 1000};
 
 int UsageFrom(const absl::Status& status) { return UsageError(std::string(status.message())); }
 
@@ -49,12 +64,14 @@ const CommandSpec& AttributeCommandSpec() {
   static const CommandSpec spec = {
       "attribute",
       "attribute SCENARIO [--layers=a,b,...] [--method=waterfall|loo|shapley|factorial|all] [--n=N] "
-      "[--repetitions=R] [--format=table|json|csv]",
+      "[--repetitions=R] [--ci-target=F] [--format=table|json|csv]",
       "Attributes the scenario's overhead, cost(chosen layers on) - cost(chosen layers off), to each "
       "chosen layer: waterfall (removed in call-chain order), leave-one-out beside add-one-in, Shapley "
       "values (exact for up to 8 layers, sampled beyond) and a 2^k r factorial design with confidence "
-      "intervals. Configurations run in random interleaved order, each R times; raw samples are kept and a "
-      "stability verdict says why a result is unstable. See docs/attribution.md.",
+      "intervals. Configurations that do identical work (equal exact counts) share one measurement. "
+      "Configurations run in random interleaved order, in rounds until every value's 95% confidence "
+      "interval is within --ci-target of the total (or R times each with --ci-target=0); raw samples are "
+      "kept and a stability verdict says why a result is unstable. See docs/attribution.md.",
       {
           {"layers", "LIST",
            "layers to attribute: names (exactly these), or +name/-name edits of the default (the "
@@ -62,7 +79,16 @@ const CommandSpec& AttributeCommandSpec() {
            ""},
           {"method", "METHOD", "waterfall, loo, shapley, factorial or all", "all"},
           kFlagN,
-          {"repetitions", "R", "samples per configuration, 2..1000 (9 or more for a stable verdict)", "9"},
+          {"repetitions", "R",
+           "samples per configuration, 2..1000 (9 or more for a stable verdict); with --ci-target > 0 "
+           "the first round's",
+           "9 (fixed), 3 (first round)"},
+          {"ci-target", "F",
+           "sequential design: add rounds until every attributed value's confidence interval half-width "
+           "is at most F times the total, 0..1; 0 = fixed design of R repetitions",
+           "0.02, or 0 when --repetitions is given"},
+          {"max-repetitions", "R", "the sequential design's limit per configuration, 2..1000", "50"},
+          {"no-sharing", "", "measure every configuration, even those doing identical work", ""},
           {"format", "FORMAT", "table, json or csv", "table"},
           {"profile", "P", "the layers not attributed stay as in this profile", "cpython311"},
           {"metric", "METRIC", "time (ns/element) or instructions (instructions/element, callgrind)", "time"},
@@ -73,7 +99,8 @@ const CommandSpec& AttributeCommandSpec() {
            "mean or median of each configuration's samples (the median resists a few disturbed samples)",
            "mean"},
           {"sample-time", "SECONDS",
-           "target duration of one time sample, at most 3600 (iterations calibrated on the all-on configuration)", "0.05"},
+           "target duration of one time sample, at most 3600 (iterations calibrated per configuration)",
+           "0.05"},
           {"quiet", "", "no progress on stderr", ""},
           kFlagProgress,
           kFlagBackend,
@@ -119,6 +146,29 @@ int RunAttributeCommand(const ParsedArgs& args) {
         "--repetitions=%d: at least 2 are needed to measure a spread (9 recommended)", *reps));
   }
   req.repetitions = *reps;
+  // The sequential design unless asked for a fixed number of repetitions.
+  req.ci_target = args.Has("repetitions") ? 0 : 0.02;
+  if (args.Has("ci-target")) {
+    // 0 switches the sequential design off; otherwise a fraction of the total, at most 1.
+    const std::string text = args.Get("ci-target");
+    if (text == "0") {
+      req.ci_target = 0;
+    } else {
+      absl::StatusOr<double> f = ParsePositiveDouble("ci-target", text, 1);
+      if (!f.ok()) return UsageFrom(f.status());
+      req.ci_target = *f;
+    }
+  }
+  req.min_repetitions = args.Has("repetitions") ? *reps : 3;
+  if (args.Has("max-repetitions")) {
+    absl::StatusOr<int64_t> m = ParseIntInRange("max-repetitions", args.Get("max-repetitions"), 2, 1000);
+    if (!m.ok()) return UsageFrom(m.status());
+    req.max_repetitions = static_cast<int>(*m);
+  }
+  if (req.ci_target > 0 && req.max_repetitions < req.min_repetitions) {
+    return UsageError(absl::StrFormat("--max-repetitions=%d is below the first round's %d repetitions",
+                                      req.max_repetitions, req.min_repetitions));
+  }
   if (args.Has("permutations")) {
     absl::StatusOr<int64_t> p = ParseIntInRange("permutations", args.Get("permutations"), 1, 100000);
     if (!p.ok()) return UsageFrom(p.status());
@@ -173,13 +223,16 @@ int RunAttributeCommand(const ParsedArgs& args) {
                         k, k, attribution::kMaxFactorialLayers));
   }
 
-  // Calibrated on the most expensive configuration: every chosen layer on.
-  absl::StatusOr<BatchSampler> sampler =
-      SamplerForMetric(req.metric, SampleTarget{req.scenario, req.n},
-                       LayerSet(req.base.bits() | req.chosen.bits()), sample_time);
-  if (!sampler.ok()) return Failure(std::string(sampler.status().message()));
+  const BatchSampler sampler = LazySampler(req.metric, SampleTarget{req.scenario, req.n}, sample_time);
 
-  if (req.repetitions < 9) {
+  if (!args.Has("no-sharing")) {
+    req.fingerprint = CountFingerprinter(
+        **scenario, std::vector<int64_t>(std::begin(kFingerprintSizes), std::end(kFingerprintSizes)),
+        std::string(profile->name));
+    if (!kCountingCompiledIn) req.fingerprint = nullptr;  // no counts to compare
+  }
+
+  if (req.ci_target == 0 && req.repetitions < 9) {
     absl::FPrintF(stderr,
                   "attribute: warning: %d repetitions; 9 or more are recommended for a stable "
                   "verdict\n",
@@ -187,8 +240,16 @@ int RunAttributeCommand(const ParsedArgs& args) {
   }
   auto progress = std::make_shared<Progress>("attribute", 1, ResolveProgress(args));
   if (!args.Has("quiet")) {
-    absl::FPrintF(stderr, "attribute: %s, %d layers (%s), n = %d, %d repetitions per configuration\n",
-                  req.scenario, k, req.chosen.ToString(), req.n, req.repetitions);
+    if (req.ci_target > 0) {
+      absl::FPrintF(stderr,
+                    "attribute: %s, %d layers (%s), n = %d, rounds of repetitions (%d to %d) until every "
+                    "95%% CI is within %g%% of the total\n",
+                    req.scenario, k, req.chosen.ToString(), req.n, req.min_repetitions, req.max_repetitions,
+                    100 * req.ci_target);
+    } else {
+      absl::FPrintF(stderr, "attribute: %s, %d layers (%s), n = %d, %d repetitions per configuration\n",
+                    req.scenario, k, req.chosen.ToString(), req.n, req.repetitions);
+    }
     // Progress comes between batches; each instruction batch starts a valgrind process, so that metric
     // runs as one batch.
     if (req.metric == "time") {
@@ -198,7 +259,7 @@ int RunAttributeCommand(const ParsedArgs& args) {
     }
   }
 
-  absl::StatusOr<AttributionResult> result = attribution::Attribute(req, *sampler);
+  absl::StatusOr<AttributionResult> result = attribution::Attribute(req, sampler);
   progress->Finish();
   if (!result.ok()) {
     if (result.status().code() == absl::StatusCode::kInvalidArgument) return UsageFrom(result.status());

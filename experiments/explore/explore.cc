@@ -4,10 +4,11 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <boost/math/distributions/students_t.hpp>
 
 #include "absl/strings/str_format.h"
 #include "experiments/attribution/attribute.h"
+#include "experiments/attribution/render.h"
+#include "experiments/attribution/sharing.h"
 #include "experiments/scenarios/counts.h"
 #include "experiments/cpython/reference_figures.h"
 #include "experiments/measure/runner.h"
@@ -34,84 +35,59 @@ void Summarize(ConfigResult& c, double confidence) {
   c.high = st.mean + half;
 }
 
-// The exact counts of all 2^k configurations, and which chosen layers change any of them.
-absl::Status CountAll(const Scenario& scenario, const ExploreData& data, ScenarioExplore* out) {
+// The exact counts of all 2^k configurations, grouped by identical work (experiments/attribution/
+// sharing.h), and which chosen layers change any of them.
+absl::StatusOr<attribution::WorkClasses> CountAll(const Scenario& scenario, const ExploreData& data,
+                                                  ScenarioExplore* out) {
   const int k = data.space.k();
+  absl::StatusOr<attribution::WorkClasses> classes =
+      attribution::GroupByWork(data.space, attribution::AllConfigs(k),
+                               CountFingerprinter(scenario, {data.options.n}, data.options.profile));
+  if (!classes.ok()) return classes.status();
   out->configs.resize(size_t{1} << k);
   for (ConfigMask mask = 0; mask <= data.space.full_mask(); ++mask) {
-    absl::StatusOr<CountReport> counted =
-        CountScenario(scenario, data.options.n, data.space.LayersFor(mask), data.options.profile);
-    if (!counted.ok()) return counted.status();
     out->configs[mask].mask = mask;
-    out->configs[mask].totals = counted->totals;
+    const attribution::WorkFingerprint& fp = classes->fingerprint[classes->index.at(mask)];
+    std::copy(fp.begin(), fp.end(), out->configs[mask].totals.value.begin());
   }
-  out->on_path.assign(k, false);
-  for (int i = 0; i < k; ++i) {
-    for (ConfigMask mask = 0; mask <= data.space.full_mask(); ++mask) {
-      if (mask & (ConfigMask{1} << i)) continue;
-      if (out->configs[mask].totals.value != out->configs[mask | (ConfigMask{1} << i)].totals.value) {
-        out->on_path[i] = true;
-        break;
-      }
-    }
-  }
-  return absl::OkStatus();
+  out->on_path = attribution::OnPath(*classes, k);
+  return classes;
 }
 
-// Times the configurations that differ on the path (through the attribution library, which also gives the
-// Shapley values) and gives every configuration the samples of its on-path projection.
-absl::Status TimeAll(const ExploreData& data, const SamplerFactory& make_sampler, ScenarioExplore* out) {
-  const int k = data.space.k();
-  std::vector<int> path;  // chosen indices on the path, in call-chain order
-  ConfigMask path_mask = 0;
-  LayerSet path_layers;
-  for (int i = 0; i < k; ++i) {
-    if (!out->on_path[i]) continue;
-    path.push_back(i);
-    path_mask |= ConfigMask{1} << i;
-    path_layers = path_layers.With(data.space.chosen[i]);
-  }
+// Times the configurations that do distinct work through the attribution library (which also gives the
+// Shapley values; a layer off the path gets exactly 0) and gives every configuration the samples of the
+// configuration measured for it.
+absl::Status TimeAll(const ExploreData& data, const SamplerFactory& make_sampler,
+                     const attribution::WorkClasses& classes, ScenarioExplore* out) {
   absl::StatusOr<BatchSampler> sampler = make_sampler(SampleTarget{out->name, data.options.n});
   if (!sampler.ok()) return sampler.status();
 
-  out->shapley.assign(k, 0.0);
-  out->shapley_se.assign(k, 0.0);
-  // Samples per on-path configuration, keyed by the full mask's projection.
-  std::vector<std::vector<double>> by_projection(size_t{1} << k);
-  if (path.empty()) {
-    const LayerSet all_on = data.space.LayersFor(data.space.full_mask());
-    absl::StatusOr<std::vector<double>> samples =
-        (*sampler)(std::vector<LayerSet>(data.options.repetitions, all_on));
-    if (!samples.ok()) return samples.status();
-    by_projection[0] = *samples;
-  } else {
-    attribution::AttributionRequest req;
-    req.scenario = out->name;
-    req.metric = "time";
-    req.n = data.options.n;
-    req.base = data.space.base;
-    req.chosen = path_layers;
-    req.methods = {attribution::Method::kShapley};
-    req.repetitions = data.options.repetitions;
-    req.seed = out->seed;
-    req.confidence = data.options.confidence;
-    absl::StatusOr<attribution::AttributionResult> result = attribution::Attribute(req, *sampler);
-    if (!result.ok()) return result.status();
-    for (const attribution::ConfigSamples& c : result->configs) {
-      ConfigMask full = 0;
-      for (size_t j = 0; j < path.size(); ++j) {
-        if (c.mask & (ConfigMask{1} << j)) full |= ConfigMask{1} << path[j];
-      }
-      by_projection[full] = c.samples;
+  attribution::AttributionRequest req;
+  req.scenario = out->name;
+  req.metric = "time";
+  req.n = data.options.n;
+  req.base = data.space.base;
+  for (Layer l : data.space.chosen) req.chosen = req.chosen.With(l);
+  req.methods = {attribution::Method::kShapley};
+  req.repetitions = data.options.repetitions;
+  req.seed = out->seed;
+  req.confidence = data.options.confidence;
+  // The counts are already taken: the fingerprints are looked up, not counted again.
+  req.fingerprint = [&](LayerSet layers) -> absl::StatusOr<attribution::WorkFingerprint> {
+    for (size_t i = 0; i < classes.masks.size(); ++i) {
+      if (data.space.LayersFor(classes.masks[i]) == layers) return classes.fingerprint[i];
     }
-    for (size_t j = 0; j < path.size(); ++j) {
-      out->shapley[path[j]] = result->shapley->value[j];
-      out->shapley_se[path[j]] = result->shapley->noise_se[j];
-    }
-  }
+    return absl::InternalError("explore: a configuration was not counted");
+  };
+  absl::StatusOr<attribution::AttributionResult> result = attribution::Attribute(req, *sampler);
+  if (!result.ok()) return result.status();
+  out->shapley = result->shapley->value;
+  out->shapley_se = result->shapley->noise_se;
   for (ConfigResult& c : out->configs) {
-    c.measured_mask = c.mask & path_mask;
-    c.samples = by_projection[c.measured_mask];
+    c.measured_mask = classes.MeasuredAs(c.mask);
+    for (const attribution::ConfigSamples& m : result->configs) {
+      if (m.mask == c.measured_mask) c.samples = m.samples;
+    }
     if (c.samples.empty()) return absl::InternalError("explore: a configuration was not measured");
     Summarize(c, data.options.confidence);
   }
@@ -150,20 +126,22 @@ absl::StatusOr<ExploreData> Explore(const ExploreOptions& options, const Sampler
     out.name = std::string(s.name);
     out.expression = std::string(s.expression);
     out.story = std::string(s.story);
-    out.cpython_ratio = cpython::ReferenceRatio(s.name).has_value() ? cpython::ReferenceRatioCell(s.name) : "";
+    out.cpython_ratio =
+        cpython::ReferenceRatio(s.name).has_value() ? cpython::ReferenceRatioCell(s.name) : "";
     out.seed = options.seed + si;
     if (options.progress) {
       options.progress(absl::StrFormat("explore: %s: counting %d configurations", out.name, 1 << k));
     }
-    if (absl::Status st = CountAll(s, data, &out); !st.ok()) return st;
+    absl::StatusOr<attribution::WorkClasses> classes = CountAll(s, data, &out);
+    if (!classes.ok()) return classes.status();
     if (options.progress) {
       int on = 0;
       for (bool b : out.on_path) on += b;
-      options.progress(
-          absl::StrFormat("explore: %s: timing %d configurations x %d (%d of %d layers on its path)",
-                          out.name, 1 << on, options.repetitions, on, k));
+      options.progress(absl::StrFormat(
+          "explore: %s: timing %d configurations doing distinct work x %d (%d of %d layers on its path)",
+          out.name, classes->Measured().size(), options.repetitions, on, k));
     }
-    if (absl::Status st = TimeAll(data, make_sampler, &out); !st.ok()) return st;
+    if (absl::Status st = TimeAll(data, make_sampler, *classes, &out); !st.ok()) return st;
     data.scenarios.push_back(std::move(out));
   }
   return data;
@@ -171,7 +149,7 @@ absl::StatusOr<ExploreData> Explore(const ExploreOptions& options, const Sampler
 
 SamplerFactory TimeSamplerFactory(double seconds_per_sample) {
   return [seconds_per_sample](const SampleTarget& target) {
-    return MakeTimeSampler(target, LayerSet::All(), seconds_per_sample);
+    return MakeTimeSampler(target, seconds_per_sample);
   };
 }
 
@@ -265,14 +243,12 @@ std::string ExploreJson(const ExploreData& data, const std::optional<CpythonFigu
     for (const ConfigResult& c : s.configs) {
       Json counts = Json::array();
       for (uint64_t v : c.totals.value) counts.push_back(v);
-      configs.push_back({{"mask", c.mask},
-                         {"measured_mask", c.measured_mask},
-                         {"mean", c.mean},
-                         {"stddev", c.stddev},
-                         {"low", c.low},
-                         {"high", c.high},
-                         {"samples", c.samples},
-                         {"counts", counts}});
+      Json config = attribution::ConfigJson(data.space, c.mask, c.measured_mask, c.samples);
+      config["low"] = c.low;
+      config["high"] = c.high;
+      config["samples"] = c.samples;
+      config["counts"] = counts;
+      configs.push_back(std::move(config));
     }
     js["configs"] = configs;
     scenarios.push_back(js);

@@ -2,13 +2,14 @@
 // configuration of k chosen layers, for each scenario, timed and counted.
 //
 // For each scenario, the exact counts of all 2^k configurations come from CountScenario (experiments/
-// counts.h). A chosen layer whose switching never changes any count, in any configuration, is not on the
-// scenario's path (e.g. `trampoline` for a slice assignment); configurations that differ only in such
-// layers do exactly the same work, so they share one measurement. The others are timed through the
-// attribution library (experiments/attribution/attribute.h: every configuration R times, in a seeded random
-// interleaved order, through a BatchSampler) which also gives each layer's exact Shapley value. A layer
-// off the path has Shapley value 0, exactly. The reference scenario (the scenario table's, sct_subscript: the seed's fast answer)
-// is always measured, so the page can show every configuration's ratio to it under the same switches.
+// counts.h). Configurations with equal counts do identical work (a layer off the scenario's path, e.g.
+// `trampoline` for a slice assignment, or one nested inside a switched-off layer), so they share one
+// measurement (experiments/attribution/sharing.h, the grouping `attribute` uses too). The distinct ones are
+// timed through the attribution library (experiments/attribution/attribute.h: every configuration R
+// times, in a seeded random interleaved order, through a BatchSampler), which also gives each layer's
+// exact Shapley value. A layer off the path has Shapley value 0, exactly. The reference scenario
+// (the scenario table's, sct_subscript: the seed's fast answer) is always measured, so the page can show every configuration's
+// ratio to it under the same switches.
 // docs/explore.md is the teacher's chapter; docs/cli.md has the JSON schema.
 #ifndef DISPATCHLAB_EXPERIMENTS_EXPLORE_EXPLORE_H_
 #define DISPATCHLAB_EXPERIMENTS_EXPLORE_EXPLORE_H_
@@ -54,7 +55,7 @@ struct ExploreOptions {
 // One configuration of one scenario. mask bit i = chosen layer i on.
 struct ConfigResult {
   attribution::ConfigMask mask = 0;
-  attribution::ConfigMask measured_mask = 0;  // the configuration actually timed (off-path layers cleared)
+  attribution::ConfigMask measured_mask = 0;  // the configuration actually timed (do-nothing layers cleared)
   std::vector<double> samples;                // ns per element
   double mean = 0, stddev = 0, low = 0, high = 0;  // low/high: the confidence interval of the mean
   Counts totals;                                   // exact counts of one steady-state call
@@ -64,7 +65,8 @@ struct ScenarioExplore {
   std::string name;
   std::string expression;
   std::string story;
-  std::string cpython_ratio;          // reference_figures.def's figure with its source tag (another machine), may be empty
+  std::string
+      cpython_ratio;  // reference_figures.def's figure with its source tag (another machine), may be empty
   std::vector<bool> on_path;          // per chosen layer: does switching it ever change a count?
   std::vector<ConfigResult> configs;  // 2^k, indexed by mask
   std::vector<double> shapley;        // per chosen layer, ns per element (0 off the path)

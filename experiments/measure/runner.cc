@@ -80,9 +80,9 @@ void TimeScenario(benchmark::State& state, const Scenario* scenario, const Scena
     benchmark::DoNotOptimize(data);
     benchmark::ClobberMemory();
   }
-  state.counters["ns_per_element"] = benchmark::Counter(
-      static_cast<double>(input->n()) * 1e-9,
-      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_element"] =
+      benchmark::Counter(static_cast<double>(input->n()) * 1e-9,
+                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 void Summarize(ScenarioTiming* t) {
@@ -194,8 +194,8 @@ absl::StatusOr<std::vector<ScenarioTiming>> RunTimings(const RunRequest& request
   return timings;
 }
 
-absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, LayerSet calibrate_on,
-                                             double seconds_per_sample) {
+absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, double seconds_per_sample,
+                                             std::shared_ptr<TimeSamplerLog> log) {
   InitRuntime();
   absl::StatusOr<const Scenario*> scenario = ScenarioFromName(target.scenario);
   if (!scenario.ok()) return scenario.status();
@@ -208,8 +208,9 @@ absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, LayerSe
   // Iterations per sample, per configuration: from one short Google Benchmark run of that configuration
   // the first time it is asked for, so that cheap and expensive configurations both get samples of about
   // `seconds_per_sample`.
-  auto iterations = std::make_shared<absl::flat_hash_map<uint32_t, int64_t>>();
-  auto calibrate = [s, n, seconds_per_sample, iterations](const std::vector<LayerSet>& order) -> absl::Status {
+  if (log == nullptr) log = std::make_shared<TimeSamplerLog>();
+  auto calibrate = [s, n, seconds_per_sample, log](const std::vector<LayerSet>& order) -> absl::Status {
+    absl::flat_hash_map<uint32_t, int64_t>* iterations = &log->iterations;
     std::vector<LayerSet> missing;
     for (LayerSet layers : order) {
       if (!iterations->contains(layers.bits())) {
@@ -230,20 +231,20 @@ absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, LayerSe
       const double seconds_per_call = std::max((*first)[0].median * 1e-9 * static_cast<double>(n), 1e-9);
       (*iterations)[layers.bits()] = std::clamp<int64_t>(
           static_cast<int64_t>(std::min(std::ceil(seconds_per_sample / seconds_per_call), 1e7)), 1, 10000000);
+      ++log->calibrations;
     }
     return absl::OkStatus();
   };
-  (void)calibrate_on;
 
-  return BatchSampler([s, input, n, iterations,
+  return BatchSampler([s, input, n, log,
                        calibrate](const std::vector<LayerSet>& order) -> absl::StatusOr<std::vector<double>> {
     if (absl::Status st = calibrate(order); !st.ok()) return st;
     InitBenchmarkOnce(false);
     benchmark::ClearRegisteredBenchmarks();
     for (size_t i = 0; i < order.size(); ++i) {
-      benchmark::RegisterBenchmark(absl::StrCat(s->name, "/sample:", i).c_str(), TimeScenario, s,
-                                   input.get(), order[i])
-          ->Iterations(iterations->at(order[i].bits()))
+      benchmark::RegisterBenchmark(absl::StrCat(s->name, "/sample:", i).c_str(), TimeScenario, s, input.get(),
+                                   order[i])
+          ->Iterations(log->iterations.at(order[i].bits()))
           ->Repetitions(1)
           ->UseRealTime();
     }

@@ -4,10 +4,12 @@
 #define DISPATCHLAB_EXPERIMENTS_RUNNER_H_
 
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "core/layers.h"
 #include "experiments/base/json_fwd.h"
@@ -41,13 +43,20 @@ struct ScenarioTiming {
 // Times every scenario of the request (each repetition: Google Benchmark's iterations of one call).
 absl::StatusOr<std::vector<ScenarioTiming>> RunTimings(const RunRequest& request);
 
+// What a time sampler has done so far, for callers that report it and for tests: the iteration count
+// of every configuration's samples (keyed by LayerSet::bits()) and how many calibration runs chose them.
+struct TimeSamplerLog {
+  absl::flat_hash_map<uint32_t, int64_t> iterations;
+  int calibrations = 0;
+};
+
 // A sampler that times `target` under each layer set, in the given order, one Google Benchmark run per
-// entry with a fixed iteration count per configuration (chosen the first time the configuration is asked
-// for, from a short run, so each sample lasts about `seconds_per_sample`). Returns ns per element.
-// `calibrate_on` is kept for callers; calibration is per configuration. Progress is the caller's (the
-// attribution reports it between batches).
-absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, LayerSet calibrate_on,
-                                             double seconds_per_sample = 0.02);
+// entry. Calibration is per configuration: the first time a configuration is asked for, one short run
+// of it chooses its iteration count, kept for all its later samples, so that cheap and expensive
+// configurations alike get samples of about `seconds_per_sample`. Returns ns per element. `log`, when
+// given, is kept up to date. Progress is the caller's (the attribution reports it between batches).
+absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, double seconds_per_sample = 0.02,
+                                             std::shared_ptr<TimeSamplerLog> log = nullptr);
 
 // The benchmark name of a scenario in reports: "SCENARIO/n:N".
 std::string BenchmarkName(absl::string_view scenario, int64_t n);

@@ -152,7 +152,7 @@ absl::StatusOr<ReportData> Measure(const ReportOptions& options) {
     Stage(options, absl::StrFormat("attributing %s (%d layers, %d rounds, n = %d)", name,
                                    relevant.Members().size(), options.rounds, options.n));
     absl::StatusOr<BatchSampler> sampler =
-        MakeTimeSampler({name, options.n}, base, options.seconds_per_sample);
+        MakeTimeSampler({name, options.n}, options.seconds_per_sample);
     if (!sampler.ok()) return sampler.status();
     Progress samples("report: " + name + " samples", 1, options.progress);
     absl::StatusOr<Attribution> a =

@@ -34,4 +34,18 @@ absl::StatusOr<CountReport> CountScenario(const Scenario& scenario, int64_t n, L
   return report;
 }
 
+CountFingerprint CountFingerprinter(const Scenario& scenario, std::vector<int64_t> sizes,
+                                    std::string profile) {
+  return [&scenario, sizes = std::move(sizes),
+          profile = std::move(profile)](LayerSet layers) -> absl::StatusOr<std::vector<uint64_t>> {
+    std::vector<uint64_t> out;
+    for (int64_t n : sizes) {
+      absl::StatusOr<CountReport> counted = CountScenario(scenario, n, layers, profile);
+      if (!counted.ok()) return counted.status();
+      out.insert(out.end(), counted->totals.value.begin(), counted->totals.value.end());
+    }
+    return out;
+  };
+}
+
 }  // namespace dispatchlab

@@ -4,7 +4,9 @@
 #define DISPATCHLAB_EXPERIMENTS_COUNTS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/counters.h"
@@ -26,6 +28,14 @@ struct CountReport {
 // nothing is left alive afterwards.
 absl::StatusOr<CountReport> CountScenario(const Scenario& scenario, int64_t n, LayerSet layers,
                                           absl::string_view profile);
+
+// The exact counts of one steady-state call at each of `sizes`, concatenated in that order: the
+// fingerprint of the work a configuration does (experiments/attribution/sharing.h shares one measurement
+// between configurations with equal fingerprints). The counts of a call are affine in n (a per-call part
+// plus a per-element part), so two sizes tell apart configurations whose counts differ at any size.
+using CountFingerprint = std::function<absl::StatusOr<std::vector<uint64_t>>(LayerSet layers)>;
+CountFingerprint CountFingerprinter(const Scenario& scenario, std::vector<int64_t> sizes,
+                                    std::string profile);
 
 }  // namespace dispatchlab
 

@@ -126,6 +126,11 @@ TEST_CASE("attribute --format=json matches docs/cli.md", "[cli][json]") {
   CheckOutput({"attribute", "sct_init", "--layers=trampoline,boxing", "--method=all", "--n=1000",
                "--repetitions=2", "--sample-time=0.001", "--quiet", "--seed=7", "--format=json"},
               "attribute");
+  // The sequential design with shared configurations (lookup is unreachable with the trampoline off).
+  CheckOutput({"attribute", "sct_init", "--layers=trampoline,lookup", "--method=shapley", "--n=1000",
+               "--repetitions=2", "--ci-target=0.5", "--max-repetitions=3", "--sample-time=0.001", "--quiet", "--seed=7",
+               "--format=json"},
+              "attribute");
 }
 
 TEST_CASE("profile --format=json matches docs/cli.md", "[cli][json]") {

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ TEST_CASE("attribute rejects bad input with exit status 2", "[attribution]") {
   CHECK(Run({"sct_init", "--metric=cycles"}) == kExitUsage);
   CHECK(Run({"sct_init", "--n=0"}) == kExitUsage);
   CHECK(Run({"sct_init", "--seed=-3"}) == kExitUsage);
+  CHECK(Run({"sct_init", "--ci-target=-0.1"}) == kExitUsage);
+  CHECK(Run({"sct_init", "--ci-target=2"}) == kExitUsage);
+  CHECK(Run({"sct_init", "--ci-target=inf"}) == kExitUsage);
+  CHECK(Run({"sct_init", "--max-repetitions=1"}) == kExitUsage);
+  CHECK(Run({"sct_init", "--repetitions=9", "--ci-target=0.02", "--max-repetitions=5"}) == kExitUsage);
   // More than 10 layers for a factorial design alone is refused before measuring.
   CHECK(Run({"sct_init", "--layers=all", "--method=factorial", "--quiet"}) == kExitUsage);
 }
@@ -39,8 +45,8 @@ TEST_CASE("attribute rejects bad input with exit status 2", "[attribution]") {
 TEST_CASE("attribute --help prints the flags and succeeds", "[attribution]") {
   CHECK(Run({"--help"}) == kExitOk);
   const std::string help = HelpText(AttributeCommandSpec());
-  for (const char* flag :
-       {"--layers", "--method", "--n", "--repetitions", "--format", "--profile", "--metric", "--seed"}) {
+  for (const char* flag : {"--layers", "--method", "--n", "--repetitions", "--format", "--profile",
+                           "--metric", "--seed", "--ci-target", "--max-repetitions", "--no-sharing"}) {
     CHECK(help.find(flag) != std::string::npos);
   }
 }
@@ -74,6 +80,41 @@ TEST_CASE("dispatchlab attribute runs end to end and prints the JSON keys", "[at
   }
   CHECK(RunBinary("attribute no_such_scenario").first == kExitUsage);
   CHECK(RunBinary("attribute sct_init --repetitions=1").first == kExitUsage);
+}
+
+// Sharing and the sequential design through the binary: `lookup` lives inside the trampoline, so with the
+// trampoline off switching it changes nothing and the two configurations share one measurement.
+TEST_CASE("dispatchlab attribute shares identical work and reports its design", "[attribution]") {
+  const auto [status, out] = RunBinary(
+      "attribute sct_init --layers=trampoline,lookup --method=shapley --n=1000 --repetitions=2 "
+      "--ci-target=0.5 "
+      "--max-repetitions=4 --sample-time=0.001 --quiet --format=json --seed=7");
+  REQUIRE(status == kExitOk);
+  const nlohmann::json doc = nlohmann::json::parse(out);
+  const nlohmann::json& design = doc.at("design");
+  CHECK(design.at("sequential") == true);
+  CHECK(design.at("configurations") == 4);
+  CHECK(design.at("measured_configurations") == 3);
+  REQUIRE(design.at("shared").size() == 1u);
+  CHECK(design.at("shared")[0].at("mask") == 2);  // only lookup: the trampoline off, lookup unreachable
+  CHECK(design.at("shared")[0].at("measured_mask") == 0);
+  const int reps = doc.at("repetitions").get<int>();
+  CHECK(reps >= 2);
+  CHECK(reps <= 4);
+  CHECK(design.at("measurements") == 3 * reps);
+  CHECK(doc.at("samples").size() == 3u);
+  CHECK(doc.at("methods").at("shapley").size() == 2u);
+
+  // --no-sharing measures all four, with a fixed design when --repetitions is given.
+  const auto [status2, out2] = RunBinary(
+      "attribute sct_init --layers=trampoline,lookup --method=shapley --n=1000 --repetitions=2 "
+      "--no-sharing --sample-time=0.001 --quiet --format=json --seed=7");
+  REQUIRE(status2 == kExitOk);
+  const nlohmann::json doc2 = nlohmann::json::parse(out2);
+  CHECK(doc2.at("design").at("sequential") == false);
+  CHECK(doc2.at("design").at("stopped") == "fixed");
+  CHECK(doc2.at("design").at("measured_configurations") == 4);
+  CHECK(doc2.at("design").at("shared").empty());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #define DISPATCHLAB_TESTS_EXPERIMENTS_ATTRIBUTION_SYNTHETIC_H_
 
 #include <map>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -20,16 +21,30 @@ struct SyntheticModel {
   Layer interaction_b = Layer::kLookup;
   double interaction = 0;
   double noise_sd = 0;  // absolute
+  // When set, a layer costs nothing while its parent chain (core/layers.def) is off: its code is
+  // unreachable, as in the real model (lookup and call live inside the trampoline).
+  bool nested = false;
 
+  bool Runs(Layer layer, LayerSet s) const { return s.Has(layer) && (!nested || LayerReachable(layer, s)); }
   double Cost(LayerSet s) const {
     double c = base;
     for (const auto& [layer, cost] : additive) {
-      if (s.Has(layer)) c += cost;
+      if (Runs(layer, s)) c += cost;
     }
-    if (s.Has(interaction_a) && s.Has(interaction_b)) c += interaction;
+    if (Runs(interaction_a, s) && Runs(interaction_b, s)) c += interaction;
     return c;
   }
+  // The stand-in for exact counts: per modelled layer, whether its code runs.
+  std::vector<uint64_t> Fingerprint(LayerSet s) const {
+    std::vector<uint64_t> out;
+    for (const auto& [layer, cost] : additive) out.push_back(Runs(layer, s) ? 1 : 0);
+    return out;
+  }
 };
+
+// SixLayerModel with nesting: lookup runs only with the trampoline on, and call_tuple (now costing 4)
+// never runs while `call` (not among the six) is off.
+inline SyntheticModel NestedSixLayerModel(double noise_sd);
 
 // The model used by most tests: six layers, call_tuple a dummy (cost 0), trampoline x lookup = 6.
 inline SyntheticModel SixLayerModel(double noise_sd) {
@@ -38,6 +53,13 @@ inline SyntheticModel SixLayerModel(double noise_sd) {
                 {Layer::kLookup, 3},      {Layer::kCallTuple, 0}, {Layer::kSetfunc, 8}};
   m.interaction = 6;
   m.noise_sd = noise_sd;
+  return m;
+}
+
+inline SyntheticModel NestedSixLayerModel(double noise_sd) {
+  SyntheticModel m = SixLayerModel(noise_sd);
+  m.additive[Layer::kCallTuple] = 4;
+  m.nested = true;
   return m;
 }
 
