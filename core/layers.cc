@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/name_lookup.h"
 
 namespace dispatchlab {
 namespace internal {
@@ -48,13 +49,9 @@ const std::array<LayerInfo, kLayerCount>& LayerTable() {
 const LayerInfo& InfoOf(Layer layer) { return LayerTable()[static_cast<int>(layer)]; }
 
 absl::StatusOr<Layer> LayerFromName(absl::string_view name) {
-  for (const LayerInfo& info : LayerTable()) {
-    if (info.name == name) return info.layer;
-  }
-  std::vector<absl::string_view> names;
-  for (const LayerInfo& info : LayerTable()) names.push_back(info.name);
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown layer '", name, "' (layers: ", absl::StrJoin(names, ", "), ")"));
+  absl::StatusOr<const LayerInfo*> info = LookupByName(LayerTable(), name, "layer", "layers");
+  if (!info.ok()) return info.status();
+  return (*info)->layer;
 }
 
 std::optional<Layer> ParentOf(Layer layer) {
@@ -101,13 +98,9 @@ const std::vector<Profile>& ProfileTable() {
 }
 
 absl::StatusOr<Profile> ProfileFromName(absl::string_view name) {
-  for (const Profile& p : ProfileTable()) {
-    if (p.name == name) return p;
-  }
-  std::vector<absl::string_view> names;
-  for (const Profile& p : ProfileTable()) names.push_back(p.name);
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown profile '", name, "' (profiles: ", absl::StrJoin(names, ", "), ")"));
+  absl::StatusOr<const Profile*> profile = LookupByName(ProfileTable(), name, "profile", "profiles");
+  if (!profile.ok()) return profile.status();
+  return **profile;
 }
 
 absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base) {

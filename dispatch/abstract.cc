@@ -90,6 +90,14 @@ int PyObject_SetItem(Object* o, Object* key, Object* value) {
   return -1;
 }
 
+int StoreSlice(Object* container, Object* start, Object* stop, Object* v) {
+  Object* slice = PySlice_New(start, stop, nullptr);
+  if (slice == nullptr) return -1;
+  const int status = PyObject_SetItem(container, slice, v);
+  Py_DECREF(slice);
+  return status;
+}
+
 Object* PyObject_GetItem(Object* o, Object* key) {
   PyMappingMethods* m = Py_TYPE(o)->tp_as_mapping;
   if (m != nullptr && m->mp_subscript != nullptr) {

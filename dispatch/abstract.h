@@ -20,6 +20,10 @@ int PySequence_SetSlice(Object* s, Py_ssize_t i1, Py_ssize_t i2, Object* v);
 
 // o[key] = value: mapping slot first, then the sequence slot for an index key.
 int PyObject_SetItem(Object* o, Object* key, Object* value);
+// `container[start:stop] = v` as the bytecode runs it: BUILD_SLICE + STORE_SUBSCR (CPython 3.12 fuses them
+// into STORE_SLICE: _PyBuildSlice_ConsumeRefs, then PyObject_SetItem). A new slice object from the bounds
+// (borrowed; nullptr for an omitted bound, i.e. None), handed to PyObject_SetItem, then released.
+int StoreSlice(Object* container, Object* start, Object* stop, Object* v);
 Object* PyObject_GetItem(Object* o, Object* key);
 
 // PySequence_Tuple: a new tuple of the sequence's items (`tuple(source)`).

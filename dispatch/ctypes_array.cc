@@ -277,10 +277,16 @@ DISPATCHLAB_LAYER_FN int Array_init(Object* self, Object* args, Object* /*kwds*/
     PyErr_SetString(ExcKind::kTypeError, "args not a tuple?");
     return -1;
   }
+  return ArrayInitRange(self, args, 0);
+}
+}  // namespace essential
+
+namespace essential {
+DISPATCHLAB_LAYER_FN int ArrayInitRange(Object* self, Object* args, Py_ssize_t begin) {
   const Py_ssize_t n = PyTuple_GET_SIZE(args);
-  if (g_init_body == ArrayInitBody::kOneSlice) return PySequence_SetSlice(self, 0, n, args);
+  if (g_init_body == ArrayInitBody::kOneSlice) return PySequence_SetSlice(self, begin, begin + n, args);
   for (Py_ssize_t i = 0; i < n; ++i) {
-    if (StoreInitializer(self, i, PyTuple_GET_ITEM(args, i)) == -1) return -1;
+    if (StoreInitializer(self, begin + i, PyTuple_GET_ITEM(args, i)) == -1) return -1;
   }
   return 0;
 }
@@ -288,16 +294,22 @@ DISPATCHLAB_LAYER_FN int Array_init(Object* self, Object* args, Object* /*kwds*/
 
 namespace essential {
 DISPATCHLAB_LAYER_FN int ArrayInitFromSequence(Object* self, Object* source) {
+  return ArrayInitFromSequenceRange(self, source, 0);
+}
+}  // namespace essential
+
+namespace essential {
+DISPATCHLAB_LAYER_FN int ArrayInitFromSequenceRange(Object* self, Object* source, Py_ssize_t begin) {
   const Py_ssize_t n = PySequence_Size(source);
   if (n < 0) {
     PyErr_Format(ExcKind::kTypeError, "'%s' object is not iterable", Py_TYPE(source)->tp_name);
     return -1;
   }
-  if (g_init_body == ArrayInitBody::kOneSlice) return PySequence_SetSlice(self, 0, n, source);
+  if (g_init_body == ArrayInitBody::kOneSlice) return PySequence_SetSlice(self, begin, begin + n, source);
   if (!LayerOn(Layer::kTrampoline) && DirectElementPath() && IsInt64Array(source)) {
-    const Py_ssize_t length = AsCData(self)->b_length;
-    FillDirect(self, 0, source, n < length ? n : length);
-    if (n > length) {
+    const Py_ssize_t room = AsCData(self)->b_length - begin;
+    FillDirect(self, begin, source, n < room ? n : room);
+    if (n > room) {
       PyErr_SetString(ExcKind::kIndexError, "invalid index");
       return -1;
     }
@@ -306,7 +318,7 @@ DISPATCHLAB_LAYER_FN int ArrayInitFromSequence(Object* self, Object* source) {
   for (Py_ssize_t i = 0; i < n; ++i) {
     Object* item = PySequence_GetItem(source, i);
     if (item == nullptr) return -1;
-    const int result = StoreInitializer(self, i, item);
+    const int result = StoreInitializer(self, begin + i, item);
     Py_DECREF(item);
     if (result == -1) return -1;
   }

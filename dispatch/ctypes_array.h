@@ -49,11 +49,19 @@ int Array_ass_subscript(Object* self, Object* item, Object* value);
 // per-element store as Array_init; when every per-element layer is off and the source is an int64
 // numpy-like array, the loop is the plain typed store loop (docs/layers.md, "Switches that cost nothing").
 int ArrayInitFromSequence(Object* self, Object* source);
+// dispatchlab: the two loops above over one range of the array, the code they run themselves (with
+// begin = 0): initializer j (of the tuple `args`, or of the sequence `source`) is stored at index
+// begin + j, through the trampoline or directly (patch A), or as one slice under patch B. What a worker of
+// `dispatchlab mp` runs on its slice [begin, begin + len); -1 with IndexError "invalid index" past the end.
+int ArrayInitRange(Object* self, Object* args, Py_ssize_t begin);
+int ArrayInitFromSequenceRange(Object* self, Object* source, Py_ssize_t begin);
 }  // namespace essential
 using essential::Array_ass_item;
 using essential::Array_ass_subscript;
 using essential::Array_init;
 using essential::ArrayInitFromSequence;
+using essential::ArrayInitFromSequenceRange;
+using essential::ArrayInitRange;
 Object* Array_item(Object* self, Py_ssize_t index);
 Object* Array_subscript(Object* self, Object* item);
 Py_ssize_t Array_length(Object* self);

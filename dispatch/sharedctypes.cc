@@ -100,6 +100,15 @@ Object* RawArrayFromType(TypeObject* type, Object* initializer) {
   return obj;
 }
 
+int RawArrayInitRange(Object* array, Object* initializers, Py_ssize_t begin) {
+  if (!LayerOn(Layer::kArgsTuple)) return ArrayInitFromSequenceRange(array, initializers, begin);
+  Object* args = layers::args_tuple::PackInitializers(initializers);
+  if (args == nullptr) return -1;
+  const int status = ArrayInitRange(array, args, begin);
+  Py_DECREF(args);
+  return status;
+}
+
 Object* CtypesArrayOfSize(TypeObject* itemtype, Py_ssize_t n) {
   TypeObject* type = PyCArrayType_from_ctype(itemtype, n);
   return type != nullptr ? GenericPyCData_new(type) : nullptr;

@@ -23,6 +23,13 @@ Object* RawArrayFrom(TypeObject* itemtype, Object* initializer);
 // override scenarios with a subclass of it (experiments/scenarios/override_class.h).
 Object* RawArrayOfType(TypeObject* type);
 Object* RawArrayFromType(TypeObject* type, Object* initializer);
+// RawArrayFromType's initialisation restricted to elements [begin, begin + len(initializers)) of an existing
+// `array`, as one worker of `dispatchlab mp` runs it on its slice: with `args_tuple` on, the initializers
+// are packed into a tuple and Array_init's loop stores them (ArrayInitRange); off, ArrayInitFromSequence's
+// loop reads them one at a time (ArrayInitFromSequenceRange). What happens once per call is left out:
+// result.__init__ bound (a lookup and a method-wrapper) and called (a generic call). 0, or -1 with the
+// error of the store.
+int RawArrayInitRange(Object* array, Object* initializers, Py_ssize_t begin);
 Object* CtypesArrayOfSize(TypeObject* itemtype, Py_ssize_t n);
 Object* CtypesArrayFrom(TypeObject* itemtype, Object* initializer);
 

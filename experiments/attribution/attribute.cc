@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "core/name_lookup.h"
 
 namespace dispatchlab::attribution {
 
@@ -25,15 +26,13 @@ const std::vector<MethodInfo>& MethodTable() {
 
 absl::StatusOr<std::vector<Method>> MethodsFromName(absl::string_view name) {
   std::vector<Method> out;
-  std::vector<std::string> names;
-  for (const MethodInfo& m : MethodTable()) {
-    if (name == "all" || name == m.name) out.push_back(m.method);
-    names.emplace_back(m.name);
+  if (name == "all") {
+    for (const MethodInfo& m : MethodTable()) out.push_back(m.method);
+    return out;
   }
-  if (out.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("unknown method '%s' (methods: %s, all)", name, absl::StrJoin(names, ", ")));
-  }
+  absl::StatusOr<const MethodInfo*> method = LookupByName(MethodTable(), name, "method", "methods", "all");
+  if (!method.ok()) return method.status();
+  out.push_back((*method)->method);
   return out;
 }
 
@@ -46,11 +45,9 @@ const std::vector<MetricInfo>& MetricTable() {
 }
 
 absl::StatusOr<MetricInfo> MetricFromName(absl::string_view name) {
-  for (const MetricInfo& m : MetricTable()) {
-    if (m.name == name) return m;
-  }
-  return absl::InvalidArgumentError(
-      absl::StrFormat("unknown metric '%s' (metrics: time, instructions)", name));
+  absl::StatusOr<const MetricInfo*> metric = LookupByName(MetricTable(), name, "metric", "metrics");
+  if (!metric.ok()) return metric.status();
+  return **metric;
 }
 
 namespace {

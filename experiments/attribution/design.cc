@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "experiments/base/stats.h"
 
 namespace dispatchlab::attribution {
 
@@ -89,39 +90,20 @@ std::vector<int> MakeRunOrder(int num_configs, int repetitions, uint64_t seed) {
   return order;
 }
 
-namespace {
-
-// The p-quantile of sorted values, interpolating linearly between order statistics (type 7 of R).
-double Quantile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const double h = (sorted.size() - 1) * p;
-  const size_t lo = static_cast<size_t>(std::floor(h));
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
-}  // namespace
-
 SampleStats Summarize(const std::vector<double>& samples) {
   SampleStats s;
   s.count = static_cast<int>(samples.size());
   if (samples.empty()) return s;
   std::vector<double> sorted = samples;
   std::sort(sorted.begin(), sorted.end());
-  double sum = 0;
-  for (double x : samples) sum += x;
-  s.mean = sum / s.count;
-  if (s.count > 1) {
-    double ss = 0;
-    for (double x : samples) ss += (x - s.mean) * (x - s.mean);
-    s.stddev = std::sqrt(ss / (s.count - 1));
-  }
-  s.cv = s.mean != 0 ? s.stddev / std::fabs(s.mean) : 0;
+  s.mean = stats::Mean(samples);
+  s.stddev = stats::SampleStddev(samples);
+  s.cv = stats::CoefficientOfVariation(samples);
   s.min = sorted.front();
   s.max = sorted.back();
-  s.median = Quantile(sorted, 0.5);
-  s.q1 = Quantile(sorted, 0.25);
-  s.q3 = Quantile(sorted, 0.75);
+  s.median = stats::Median(sorted);
+  s.q1 = stats::Quantile(sorted, 0.25);
+  s.q3 = stats::Quantile(sorted, 0.75);
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "experiments/base/json.h"
+#include "experiments/base/stats.h"
 
 namespace dispatchlab {
 
@@ -22,23 +23,6 @@ std::string FirstLine(const char* path) {
   std::string line;
   if (!in || !std::getline(in, line)) return "";
   return std::string(absl::StripAsciiWhitespace(line));
-}
-
-double Median(std::vector<double> s) {
-  std::sort(s.begin(), s.end());
-  const size_t k = s.size();
-  return k % 2 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
-}
-
-// The sample standard deviation over the mean, as pyperf and the runner compute it.
-double Cv(const std::vector<double>& s) {
-  if (s.size() < 2) return 0;
-  double sum = 0;
-  for (double v : s) sum += v;
-  const double mean = sum / static_cast<double>(s.size());
-  double sq = 0;
-  for (double v : s) sq += (v - mean) * (v - mean);
-  return mean > 0 ? std::sqrt(sq / static_cast<double>(s.size() - 1)) / mean : 0;
 }
 
 }  // namespace
@@ -73,7 +57,7 @@ TimingStability JudgeTimings(const std::vector<TimedSeries>& series, bool compar
   for (const TimedSeries& s : series) {
     v.repetitions = std::min(v.repetitions, static_cast<int>(s.samples.size()));
     if (s.samples.empty()) continue;
-    const double cv = Cv(s.samples);
+    const double cv = stats::CoefficientOfVariation(s.samples);
     v.max_cv = std::max(v.max_cv, cv);
     if (cv > limits.max_cv) {
       if (static_cast<int>(noisy.size()) < kNamed) {
@@ -82,7 +66,7 @@ TimingStability JudgeTimings(const std::vector<TimedSeries>& series, bool compar
         ++more_noisy;
       }
     }
-    const double median = Median(s.samples);
+    const double median = stats::Median(s.samples);
     if (median <= 0) continue;
     const auto [lo, hi] = std::minmax_element(s.samples.begin(), s.samples.end());
     const double above = *hi / median - 1, below = 1 - *lo / median;

@@ -17,8 +17,8 @@
 #include "experiments/cpython/sides.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
-#include "experiments/profiling/scratch_dir.h"
-#include "experiments/profiling/subprocess.h"
+#include "experiments/base/scratch_dir.h"
+#include "experiments/base/subprocess.h"
 #include "experiments/base/progress.h"
 #include "experiments/base/stability.h"
 

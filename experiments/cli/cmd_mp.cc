@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "core/layers.h"
+#include "core/name_lookup.h"
 #include "core/shm_arena.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/heap_flags.h"
@@ -135,11 +136,7 @@ int RunMpCommand(const ParsedArgs& args) {
     return kExitOk;
   }
   if (args.positionals().size() != 1) {
-    std::string names;
-    for (const MpScenarioInfo& info : MpScenarioTable()) {
-      absl::StrAppend(&names, names.empty() ? "" : ", ", std::string(info.name));
-    }
-    return UsageError(absl::StrCat("mp takes one SCENARIO (", names, ")"));
+    return UsageError(absl::StrCat("mp takes one SCENARIO (", JoinNames(MpScenarioTable()), ")"));
   }
   MpConfig config;
   config.scenario = args.positionals().front();
@@ -156,26 +153,20 @@ int RunMpCommand(const ParsedArgs& args) {
     }
     config.workers.push_back(static_cast<int>(*w));
   }
-  absl::StatusOr<int64_t> n = ParseCount("n", args.Get("n", "1e6"));
+  absl::StatusOr<int64_t> n = ResolveN(args, 1000000);
   if (!n.ok()) return UsageError(n.status().message());
-  if (absl::Status fits = CheckFitsInMemory(*n); !fits.ok()) return UsageError(fits.message());
   if (*n > (int64_t{1} << 32)) return UsageError(absl::StrCat("--n=", *n, " is more than 2^32 elements"));
   config.n = *n;
   absl::StatusOr<HeapOptions> heap = HeapOptionsFromArgs(args);
   if (!heap.ok()) return UsageError(heap.status().message());
   config.heap = *heap;
-  absl::StatusOr<Profile> profile = ProfileFromName(args.Get("profile", "cpython311"));
-  if (!profile.ok()) return UsageError(absl::StrCat("--profile: ", profile.status().message()));
+  absl::StatusOr<ProfileAndLayers> profile = ResolveProfileAndLayers(args, /*name_the_flag=*/true);
+  if (!profile.ok()) return UsageError(profile.status().message());
   config.layers = profile->layers;
-  if (args.Has("layers")) {
-    absl::StatusOr<LayerSet> layers = ParseLayersFlag(args, profile->layers);
-    if (!layers.ok()) return UsageError(layers.status().message());
-    config.layers = *layers;
-  }
-  absl::StatusOr<int64_t> reps = ParseIntInRange("repetitions", args.Get("repetitions", "5"), 1, 1000);
+  absl::StatusOr<int> reps = ResolveRepetitions(args, 5);
   if (!reps.ok()) return UsageError(reps.status().message());
-  config.repetitions = static_cast<int>(*reps);
-  absl::StatusOr<std::string> format = ParseChoice("format", args.Get("format", "table"), {"table", "json"});
+  config.repetitions = *reps;
+  absl::StatusOr<std::string> format = ResolveFormat(args, {"table", "json"});
   if (!format.ok()) return UsageError(format.status().message());
 
   Progress progress("mp", static_cast<int64_t>(config.repetitions) * config.workers.size(),
@@ -194,7 +185,7 @@ int RunMpCommand(const ParsedArgs& args) {
   }
   const TimingStability verdict = JudgeAndWarn(args, measured, result->runs.size() > 1);
   if (*format == "json") {
-    PrintJson(config, std::string(profile->name), *result, verdict);
+    PrintJson(config, profile->profile_name, *result, verdict);
   } else {
     PrintTable(config, *result);
     std::printf("stability: %s\n",

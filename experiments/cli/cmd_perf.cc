@@ -16,7 +16,7 @@
 #include "experiments/profiling/perf_binary.h"
 #include "experiments/profiling/perf_runner.h"
 #include "experiments/profiling/region.h"
-#include "experiments/profiling/subprocess.h"
+#include "experiments/base/subprocess.h"
 #include "experiments/profiling/workload.h"
 
 namespace dispatchlab::cli {

@@ -18,8 +18,8 @@
 #include "experiments/profiling/layer_reach.h"
 #include "experiments/profiling/perf_runner.h"
 #include "experiments/profiling/profile_report.h"
-#include "experiments/profiling/scratch_dir.h"
-#include "experiments/profiling/text.h"
+#include "experiments/base/scratch_dir.h"
+#include "experiments/base/text.h"
 #include "experiments/profiling/workload.h"
 
 namespace dispatchlab::cli {
@@ -145,11 +145,8 @@ int RunProfileChildCommand(const ParsedArgs& args) {
   if (args.positionals().size() != 1) return UsageError("profile-child: give exactly one SCENARIO");
   if (!args.Has("n") || !args.Has("configs")) return UsageError("profile-child: --n and --configs are required");
   const std::string& scenario = args.positionals()[0];
-  absl::StatusOr<int64_t> n = ParseCount("n", args.Get("n"));
+  absl::StatusOr<int64_t> n = ResolveN(args);  // --n is required (above)
   if (!n.ok()) return UsageError(absl::StrCat("profile-child: ", n.status().message()));
-  if (absl::Status fits = CheckFitsInMemory(*n); !fits.ok()) {
-    return UsageError(absl::StrCat("profile-child: ", fits.message()));
-  }
   absl::StatusOr<int64_t> iterations = ParseIntInRange("iterations", args.Get("iterations", "1"), 1, 1000000);
   if (!iterations.ok()) return UsageError(absl::StrCat("profile-child: ", iterations.status().message()));
   absl::StatusOr<int64_t> warmup = ParseIntInRange("warmup", args.Get("warmup", "1"), 0, 1000000);

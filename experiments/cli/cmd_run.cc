@@ -12,8 +12,10 @@
 #include "experiments/cpython/reference_figures.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
+#include "experiments/base/subprocess.h"
 #include "experiments/measure/runner.h"
 #include "experiments/measure/sibling.h"
+#include "experiments/base/stats.h"
 
 namespace dispatchlab::cli {
 
@@ -63,7 +65,7 @@ void PrintStabilityLine(const TimingStability& verdict) {
 int CompareCounting(const ParsedArgs& args, const RunRequest& request, const std::vector<ScenarioTiming>& mine) {
   absl::StatusOr<std::string> sibling = SiblingBinary();
   if (!sibling.ok()) return Failure(sibling.status().message());
-  std::vector<std::string> words = {"run"};
+  std::vector<std::string> words = {*sibling, "run"};
   for (const Scenario* s : request.scenarios) words.emplace_back(s->name);
   words.push_back(absl::StrCat("--n=", request.n));
   words.push_back(absl::StrCat("--repetitions=", request.repetitions));
@@ -76,7 +78,7 @@ int CompareCounting(const ParsedArgs& args, const RunRequest& request, const std
   words.push_back("--format=json");
   words.push_back("--quiet");
   std::cerr << "timing again in " << *sibling << "\n";
-  absl::StatusOr<std::string> json = RunAndCapture(*sibling, words);
+  absl::StatusOr<std::string> json = profiling::RunAndCapture(words);
   if (!json.ok()) return Failure(json.status().message());
   absl::StatusOr<std::map<std::string, std::vector<double>>> other = NsPerElementByRun(*json);
   if (!other.ok()) return Failure(absl::StrCat(*sibling, ": ", other.status().message()));
@@ -95,9 +97,7 @@ int CompareCounting(const ParsedArgs& args, const RunRequest& request, const std
   for (const ScenarioTiming& t : mine) {
     auto it = other->find(BenchmarkName(t.scenario, request.n));
     if (it == other->end() || it->second.empty()) continue;
-    std::vector<double> v = it->second;
-    std::sort(v.begin(), v.end());
-    const double median = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    const double median = stats::Median(it->second);
     std::cout << absl::StrFormat("%-20s %10.2f %10.2f %7.3fx\n", t.scenario, t.median, median, t.median / median);
   }
   return kExitOk;
@@ -142,22 +142,12 @@ int RunRunCommand(const ParsedArgs& args) {
   absl::StatusOr<std::vector<const Scenario*>> scenarios = ResolveScenarios(
       args.positionals(), ScenariosIn(args.Has("suite") ? kSetSeedSuite : kSetDefault));
   if (!scenarios.ok()) return UsageError(scenarios.status().message());
-  absl::StatusOr<ProfileAndLayers> pl = ResolveProfileAndLayers(args);
-  if (!pl.ok()) return UsageError(pl.status().message());
   absl::StatusOr<int64_t> n = ResolveN(args);
   if (!n.ok()) return UsageError(n.status().message());
-  absl::StatusOr<int> reps = ResolveRepetitions(args, 5);
-  if (!reps.ok()) return UsageError(reps.status().message());
-  absl::StatusOr<std::string> format = ResolveFormat(args, {"table", "json"});
-  if (!format.ok()) return UsageError(format.status().message());
   // The seed suite runs every scenario of the table: a shorter minimum per repetition keeps it near ten seconds.
-  double min_time = args.Has("suite") ? 0.05 : 0.1;
-  if (args.Has("min-time")) {
-    absl::StatusOr<double> t = ParsePositiveDouble("min-time", args.Get("min-time"));
-    if (!t.ok()) return UsageError(t.status().message());
-    min_time = *t;
-  }
-  if (args.Has("compare-counting") && *format == "json") {
+  absl::StatusOr<TimingFlags> flags = ResolveTimingFlags(args, 5, args.Has("suite") ? 0.05 : 0.1);
+  if (!flags.ok()) return UsageError(flags.status().message());
+  if (args.Has("compare-counting") && flags->format == "json") {
     return UsageError("--compare-counting goes with --format=table");
   }
   if (absl::Status heap = InstallHeap(args); !heap.ok()) return UsageError(heap.message());
@@ -165,21 +155,21 @@ int RunRunCommand(const ParsedArgs& args) {
   RunRequest request;
   request.scenarios = *scenarios;
   request.n = *n;
-  request.layers = pl->layers;
-  request.profile = pl->profile;
-  request.repetitions = *reps;
-  request.min_time = min_time;
+  request.layers = flags->profile_and_layers.layers;
+  request.profile = flags->profile_and_layers.profile;
+  request.repetitions = flags->repetitions;
+  request.min_time = flags->min_time;
   request.random_interleaving = !args.Has("no-interleave");
   Json json;
-  if (*format == "json") request.benchmark_json = &json;
-  Progress progress("run", static_cast<int64_t>(scenarios->size()) * *reps, ResolveProgress(args));
+  if (flags->format == "json") request.benchmark_json = &json;
+  Progress progress("run", static_cast<int64_t>(scenarios->size()) * flags->repetitions, ResolveProgress(args));
   request.progress = &progress;
   absl::StatusOr<std::vector<ScenarioTiming>> timings = RunTimings(request);
   progress.Finish();
   if (!timings.ok()) return Failure(timings.status().message());
   // Two or more scenarios are compared (the /subscr column, compare.py).
   const TimingStability verdict = JudgeAndWarn(args, SeriesOf(*timings), scenarios->size() > 1);
-  if (*format == "json") {
+  if (flags->format == "json") {
     json["context"]["dispatchlab_stability"] = StabilityToJson(verdict);
     std::cout << DumpJson(json, 2) << "\n";
     return kExitOk;

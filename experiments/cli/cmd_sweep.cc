@@ -46,25 +46,17 @@ int RunSweepCommand(const ParsedArgs& args) {
   for (int64_t n : *ns) {
     if (absl::Status fits = CheckFitsInMemory(n); !fits.ok()) return UsageError(fits.message());
   }
-  absl::StatusOr<ProfileAndLayers> pl = ResolveProfileAndLayers(args);
-  if (!pl.ok()) return UsageError(pl.status().message());
-  absl::StatusOr<int> reps = ResolveRepetitions(args, 3);
-  if (!reps.ok()) return UsageError(reps.status().message());
-  absl::StatusOr<std::string> format = ResolveFormat(args, {"table", "json"});
-  if (!format.ok()) return UsageError(format.status().message());
   SweepRequest request;
-  if (args.Has("min-time")) {
-    absl::StatusOr<double> t = ParsePositiveDouble("min-time", args.Get("min-time"));
-    if (!t.ok()) return UsageError(t.status().message());
-    request.min_time = *t;
-  }
+  absl::StatusOr<TimingFlags> flags = ResolveTimingFlags(args, 3, request.min_time);
+  if (!flags.ok()) return UsageError(flags.status().message());
+  request.min_time = flags->min_time;
   if (absl::Status heap = InstallHeap(args); !heap.ok()) return UsageError(heap.message());
   request.scenarios = *scenarios;
   request.ns = *ns;
-  request.layers = pl->layers;
-  request.profile = pl->profile;
-  request.repetitions = *reps;
-  Progress progress("sweep", static_cast<int64_t>(ns->size() * scenarios->size()) * *reps,
+  request.layers = flags->profile_and_layers.layers;
+  request.profile = flags->profile_and_layers.profile;
+  request.repetitions = flags->repetitions;
+  Progress progress("sweep", static_cast<int64_t>(ns->size() * scenarios->size()) * flags->repetitions,
                     ResolveProgress(args));
   request.progress = &progress;
   absl::StatusOr<std::vector<SweepSeries>> result = RunSweep(request);
@@ -74,39 +66,39 @@ int RunSweepCommand(const ParsedArgs& args) {
   std::vector<TimedSeries> measured;
   for (const SweepSeries& s : *result) {
     for (const SweepPoint& p : s.points)
-      measured.push_back({absl::StrCat(s.scenario, " n=", p.n), p.timing.samples});
+      measured.push_back({absl::StrCat(s.scenario, " n=", p.n), p.samples});
   }
   const TimingStability verdict = JudgeAndWarn(args, measured, /*comparison=*/true);
 
-  if (*format == "json") {
+  if (flags->format == "json") {
     Json series = Json::array();
     for (const SweepSeries& s : *result) {
       Json points = Json::array();
       for (const SweepPoint& p : s.points) {
         points.push_back({{"n", p.n},
-                          {"ns_per_element", p.timing.median},
-                          {"cv", p.timing.cv},
-                          {"min", p.timing.min},
-                          {"max", p.timing.max},
+                          {"ns_per_element", p.median},
+                          {"cv", p.cv},
+                          {"min", p.min},
+                          {"max", p.max},
                           {"relative", p.relative},
                           {"departure", p.departure},
-                          {"samples", p.timing.samples}});
+                          {"samples", p.samples}});
       }
       series.push_back({{"scenario", s.scenario}, {"points", points}});
     }
     Json doc = {{"series", series},
                 {"stability", StabilityToJson(verdict)},
-                {"metadata", MetadataJson({pl->profile, pl->layers, true, 0, *reps})}};
+                {"metadata", MetadataJson({flags->profile_and_layers.profile, flags->profile_and_layers.layers, true, 0, flags->repetitions})}};
     std::cout << DumpJson(doc) << "\n";
     return kExitOk;
   }
   std::cout << absl::StrFormat("dispatchlab sweep: profile %s (layers: %s), %d repetitions per point\n",
-                               pl->profile, pl->layers.ToString(), *reps);
+                               flags->profile_and_layers.profile, flags->profile_and_layers.layers.ToString(), flags->repetitions);
   for (const SweepSeries& s : *result) {
     std::cout << "\n" << s.scenario << "\n";
     std::cout << absl::StrFormat("  %12s %10s %7s %9s\n", "n", "ns/elem", "cv", "vs first");
     for (const SweepPoint& p : s.points) {
-      std::cout << absl::StrFormat("  %12d %10.2f %6.1f%% %8.2fx%s\n", p.n, p.timing.median, 100 * p.timing.cv,
+      std::cout << absl::StrFormat("  %12d %10.2f %6.1f%% %8.2fx%s\n", p.n, p.median, 100 * p.cv,
                                    p.relative, p.departure ? "  <- departs from linear cost" : "");
     }
   }

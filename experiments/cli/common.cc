@@ -33,10 +33,14 @@ absl::StatusOr<LayerSet> ParseLayersFlag(const ParsedArgs& args, LayerSet base) 
   return layers;
 }
 
-absl::StatusOr<ProfileAndLayers> ResolveProfileAndLayers(const ParsedArgs& args) {
+absl::StatusOr<ProfileAndLayers> ResolveProfileAndLayers(const ParsedArgs& args, bool name_the_flag) {
+  const auto named = [name_the_flag](absl::string_view flag, const absl::Status& error) {
+    if (!name_the_flag) return error;
+    return absl::Status(error.code(), absl::StrCat("--", flag, ": ", error.message()));
+  };
   absl::StatusOr<Profile> profile = ProfileFromName(args.Get("profile", kDefaultProfile));
-  if (!profile.ok()) return profile.status();
-  ProfileAndLayers out{std::string(profile->name), profile->layers};
+  if (!profile.ok()) return named("profile", profile.status());
+  ProfileAndLayers out{std::string(profile->name), profile->layers, std::string(profile->name)};
   if (args.Has("layers")) {
     absl::StatusOr<LayerSet> layers = ParseLayersFlag(args, profile->layers);
     if (!layers.ok()) return layers.status();
@@ -80,6 +84,26 @@ absl::StatusOr<int> ResolveRepetitions(const ParsedArgs& args, int fallback, int
 absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args, const std::vector<absl::string_view>& choices) {
   if (!args.Has("format")) return std::string(choices.front());
   return ParseChoice("format", args.Get("format"), choices);
+}
+
+absl::StatusOr<TimingFlags> ResolveTimingFlags(const ParsedArgs& args, int repetitions, double min_time) {
+  TimingFlags flags;
+  absl::StatusOr<ProfileAndLayers> pl = ResolveProfileAndLayers(args);
+  if (!pl.ok()) return pl.status();
+  flags.profile_and_layers = *pl;
+  absl::StatusOr<int> reps = ResolveRepetitions(args, repetitions);
+  if (!reps.ok()) return reps.status();
+  flags.repetitions = *reps;
+  absl::StatusOr<std::string> format = ResolveFormat(args, {"table", "json"});
+  if (!format.ok()) return format.status();
+  flags.format = *format;
+  flags.min_time = min_time;
+  if (args.Has("min-time")) {
+    absl::StatusOr<double> t = ParsePositiveDouble("min-time", args.Get("min-time"));
+    if (!t.ok()) return t.status();
+    flags.min_time = *t;
+  }
+  return flags;
 }
 
 absl::Status CheckFitsInMemory(int64_t n) {

@@ -40,9 +40,11 @@ inline const FlagSpec& kFlagArenas = HeapFlagSpecs()[2];
 struct ProfileAndLayers {
   std::string profile;  // the profile name, or "<profile>+edits" when --layers changed it
   LayerSet layers;
+  std::string profile_name;  // the --profile row's name alone
 };
-// --profile and --layers together.
-absl::StatusOr<ProfileAndLayers> ResolveProfileAndLayers(const ParsedArgs& args);
+// --profile and --layers together. --layers errors always name the flag and its value (ParseLayersFlag);
+// with `name_the_flag`, a --profile error starts "--profile: " too.
+absl::StatusOr<ProfileAndLayers> ResolveProfileAndLayers(const ParsedArgs& args, bool name_the_flag = false);
 // --layers=SPEC applied to `base` (core/layers.h's ParseLayerSpec); its errors name the flag:
 // "--layers=SPEC: layer 'boxing' given twice".
 absl::StatusOr<LayerSet> ParseLayersFlag(const ParsedArgs& args, LayerSet base);
@@ -57,6 +59,16 @@ absl::StatusOr<int64_t> ResolveN(const ParsedArgs& args, int64_t fallback = 1000
 absl::StatusOr<int> ResolveRepetitions(const ParsedArgs& args, int fallback, int min = 1);
 // --format among `choices` (default the first).
 absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args, const std::vector<absl::string_view>& choices);
+
+// The flags the timing commands (`run`, `sweep`) share, checked in this order: --profile and --layers,
+// --repetitions (default `repetitions`), --format=table|json, --min-time (default `min_time`).
+struct TimingFlags {
+  ProfileAndLayers profile_and_layers;
+  int repetitions = 0;
+  std::string format;
+  double min_time = 0;
+};
+absl::StatusOr<TimingFlags> ResolveTimingFlags(const ParsedArgs& args, int repetitions, double min_time);
 
 // --progress and --quiet: the mode of a command's Progress.
 inline ProgressMode ResolveProgress(const ParsedArgs& args) {

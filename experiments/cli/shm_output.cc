@@ -26,15 +26,4 @@ absl::StatusOr<std::vector<Backend>> ParseBackendList(absl::string_view flag, ab
   return backends;
 }
 
-Spread SpreadOf(std::vector<double> values) {
-  Spread spread;
-  if (values.empty()) return spread;
-  std::sort(values.begin(), values.end());
-  size_t mid = values.size() / 2;
-  spread.median = values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-  spread.min = values.front();
-  spread.max = values.back();
-  return spread;
-}
-
 }  // namespace dispatchlab::cli

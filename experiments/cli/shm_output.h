@@ -1,4 +1,4 @@
-// Helpers shared by the `alloc` and `mp` subcommands: backend lists and the spread of samples.
+// Helpers shared by the `alloc` and `mp` subcommands: backend lists (and the spread of samples, experiments/base/stats.h).
 #ifndef DISPATCHLAB_EXPERIMENTS_CLI_SHM_OUTPUT_H_
 #define DISPATCHLAB_EXPERIMENTS_CLI_SHM_OUTPUT_H_
 
@@ -9,16 +9,14 @@
 
 #include "absl/status/statusor.h"
 #include "core/shared_heap.h"
+#include "experiments/base/stats.h"
 
 namespace dispatchlab::cli {
 
 // --backend=anon,shm,... : every name checked, none twice. Errors name the flag.
 absl::StatusOr<std::vector<Backend>> ParseBackendList(absl::string_view flag, absl::string_view text);
-// The median, min and max of `values` (not empty).
-struct Spread {
-  double median = 0, min = 0, max = 0;
-};
-Spread SpreadOf(std::vector<double> values);
+using stats::Spread;
+using stats::SpreadOf;
 
 }  // namespace dispatchlab::cli
 

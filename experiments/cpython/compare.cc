@@ -10,22 +10,16 @@
 #include "core/layers.h"
 #include "experiments/cpython/sides.h"
 #include "experiments/scenarios/scenarios.h"
+#include "experiments/base/stats.h"
 
 namespace dispatchlab::cpython {
 namespace {
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
 void Finish(Side* side) {
   if (side->rounds.empty()) return;
   side->measured = true;
   side->value = *std::min_element(side->rounds.begin(), side->rounds.end());
-  side->median = Median(side->rounds);
+  side->median = stats::Median(side->rounds);
 }
 
 absl::Status TimeRounds(const Interpreter& python, const std::string& profile, const CompareRequest& request,

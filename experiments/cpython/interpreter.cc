@@ -13,8 +13,8 @@
 #include "core/layers.h"
 #include "experiments/cpython/cases_script.h"
 #include "experiments/base/json.h"
-#include "experiments/profiling/scratch_dir.h"
-#include "experiments/profiling/subprocess.h"
+#include "experiments/base/scratch_dir.h"
+#include "experiments/base/subprocess.h"
 
 namespace dispatchlab::cpython {
 namespace {

@@ -8,8 +8,8 @@
 #include "experiments/cpython/cases_script.h"
 #include "experiments/base/json.h"
 #include "experiments/profiling/callgrind_runner.h"
-#include "experiments/profiling/scratch_dir.h"
-#include "experiments/profiling/subprocess.h"
+#include "experiments/base/scratch_dir.h"
+#include "experiments/base/subprocess.h"
 #include "experiments/measure/runner.h"
 #include "experiments/measure/sibling.h"
 

@@ -16,6 +16,7 @@
 #include "dispatch/runtime.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
+#include "experiments/base/stats.h"
 
 namespace dispatchlab {
 
@@ -88,16 +89,11 @@ void TimeScenario(benchmark::State& state, const Scenario* scenario, const Scena
 void Summarize(ScenarioTiming* t) {
   std::vector<double> s = t->samples;
   std::sort(s.begin(), s.end());
-  const size_t k = s.size();
   t->min = s.front();
   t->max = s.back();
-  t->median = k % 2 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
-  double sum = 0;
-  for (double v : s) sum += v;
-  t->mean = sum / static_cast<double>(k);
-  double sq = 0;
-  for (double v : s) sq += (v - t->mean) * (v - t->mean);
-  t->stddev = k > 1 ? std::sqrt(sq / static_cast<double>(k - 1)) : 0;
+  t->median = stats::Median(s);
+  t->mean = stats::Mean(s);  // summed in ascending order
+  t->stddev = stats::SampleStddev(s);
   t->cv = t->mean > 0 ? t->stddev / t->mean : 0;
 }
 

@@ -1,5 +1,6 @@
 // Running the other build of dispatchlab (the counting compiled in or out) on the same experiment, so a
-// run can report timings both ways side by side.
+// run can report timings both ways side by side (started by profiling::RunAndCapture, the one way a child
+// process is started: experiments/base/subprocess.h).
 #ifndef DISPATCHLAB_EXPERIMENTS_SIBLING_H_
 #define DISPATCHLAB_EXPERIMENTS_SIBLING_H_
 
@@ -13,9 +14,6 @@ namespace dispatchlab {
 
 // The path of the sibling binary next to this one: dispatchlab-nocount from dispatchlab and back.
 absl::StatusOr<std::string> SiblingBinary();
-
-// Runs `binary args...`, returns its standard output. Fails when it cannot start or exits non-zero.
-absl::StatusOr<std::string> RunAndCapture(const std::string& binary, const std::vector<std::string>& args);
 
 // From Google Benchmark JSON (parsed strictly, experiments/base/json.h): per benchmark run name, the
 // ns_per_element of every repetition (the "iteration" entries). InvalidArgument when the text is not JSON

@@ -8,8 +8,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "experiments/base/output_file.h"
-#include "experiments/profiling/scratch_dir.h"
-#include "experiments/profiling/subprocess.h"
+#include "experiments/base/scratch_dir.h"
+#include "experiments/base/subprocess.h"
 
 namespace dispatchlab::profiling {
 namespace {

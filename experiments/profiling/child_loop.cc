@@ -3,7 +3,7 @@
 
 #include <chrono>
 
-#include "experiments/profiling/scratch_dir.h"
+#include "experiments/base/scratch_dir.h"
 
 namespace dispatchlab::profiling {
 namespace {

@@ -15,9 +15,9 @@
 #include "experiments/profiling/perf_binary.h"
 #include "experiments/profiling/perf_script.h"
 #include "experiments/profiling/region.h"
-#include "experiments/profiling/scratch_dir.h"
-#include "experiments/profiling/subprocess.h"
-#include "experiments/profiling/text.h"
+#include "experiments/base/scratch_dir.h"
+#include "experiments/base/subprocess.h"
+#include "experiments/base/text.h"
 
 namespace dispatchlab::profiling {
 namespace {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "experiments/profiling/text.h"
+#include "experiments/base/text.h"
 
 namespace dispatchlab::profiling {
 namespace {

@@ -3,7 +3,7 @@
 
 #include "experiments/base/json.h"
 
-#include "experiments/profiling/text.h"
+#include "experiments/base/text.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 

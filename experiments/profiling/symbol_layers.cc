@@ -1,7 +1,7 @@
 // Symbol -> layer classification and innermost-frame attribution (see symbol_layers.h).
 #include "experiments/profiling/symbol_layers.h"
 
-#include "experiments/profiling/text.h"
+#include "experiments/base/text.h"
 
 namespace dispatchlab::profiling {
 namespace {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "experiments/report/render.h"
 #include "experiments/report/svg.h"
+#include "experiments/base/stats.h"
 
 namespace dispatchlab::report {
 
@@ -89,14 +90,9 @@ RatioPoint RatioAt(const SweepPoint& a, const SweepPoint& b) {
       if (b.samples[j] > 0) ratios.push_back(a.samples[j] / b.samples[j]);
     }
     if (ratios.size() >= 2) {
-      double mean = 0;
-      for (double x : ratios) mean += x;
-      mean /= static_cast<double>(ratios.size());
-      double sq = 0;
-      for (double x : ratios) sq += (x - mean) * (x - mean);
       const double m = static_cast<double>(ratios.size());
-      r.ratio = mean;
-      r.ci = boost::math::quantile(boost::math::students_t(m - 1), 0.975) * std::sqrt(sq / (m - 1) / m);
+      r.ratio = stats::Mean(ratios);
+      r.ci = boost::math::quantile(boost::math::students_t(m - 1), 0.975) * stats::StandardErrorOfMean(ratios);
       return r;
     }
   }

@@ -14,6 +14,8 @@
 #include "experiments/attribution/attribute.h"
 #include "experiments/base/metadata.h"
 #include "experiments/scenarios/scenarios.h"
+#include "experiments/measure/sweep.h"
+#include "experiments/base/stats.h"
 
 namespace dispatchlab::report {
 
@@ -28,35 +30,11 @@ LayerDelta DeltaOf(Layer layer, const std::vector<double>& value, const std::vec
   return {layer, i < value.size() ? value[i] : 0, i < se.size() ? se[i] : 0};
 }
 
-double MeanStandardError(const attribution::ConfigSamples& c) {
-  const size_t k = c.samples.size();
-  if (k < 2) return 0;
-  double mean = 0;
-  for (double x : c.samples) mean += x;
-  mean /= static_cast<double>(k);
-  double sq = 0;
-  for (double x : c.samples) sq += (x - mean) * (x - mean);
-  return std::sqrt(sq / static_cast<double>(k - 1) / static_cast<double>(k));
-}
+double MeanStandardError(const attribution::ConfigSamples& c) { return stats::StandardErrorOfMean(c.samples); }
 
 }  // namespace
 
 double Attribution::T95() const { return boost::math::quantile(boost::math::students_t(std::max(rounds - 1, 1)), 0.975); }
-
-double SweepPoint::Mean() const {
-  if (samples.empty()) return median;
-  return std::accumulate(samples.begin(), samples.end(), 0.0) / static_cast<double>(samples.size());
-}
-
-double SweepPoint::Ci95() const {
-  const size_t k = samples.size();
-  if (k < 2) return 0;
-  const double mean = Mean();
-  double sq = 0;
-  for (double x : samples) sq += (x - mean) * (x - mean);
-  const double se = std::sqrt(sq / static_cast<double>(k - 1) / static_cast<double>(k));
-  return boost::math::quantile(boost::math::students_t(static_cast<double>(k - 1)), 0.975) * se;
-}
 
 double Attribution::Unexplained() const {
   double sum = 0;
@@ -168,25 +146,28 @@ absl::StatusOr<ReportData> Measure(const ReportOptions& options) {
       static_cast<int64_t>(options.sweep_n.size() * options.sweep_scenarios.size()) *
           std::max(options.sweep_repetitions, 2),
       options.progress);
-  for (int64_t n : options.sweep_n) {
-    RunRequest sweep;
-    for (const std::string& name : options.sweep_scenarios) {
-      absl::StatusOr<const Scenario*> scenario = ScenarioFromName(name);
-      if (!scenario.ok()) return scenario.status();
-      sweep.scenarios.push_back(*scenario);
-    }
-    sweep.n = n;
-    sweep.layers = options.layers;
-    sweep.profile = options.profile;
-    sweep.repetitions = std::max(options.sweep_repetitions, 2);
-    sweep.min_time = options.min_time;
-    sweep.progress = &sweep_progress;
+  SweepRequest sweep;
+  for (const std::string& name : options.sweep_scenarios) {
+    absl::StatusOr<const Scenario*> scenario = ScenarioFromName(name);
+    if (!scenario.ok()) return scenario.status();
+    sweep.scenarios.push_back(*scenario);
+  }
+  sweep.ns = options.sweep_n;
+  sweep.layers = options.layers;
+  sweep.profile = options.profile;
+  sweep.repetitions = std::max(options.sweep_repetitions, 2);
+  sweep.min_time = options.min_time;
+  sweep.progress = &sweep_progress;
+  sweep.before_each_n = [&](int64_t n) {
     Stage(options, absl::StrFormat("sweep at n = %d (%d scenarios)", n, sweep.scenarios.size()));
-    absl::StatusOr<std::vector<ScenarioTiming>> points = RunTimings(sweep);
-    if (!points.ok()) return points.status();
-    for (const ScenarioTiming& t : *points) {
-      data.sweep.push_back({t.scenario, n, t.median, t.cv, t.samples});
-      data.sweep_samples.push_back({absl::StrCat(t.scenario, " n=", n), t.samples});
+  };
+  absl::StatusOr<std::vector<SweepSeries>> series = RunSweep(sweep);
+  if (!series.ok()) return series.status();
+  for (size_t j = 0; j < options.sweep_n.size(); ++j) {  // by n, then scenario
+    for (const SweepSeries& s : *series) {
+      const SweepPoint& p = s.points[j];
+      data.sweep.push_back(p);
+      data.sweep_samples.push_back({absl::StrCat(p.scenario, " n=", p.n), p.samples});
     }
   }
 

@@ -16,11 +16,16 @@
 
 #include "absl/status/statusor.h"
 #include "core/layers.h"
+#include "experiments/base/stability.h"
 #include "experiments/scenarios/counts.h"
 #include "experiments/measure/runner.h"
 #include "experiments/measure/sampler.h"
+#include "experiments/measure/runner.h"
+#include "experiments/measure/sampler.h"
+#include "experiments/scenarios/counts.h"
 #include "experiments/scenarios/scenarios.h"
 #include "experiments/base/stability.h"
+#include "experiments/measure/sweep.h"
 
 namespace dispatchlab::report {
 
@@ -77,15 +82,7 @@ struct Attribution {
   double Unexplained() const;
 };
 
-struct SweepPoint {
-  std::string scenario;
-  int64_t n = 0;
-  double median = 0;  // ns per element
-  double cv = 0;
-  std::vector<double> samples;  // ns per element, one per repetition (interleaved with the other scenarios)
-  double Mean() const;
-  double Ci95() const;  // half-width of the 95% confidence interval of the mean (Student's t); 0 if < 2 samples
-};
+using ::dispatchlab::SweepPoint;  // experiments/measure/sweep.h: `dispatchlab sweep`'s points, the report's too
 
 // What real CPython measured beside the model, when an interpreter was run (issue "Ground truth",
 // `dispatchlab cpython`). Empty until that command feeds the report: the page then says so, and never

@@ -24,15 +24,11 @@ bool Keep(Object* array, ScenarioResult* out) {
   return true;
 }
 
-// `sh[:] = source`: BUILD_SLICE + STORE_SUBSCR -> PyObject_SetItem -> mp_ass_subscript.
+// `sh[:] = source`: BUILD_SLICE + STORE_SUBSCR (StoreSlice) -> PyObject_SetItem -> mp_ass_subscript.
 bool AssignWholeSlice(Object* array, Object* source, ScenarioResult* out) {
   if (array == nullptr) return false;
   out->SetArray(array);
-  Object* slice = PySlice_New(nullptr, nullptr, nullptr);
-  if (slice == nullptr) return false;
-  const int status = PyObject_SetItem(array, slice, source);
-  Py_DECREF(slice);
-  return status == 0;
+  return StoreSlice(array, nullptr, nullptr, source) == 0;
 }
 
 // `memoryview(sh).cast('B').cast(fmt)[:] = source`

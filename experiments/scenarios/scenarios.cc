@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "core/list.h"
 #include "core/long.h"
+#include "core/name_lookup.h"
 #include "core/ndarray.h"
 #include "dispatch/ctypes_array.h"
 #include "dispatch/runtime.h"
@@ -183,11 +184,7 @@ ScopedScenarioInterpreter::ScopedScenarioInterpreter(const Scenario& scenario, L
     : layers_(EffectiveLayers(scenario, requested)), body_(scenario.array_init) {}
 
 absl::StatusOr<const Scenario*> ScenarioFromName(absl::string_view name) {
-  for (const Scenario& s : ScenarioTable()) {
-    if (s.name == name) return &s;
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown scenario '", name, "' (scenarios: ", absl::StrJoin(ScenarioNames(), ", "), ")"));
+  return LookupByName(ScenarioTable(), name, "scenario", "scenarios");
 }
 
 std::vector<std::string> ScenarioNames() {

@@ -18,12 +18,14 @@
 #include "benchmark/benchmark.h"
 #include "core/errors.h"
 #include "core/layers.h"
+#include "core/name_lookup.h"
 #include "core/object.h"
 #include "core/shm_arena.h"
 #include "dispatch/ctypes_array.h"
 #include "dispatch/ctypes_types.h"
 #include "dispatch/runtime.h"
 #include "dispatch/sharedctypes.h"
+#include "experiments/base/stats.h"
 
 namespace dispatchlab {
 namespace {
@@ -238,13 +240,10 @@ const std::vector<AllocExperimentInfo>& AllocExperimentTable() {
 }
 
 absl::StatusOr<AllocExperiment> AllocExperimentFromName(absl::string_view name) {
-  std::string names;
-  for (const AllocExperimentInfo& info : AllocExperimentTable()) {
-    if (info.name == name) return info.id;
-    absl::StrAppend(&names, names.empty() ? "" : ", ", std::string(info.name));
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown allocation experiment '", std::string(name), "' (experiments: ", names, ")"));
+  absl::StatusOr<const AllocExperimentInfo*> info =
+      LookupByName(AllocExperimentTable(), name, "allocation experiment", "experiments");
+  if (!info.ok()) return info.status();
+  return (*info)->id;
 }
 
 int RegisterAllocBenchmarks(const AllocBenchConfig& config) {
@@ -312,15 +311,11 @@ absl::StatusOr<std::vector<AllocResult>> RunAllocBenchmarks(const AllocBenchConf
         }
         if (result.ns_per_element.empty() && result.error.empty()) result.error = "no sample was taken";
         if (!result.ns_per_element.empty()) {
-          std::vector<double> sorted = result.ns_per_element;
-          std::sort(sorted.begin(), sorted.end());
-          size_t mid = sorted.size() / 2;
-          result.median = sorted.size() % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-          result.min = sorted.front();
-          result.max = sorted.back();
-          std::vector<double> faults = result.faults_per_page;
-          std::sort(faults.begin(), faults.end());
-          result.median_faults_per_page = faults[faults.size() / 2];
+          const stats::Spread spread = stats::SpreadOf(result.ns_per_element);
+          result.median = spread.median;
+          result.min = spread.min;
+          result.max = spread.max;
+          result.median_faults_per_page = stats::Median(result.faults_per_page);
         }
         results.push_back(std::move(result));
       }

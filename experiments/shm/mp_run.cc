@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "core/name_lookup.h"
 
 namespace dispatchlab {
 namespace {
@@ -145,13 +146,7 @@ int32_t MpSourceValue(int64_t i) {
 }
 
 absl::StatusOr<const MpScenarioInfo*> MpScenarioFromName(absl::string_view name) {
-  std::string names;
-  for (const MpScenarioInfo& info : MpScenarioTable()) {
-    if (info.name == name) return &info;
-    absl::StrAppend(&names, names.empty() ? "" : ", ", std::string(info.name));
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown mp scenario '", std::string(name), "' (scenarios: ", names, ")"));
+  return LookupByName(MpScenarioTable(), name, "mp scenario", "scenarios");
 }
 
 absl::StatusOr<MpResult> RunMp(const MpConfig& config) {

@@ -1,28 +1,25 @@
 // The RawArray paths of `dispatchlab mp`: one RawArray(c_int, n) made before fork in the chosen heap, and
 // each worker storing its slice [lo, hi) of the seed's source `l` through the simulated interpreter with
-// the active layers:
-//   sct_init       Array_init's loop over the slice: the initializers packed in a tuple first (`args_tuple`
-//                  layer; off: read one at a time), each stored with PySequence_SetItem (`trampoline` on)
-//                  or Array_ass_item (off, the seed's patch A)
-//   sct_subscript  sh[lo:hi] = l[lo:hi]: one PyObject_SetItem with a slice, i.e. Array_ass_subscript's loop
+// the active layers, by the functions `dispatchlab run` reaches (dispatch/, so the model's changes reach
+// both):
+//   sct_init       RawArray(c_int, l)'s initialisation over the slice: RawArrayInitRange, the loops of
+//                  Array_init / ArrayInitFromSequence from index lo (no per-call __init__ binding or call)
+//   sct_subscript  sh[lo:hi] = l[lo:hi]: StoreSlice (BUILD_SLICE + STORE_SUBSCR), Array_ass_subscript's loop
 // Elements hold the source's values, in [0, 10): the poison -1 is never one of them.
 #include "experiments/shm/mp_sct_workloads.h"
 
-#include <cstring>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "core/errors.h"
 #include "core/long.h"
 #include "core/ndarray.h"
-#include "core/slice.h"
-#include "core/tuple.h"
 #include "dispatch/abstract.h"
 #include "dispatch/ctypes_array.h"
 #include "dispatch/ctypes_types.h"
 #include "dispatch/runtime.h"
+#include "dispatch/sharedctypes.h"
 #include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab {
@@ -36,7 +33,8 @@ class SctWorkload final : public MpWorkload {
       : input_(std::move(input)), array_(array), path_(path) {}
   ~SctWorkload() override {
     Py_XDECREF(source_slice_);
-    Py_XDECREF(slice_);
+    Py_XDECREF(start_);
+    Py_XDECREF(stop_);
     Py_DECREF(array_);  // returns the block to the heap (RawArray's BufferWrapper finalizer)
   }
 
@@ -49,64 +47,38 @@ class SctWorkload final : public MpWorkload {
   int32_t Expected(int64_t i) const override { return static_cast<int32_t>(input_.values()[i]); }
 
   absl::Status PrepareSlice(int64_t lo, int64_t hi) override {
-    if (path_ != SctPath::kSubscript) return absl::OkStatus();
     // l[lo:hi] is a view in numpy (no copy); the model's arrays have no views, so the slice's values are
-    // copied here, outside the timed fill.
+    // copied here, outside the timed fill. The bounds are the worker's ints, made before the statement.
+    // A workload filled slice after slice in one process (the counts test) drops the previous slice's.
+    for (Object** held : {&source_slice_, &start_, &stop_}) {
+      Py_XDECREF(*held);
+      *held = nullptr;
+    }
     std::vector<int64_t> values(input_.values().begin() + lo, input_.values().begin() + hi);
     source_slice_ = NdArrayFromValues(values);
-    Object* start = PyLong_FromSsize_t(lo);
-    Object* stop = PyLong_FromSsize_t(hi);
-    slice_ = start != nullptr && stop != nullptr ? PySlice_New(start, stop, nullptr) : nullptr;
-    Py_XDECREF(start);
-    Py_XDECREF(stop);
-    if (source_slice_ == nullptr || slice_ == nullptr) return FetchErrorAsStatus();
+    if (path_ == SctPath::kSubscript) {
+      start_ = PyLong_FromSsize_t(lo);
+      stop_ = start_ != nullptr ? PyLong_FromSsize_t(hi) : nullptr;
+    }
+    if (source_slice_ == nullptr || (path_ == SctPath::kSubscript && stop_ == nullptr)) {
+      return FetchErrorAsStatus();
+    }
     return absl::OkStatus();
   }
 
-  absl::Status FillSlice(int64_t lo, int64_t hi) override {
-    int status = path_ == SctPath::kInit ? InitSlice(lo, hi) : PyObject_SetItem(array_, slice_, source_slice_);
+  absl::Status FillSlice(int64_t lo, int64_t /*hi*/) override {
+    int status = path_ == SctPath::kInit ? RawArrayInitRange(array_, source_slice_, lo)
+                                         : StoreSlice(array_, start_, stop_, source_slice_);
     return status == 0 ? absl::OkStatus() : FetchErrorAsStatus();
   }
 
  private:
-  int Store(Py_ssize_t i, Object* v) {
-    return LayerOn(Layer::kTrampoline) ? PySequence_SetItem(array_, i, v) : Array_ass_item(array_, i, v);
-  }
-
-  // Array_init's hot loop, over the worker's slice.
-  int InitSlice(int64_t lo, int64_t hi) {
-    Object* source = input_.numpy();
-    if (!LayerOn(Layer::kArgsTuple)) {
-      for (int64_t i = lo; i < hi; ++i) {
-        Object* v = PySequence_GetItem(source, i);
-        if (v == nullptr) return -1;
-        int status = Store(i, v);
-        Py_DECREF(v);
-        if (status != 0) return -1;
-      }
-      return 0;
-    }
-    Object* args = PyTuple_New(hi - lo);  // the `*l[lo:hi]` of __init__
-    if (args == nullptr) return -1;
-    for (int64_t i = lo; i < hi; ++i) {
-      Object* v = PySequence_GetItem(source, i);
-      if (v == nullptr) {
-        Py_DECREF(args);
-        return -1;
-      }
-      PyTuple_SET_ITEM(args, i - lo, v);
-    }
-    int status = 0;
-    for (int64_t i = lo; i < hi && status == 0; ++i) status = Store(i, PyTuple_GET_ITEM(args, i - lo));
-    Py_DECREF(args);
-    return status == 0 ? 0 : -1;
-  }
-
   ScenarioInput input_;
   Object* array_;
   SctPath path_;
   Object* source_slice_ = nullptr;
-  Object* slice_ = nullptr;
+  Object* start_ = nullptr;
+  Object* stop_ = nullptr;
 };
 
 MpWorkloadFactory SctFactory(SctPath path) {

@@ -9,7 +9,7 @@
 
 #include "experiments/base/json.h"
 #include "experiments/profiling/instruction_sampler.h"
-#include "experiments/profiling/subprocess.h"
+#include "experiments/base/subprocess.h"
 
 namespace dispatchlab::profiling {
 namespace {

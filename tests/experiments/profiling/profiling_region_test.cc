@@ -11,7 +11,7 @@
 
 #include "experiments/profiling/child_loop.h"
 #include "experiments/profiling/region.h"
-#include "experiments/profiling/scratch_dir.h"
+#include "experiments/base/scratch_dir.h"
 
 namespace dispatchlab::profiling {
 namespace {

@@ -3,7 +3,7 @@
 
 #include "experiments/base/json.h"
 #include "experiments/profiling/profile_report.h"
-#include "experiments/profiling/text.h"
+#include "experiments/base/text.h"
 
 namespace dispatchlab::profiling {
 namespace {

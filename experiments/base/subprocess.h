@@ -1,7 +1,8 @@
-// Running an external tool (perf, valgrind) as a child process and waiting for it, interruptibly.
+// Running a child process (perf, valgrind, a Python interpreter, the sibling build of dispatchlab) and
+// waiting for it, interruptibly: the one way dispatchlab starts a program.
 //
 // The child's stdout and stderr go to files (so a chatty tool cannot fill a pipe and stall), its
-// environment is ours plus `extra_env`. While waiting, a SIGINT/SIGTERM recorded by scratch_dir.h stops
+// environment is ours plus `extra_env`. It gets SIGKILL when this process dies (PR_SET_PDEATHSIG). While waiting, a SIGINT/SIGTERM recorded by scratch_dir.h stops
 // the child (SIGTERM, then SIGKILL after a grace period) and the call returns Cancelled.
 #ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_SUBPROCESS_H_
 #define DISPATCHLAB_EXPERIMENTS_PROFILING_SUBPROCESS_H_
@@ -21,6 +22,9 @@ struct ProcessSpec {
   std::vector<std::pair<std::string, std::string>> extra_env;
   std::string stdout_path = "/dev/null";
   std::string stderr_path = "/dev/null";
+  // When >= 0, the child's stdout / stderr is this descriptor of ours instead of the path (it stays open).
+  int stdout_fd = -1;
+  int stderr_fd = -1;
 };
 
 struct ProcessResult {
@@ -34,6 +38,11 @@ struct ProcessResult {
 // Runs the child to completion. Fails with NotFound when argv[0] cannot be executed, Cancelled when
 // interrupted (the child is stopped first).
 absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec);
+
+// Runs `argv` to completion and returns its standard output (held in an anonymous memory file, so nothing
+// is left on disk whatever happens); its stderr is ours. Fails with Internal "<argv[0]> failed with exit
+// status N" / "<argv[0]> was killed by signal N (name)" / "cannot start <argv[0]>", Cancelled as RunProcess.
+absl::StatusOr<std::string> RunAndCapture(const std::vector<std::string>& argv);
 
 // The full path of `program` found in PATH, or nullopt.
 std::optional<std::string> FindInPath(const std::string& program);

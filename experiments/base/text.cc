@@ -1,5 +1,5 @@
 // std::string_view text helpers (see text.h).
-#include "experiments/profiling/text.h"
+#include "experiments/base/text.h"
 
 #include <charconv>
 

@@ -1,5 +1,5 @@
 // The scratch directory and the interrupt flag (see scratch_dir.h).
-#include "experiments/profiling/scratch_dir.h"
+#include "experiments/base/scratch_dir.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "experiments/profiling/text.h"
+#include "experiments/base/text.h"
 
 namespace dispatchlab::profiling {
 namespace {

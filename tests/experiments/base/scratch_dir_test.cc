@@ -1,5 +1,5 @@
 // Temporary directories, child processes and interruption of the profiling runs
-// (experiments/profiling/scratch_dir.h, subprocess.h).
+// (experiments/base/scratch_dir.h, subprocess.h).
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -7,8 +7,8 @@
 #include <fstream>
 #include <string>
 
-#include "experiments/profiling/scratch_dir.h"
-#include "experiments/profiling/subprocess.h"
+#include "experiments/base/scratch_dir.h"
+#include "experiments/base/subprocess.h"
 
 namespace dispatchlab::profiling {
 namespace {

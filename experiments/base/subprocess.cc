@@ -1,10 +1,11 @@
 // Child processes for the profiling tools (see subprocess.h).
-#include "experiments/profiling/subprocess.h"
+#include "experiments/base/subprocess.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -24,8 +25,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "experiments/profiling/scratch_dir.h"
-#include "experiments/profiling/text.h"
+#include "experiments/base/scratch_dir.h"
+#include "experiments/base/text.h"
 
 extern char** environ;
 
@@ -121,8 +122,12 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
   // fork + exec rather than posix_spawn, for PR_SET_PDEATHSIG: the tool (valgrind, perf) is killed
   // when this process dies, even by SIGKILL, so no profiler outlives an interrupted `profile`. The child
   // runs only async-signal-safe calls before exec.
-  const int out_fd = open(spec.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  const int err_fd = open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const auto open_output = [](const std::string& path, int given) {
+    return given >= 0 ? fcntl(given, F_DUPFD_CLOEXEC, 0)
+                      : open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  };
+  const int out_fd = open_output(spec.stdout_path, spec.stdout_fd);
+  const int err_fd = open_output(spec.stderr_path, spec.stderr_fd);
   const int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (out_fd < 0 || err_fd < 0 || in_fd < 0) {
     const int e = errno;
@@ -197,6 +202,39 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
   pthread_sigmask(SIG_SETMASK, &saved, nullptr);
   if (!failure.ok()) return failure;
   return result;
+}
+
+absl::StatusOr<std::string> RunAndCapture(const std::vector<std::string>& argv) {
+  if (argv.empty()) return absl::InvalidArgumentError("RunAndCapture: empty argv");
+  const int out = memfd_create("dispatchlab-captured-stdout", MFD_CLOEXEC);
+  if (out < 0) return absl::InternalError(absl::StrCat("memfd_create: ", std::strerror(errno)));
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.stdout_fd = out;
+  spec.stderr_fd = STDERR_FILENO;
+  absl::StatusOr<ProcessResult> result = RunProcess(spec);
+  std::string text;
+  if (result.ok() && lseek(out, 0, SEEK_SET) == 0) {
+    char buffer[4096];
+    ssize_t got = 0;
+    while ((got = read(out, buffer, sizeof(buffer))) > 0) text.append(buffer, static_cast<size_t>(got));
+  }
+  close(out);
+  const std::string& binary = argv[0];
+  if (!result.ok()) {
+    if (result.status().code() == absl::StatusCode::kNotFound) {
+      return absl::InternalError(absl::StrCat("cannot start ", binary));
+    }
+    return result.status();
+  }
+  if (result->term_signal != 0) {
+    return absl::InternalError(absl::StrCat(binary, " was killed by signal ", result->term_signal, " (",
+                                            strsignal(result->term_signal), ")"));
+  }
+  if (result->exit_code != 0) {
+    return absl::InternalError(absl::StrCat(binary, " failed with exit status ", result->exit_code));
+  }
+  return text;
 }
 
 }  // namespace dispatchlab::profiling
