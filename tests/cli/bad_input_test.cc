@@ -48,24 +48,6 @@ void ExpectRejected(const BadInput& bad, const std::string& out_file = "") {
   CHECK(access(BaseOutPath().c_str(), F_OK) != 0);
 }
 
-std::vector<std::string> CommandNames() {
-  const ChildResult help = RunCli({"--help"});
-  REQUIRE(help.exit_status == 0);
-  std::vector<std::string> names;
-  bool in_commands = false;
-  for (absl::string_view line : absl::StrSplit(help.out, '\n')) {
-    if (line == "commands:") {
-      in_commands = true;
-    } else if (in_commands && absl::StartsWith(line, "  ")) {
-      std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
-      if (!words.empty()) names.push_back(words[0]);
-    } else if (in_commands) {
-      in_commands = false;
-    }
-  }
-  return names;
-}
-
 std::string HelpOf(const std::string& command) {
   const ChildResult help = RunCli({command, "--help"});
   REQUIRE(help.exit_status == 0);

@@ -21,22 +21,8 @@
 #include "absl/strings/str_split.h"
 #include "tests/cli/spawn.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define DISPATCHLAB_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DISPATCHLAB_TEST_ASAN 1
-#endif
-#endif
-
 namespace dispatchlab::testing {
 namespace {
-
-#ifdef DISPATCHLAB_TEST_ASAN
-constexpr bool kAsan = true;
-#else
-constexpr bool kAsan = false;
-#endif
 
 // A quick, valid run of each subcommand (small n, one repetition, short times). A command missing here
 // (one added later) is still covered through its --help, which goes through the same output checks.
@@ -61,25 +47,6 @@ std::vector<std::string> QuickRun(const std::string& command, const std::string&
   args.insert(args.end(), it->second.begin(), it->second.end());
   if (command == "report") args.push_back(absl::StrCat("--out=", out_dir, "/report"));
   return args;
-}
-
-std::vector<std::string> CommandNames() {
-  const ChildResult help = RunCli({"--help"});
-  REQUIRE(help.exit_status == 0);
-  std::vector<std::string> names;
-  bool in_commands = false;
-  for (absl::string_view line : absl::StrSplit(help.out, '\n')) {
-    if (line == "commands:") {
-      in_commands = true;
-    } else if (in_commands && absl::StartsWith(line, "  ")) {
-      std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
-      if (!words.empty()) names.push_back(words[0]);
-    } else if (in_commands) {
-      in_commands = false;
-    }
-  }
-  REQUIRE(names.size() >= 10);
-  return names;
 }
 
 // The values of a command's --format flag, from its --help ("table, json or csv"); empty without one.
@@ -111,7 +78,9 @@ bool HasSanitizerReport(const std::string& err) {
 bool MayFailForLackOfTool(const std::string& command) { return command == "profile"; }
 
 TEST_CASE("every subcommand with each --format runs cleanly and its output parses", "[cli][e2e]") {
-  for (const std::string& command : CommandNames()) {
+  const std::vector<std::string> commands = CommandNames();
+  REQUIRE(commands.size() >= 10);
+  for (const std::string& command : commands) {
     std::vector<std::string> formats = Formats(command);
     if (formats.empty()) formats.push_back("");
     for (const std::string& format : formats) {
@@ -264,7 +233,7 @@ TEST_CASE("numbers are plain decimals with an upper bound", "[cli]") {
 }
 
 TEST_CASE("a memory limit is refused up front or reported in one line, never an abort", "[cli]") {
-  if (kAsan) return;  // ASan reserves terabytes of address space: ulimit -v does not apply to it
+  if (kSanitized) return;  // ASan reserves terabytes of address space: ulimit -v does not apply to it
   // 200 MB of address space: --n=1e7 needs about 240 MB, refused before any work.
   const ChildResult refused =
       RunChild({"/bin/sh", "-c",

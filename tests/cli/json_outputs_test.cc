@@ -27,19 +27,6 @@ std::map<std::string, Json> DocumentedSchemas() {
   return *schemas;
 }
 
-// valgrind cannot run a binary built with AddressSanitizer (the asan-ubsan preset).
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
 bool HaveValgrind() { return RunChild({"/bin/sh", "-c", "command -v valgrind"}, 10).exit_status == 0; }
 
 void CheckOutput(const std::vector<std::string>& args, const std::string& schema_name) {

@@ -13,18 +13,6 @@
 namespace dispatchlab::testing {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
 std::string FindValgrind() {
   for (const char* path : {"/usr/bin/valgrind", "/usr/local/bin/valgrind"}) {
     if (access(path, X_OK) == 0) return path;

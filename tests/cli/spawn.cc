@@ -11,6 +11,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 
 #include "core/shm_names.h"
 
@@ -134,6 +138,25 @@ int LineCount(const std::string& text) {
   for (char c : text) lines += c == '\n';
   if (!text.empty() && text.back() != '\n') ++lines;
   return lines;
+}
+
+std::vector<std::string> CommandNames() {
+  const ChildResult help = RunCli({"--help"});
+  if (help.exit_status != 0) throw std::runtime_error("dispatchlab --help failed: " + help.err);
+  std::vector<std::string> names;
+  bool in_commands = false;
+  for (absl::string_view line : absl::StrSplit(help.out, '\n')) {
+    if (line == "commands:") {
+      in_commands = true;
+    } else if (in_commands && absl::StartsWith(line, "  ")) {
+      std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+      if (!words.empty()) names.push_back(words[0]);
+    } else if (in_commands) {
+      in_commands = false;
+    }
+  }
+  if (names.empty()) throw std::runtime_error("dispatchlab --help lists no commands:\n" + help.out);
+  return names;
 }
 
 }  // namespace dispatchlab::testing

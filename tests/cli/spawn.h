@@ -28,9 +28,27 @@ enum class Stdout { kPipe, kDevFull, kClosed };
 ChildResult RunChild(const std::vector<std::string>& argv, int timeout_seconds = 60,
                      const std::string& tmpdir = "", Stdout stdout_to = Stdout::kPipe);
 
+// Whether this build (and so the CLI under test, built with the same flags) runs under AddressSanitizer
+// (the asan-ubsan preset): valgrind cannot run such a binary.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 // The dispatchlab CLI under test with `args`.
 ChildResult RunCli(const std::vector<std::string>& args, int timeout_seconds = 60,
                    const std::string& tmpdir = "", Stdout stdout_to = Stdout::kPipe);
+
+// The subcommand names `dispatchlab --help` lists under "commands:", in its order. Throws
+// std::runtime_error (a failed test case) when --help fails or lists none.
+std::vector<std::string> CommandNames();
 
 // Entries of /dev/shm that process `pid` created (core/shm_names.h names them "dispatchlab-PID-...").
 std::set<std::string> ShmFilesOf(int pid);
