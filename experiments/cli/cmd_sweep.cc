@@ -96,7 +96,7 @@ int RunSweepCommand(const ParsedArgs& args) {
     }
     Json doc = {{"series", series},
                 {"stability", StabilityToJson(verdict)},
-                {"metadata", MetadataJson({pl->profile, pl->layers, true, 0, *reps})}};
+                {"metadata", MetadataJson({pl->profile, pl->layers, true, 0, *reps, /*max_rss=*/true})}};
     std::cout << DumpJson(doc) << "\n";
     return kExitOk;
   }
