@@ -13,7 +13,7 @@ PySequenceMethods g_list_as_sequence;
 void list_dealloc(Object* o) {
   GcUntrack(o);
   auto* items = reinterpret_cast<ListObject*>(o)->items;
-  for (Object* item : *items) Py_DECREF(item);
+  for (Object* item : *items) Py_XDECREF(item);
   delete items;
   FreeObject(o);
 }
@@ -29,16 +29,25 @@ Object* list_item(Object* o, Py_ssize_t i) {
 }
 }  // namespace
 
-Object* PyList_New() {
+Object* PyList_New(Py_ssize_t size) {
   Object* o = AllocObject(&PyList_Type, sizeof(ListObject));
   if (o == nullptr) return nullptr;
-  reinterpret_cast<ListObject*>(o)->items = new std::vector<Object*>();
+  // vector(size) allocates exactly size slots, all nullptr (CPython: PyMem_Calloc(size, sizeof(PyObject*))).
+  reinterpret_cast<ListObject*>(o)->items = new std::vector<Object*>(static_cast<size_t>(size), nullptr);
   GcTrack(o);
   return o;
 }
 
+// app1 -> list_resize (Objects/listobject.c, 3.9+): when full, grow to newsize + newsize/8 + 6, rounded
+// down to a multiple of 4, instead of std::vector's doubling (which would hold up to twice CPython's
+// memory for a list built by appends).
 void PyList_Append(Object* list, Object* item) {
-  reinterpret_cast<ListObject*>(list)->items->push_back(Py_NewRef(item));
+  std::vector<Object*>* items = reinterpret_cast<ListObject*>(list)->items;
+  if (items->size() == items->capacity()) {
+    const size_t newsize = items->size() + 1;
+    items->reserve((newsize + (newsize >> 3) + 6) & ~size_t{3});
+  }
+  items->push_back(Py_NewRef(item));
 }
 
 void InitListType() {

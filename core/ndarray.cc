@@ -188,6 +188,8 @@ Object* NewArray(Py_ssize_t length, DType dtype) {
 
 }  // namespace
 
+Object* NdArrayEmpty(Py_ssize_t length, DType dtype) { return NewArray(length, dtype); }
+
 Object* NdArrayFromValues(const std::vector<int64_t>& values) {
   Object* o = NewArray(static_cast<Py_ssize_t>(values.size()), DType::kInt64);
   if (o != nullptr && !values.empty()) std::memcpy(AsNdArray(o)->data, values.data(), values.size() * 8);

@@ -70,6 +70,9 @@ inline const int64_t* Int64Data(Object* o) { return static_cast<const int64_t*>(
 
 // A new int64 array holding `values`. nullptr with MemoryError.
 Object* NdArrayFromValues(const std::vector<int64_t>& values);
+// np.empty(length, dtype): a new array whose data the caller fills (through Int64Data's pointer, cast
+// to mutable). nullptr with MemoryError.
+Object* NdArrayEmpty(Py_ssize_t length, DType dtype);
 // np.array(a, dtype=...): a new array converted element by element (int32 truncates, as numpy's cast).
 Object* NdArrayAsType(Object* array, DType dtype);
 // The element as an int64, whatever the dtype.

@@ -1,5 +1,6 @@
 #include "experiments/base/metadata.h"
 
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -63,8 +64,15 @@ Json MetadataJson(const MetadataFields& fields) {
   if (fields.has_layers) m["layers"] = fields.layers.ToString();
   if (fields.n > 0) m["n"] = fields.n;
   if (fields.repetitions > 0) m["repetitions"] = fields.repetitions;
+  if (fields.max_rss) m["max_rss_bytes"] = PeakRssBytes();
   m["date"] = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
   return m;
+}
+
+int64_t PeakRssBytes() {
+  struct rusage usage = {};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<int64_t>(usage.ru_maxrss) * 1024;
 }
 
 std::string MetadataLine() {

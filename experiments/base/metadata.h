@@ -16,11 +16,16 @@ struct MetadataFields {
   bool has_layers = false;
   int64_t n = 0;            // 0 when not applicable
   int64_t repetitions = 0;  // 0 when not applicable
+  bool max_rss = false;     // add "max_rss_bytes" (PeakRssBytes() when MetadataJson is called)
 };
 
 // {"version", "machine": {...}, "compiler", "flags", "build_type", "counting", "profile", "layers", "n",
-//  "repetitions", "date"}: the object docs/cli.md documents ("The metadata object").
+//  "repetitions", "max_rss_bytes", "date"}: the object docs/cli.md documents ("The metadata object").
 Json MetadataJson(const MetadataFields& fields);
+
+// The peak resident set of this process so far, in bytes: getrusage(RUSAGE_SELF).ru_maxrss (kilobytes on
+// Linux) * 1024. Only this process: children are not included (run, sweep and counts spawn none).
+int64_t PeakRssBytes();
 
 // `git describe --tags --always --dirty` of the tree this binary was built from (generated at build time by
 // cmake/version.cmake), or "unknown" outside a git checkout.

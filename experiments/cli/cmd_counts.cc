@@ -58,7 +58,7 @@ int RunCountsCommand(const ParsedArgs& args) {
                          {"per_element", per_element},
                          {"totals", totals}});
     }
-    Json doc = {{"results", results}, {"metadata", MetadataJson({pl->profile, pl->layers, true, *n, 0})}};
+    Json doc = {{"results", results}, {"metadata", MetadataJson({pl->profile, pl->layers, true, *n, 0, /*max_rss=*/true})}};
     std::cout << DumpJson(doc) << "\n";
     return kExitOk;
   }

@@ -171,6 +171,8 @@ int RunRunCommand(const ParsedArgs& args) {
   const TimingStability verdict = JudgeAndWarn(args, SeriesOf(*timings), scenarios->size() > 1);
   if (flags->format == "json") {
     json["context"]["dispatchlab_stability"] = StabilityToJson(verdict);
+    // The run's peak resident set, taken now that every benchmark has run (this process only).
+    json["context"]["dispatchlab_metadata"]["max_rss_bytes"] = PeakRssBytes();
     std::cout << DumpJson(json, 2) << "\n";
     return kExitOk;
   }

@@ -88,7 +88,8 @@ int RunSweepCommand(const ParsedArgs& args) {
     }
     Json doc = {{"series", series},
                 {"stability", StabilityToJson(verdict)},
-                {"metadata", MetadataJson({flags->profile_and_layers.profile, flags->profile_and_layers.layers, true, 0, flags->repetitions})}};
+                {"metadata", MetadataJson({flags->profile_and_layers.profile, flags->profile_and_layers.layers, true, 0,
+                                           flags->repetitions, /*max_rss=*/true})}};
     std::cout << DumpJson(doc) << "\n";
     return kExitOk;
   }

@@ -140,7 +140,7 @@ std::string BenchmarkName(absl::string_view scenario, int64_t n) { return absl::
 absl::StatusOr<std::vector<ScenarioTiming>> RunTimings(const RunRequest& request) {
   InitRuntime();
   InitBenchmarkOnce(request.random_interleaving);
-  absl::StatusOr<ScenarioInput> input = ScenarioInput::Make(request.n);
+  absl::StatusOr<ScenarioInput> input = ScenarioInput::Make(request.n, SourcesOf(request.scenarios));
   if (!input.ok()) return input.status();
 
   benchmark::ClearRegisteredBenchmarks();
@@ -195,7 +195,7 @@ absl::StatusOr<BatchSampler> MakeTimeSampler(const SampleTarget& target, double 
   InitRuntime();
   absl::StatusOr<const Scenario*> scenario = ScenarioFromName(target.scenario);
   if (!scenario.ok()) return scenario.status();
-  absl::StatusOr<ScenarioInput> made = ScenarioInput::Make(target.n);
+  absl::StatusOr<ScenarioInput> made = ScenarioInput::Make(target.n, (*scenario)->sources);
   if (!made.ok()) return made.status();
   auto input = std::make_shared<ScenarioInput>(std::move(*made));
   const Scenario* s = *scenario;

@@ -16,7 +16,7 @@ WorkloadFactory ScenarioWorkloadFactory() {
   return [](const std::string& name, int64_t n, LayerSet layers) -> absl::StatusOr<RunOnce> {
     absl::StatusOr<const Scenario*> scenario = ScenarioFromName(name);
     if (!scenario.ok()) return scenario.status();
-    absl::StatusOr<ScenarioInput> input = ScenarioInput::Make(n);
+    absl::StatusOr<ScenarioInput> input = ScenarioInput::Make(n, (*scenario)->sources);
     if (!input.ok()) return input.status();
     // The inputs are made here, outside the measured region; each run allocates, fills and frees its
     // array (the ScenarioResult going out of scope is the `del sh`), as a timed call does.

@@ -17,7 +17,7 @@ absl::StatusOr<CountReport> CountScenario(const Scenario& scenario, int64_t n, L
   report.profile = std::string(profile);
   report.layers = layers;
   {
-    absl::StatusOr<ScenarioInput> input = ScenarioInput::Make(n);
+    absl::StatusOr<ScenarioInput> input = ScenarioInput::Make(n, scenario.sources);
     if (!input.ok()) return input.status();
     {
       ScenarioResult warm;

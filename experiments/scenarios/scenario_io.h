@@ -17,24 +17,42 @@
 
 namespace dispatchlab {
 
+// Which sources a scenario reads (a bit set): the numpy array `l`, the list `l.tolist()`, or neither
+// (`RawArray(c_int, n)` needs only n). A run builds only the sources its scenarios read, as the Python
+// statement holds only its own: a run of sct_subscript at n = 1e7 holds no 80 MB list beside the array.
+using SourceSet = uint32_t;
+inline constexpr SourceSet kNoSource = 0;
+inline constexpr SourceSet kNumpySource = 1u << 0;
+inline constexpr SourceSet kListSource = 1u << 1;
+inline constexpr SourceSet kAllSources = kNumpySource | kListSource;
+
 // The sources of one run: the seed's `l = np.random.randint(0, 10, size=n)` and `l.tolist()`.
 class ScenarioInput {
  public:
-  // Values are pseudo-random in [0, 10) from a fixed seed (deterministic across runs).
-  static absl::StatusOr<ScenarioInput> Make(int64_t n, uint64_t seed = 20151122);
+  // Values are pseudo-random in [0, 10) from a fixed seed (deterministic across runs); both sources hold
+  // the same values. Only the sources in `sources` are built (numpy() / list() are nullptr otherwise); the
+  // values are kept nowhere else (value() reads them back from a source).
+  static absl::StatusOr<ScenarioInput> Make(int64_t n, SourceSet sources = kAllSources,
+                                            uint64_t seed = 20151122);
   ScenarioInput(ScenarioInput&& other) noexcept;
   ScenarioInput& operator=(ScenarioInput&&) = delete;
   ~ScenarioInput();
 
   int64_t n() const { return n_; }
-  Object* numpy() const { return numpy_; }  // int64 numpy-like array (borrowed)
-  Object* list() const { return list_; }    // list of exact ints (borrowed)
-  const std::vector<int64_t>& values() const { return values_; }
+  SourceSet sources() const { return sources_; }
+  Object* numpy() const { return numpy_; }  // int64 numpy-like array (borrowed), or nullptr
+  Object* list() const { return list_; }    // list of exact ints (borrowed), or nullptr
+  // The i-th source value (0 <= i < n), read from whichever source was built; with no source built,
+  // regenerated from the seed (O(i): for tests).
+  int64_t value(int64_t i) const;
+  // All n values, copied (for tests and checks; O(n) memory).
+  std::vector<int64_t> values() const;
 
  private:
   ScenarioInput() = default;
   int64_t n_ = 0;
-  std::vector<int64_t> values_;
+  uint64_t seed_ = 0;
+  SourceSet sources_ = kNoSource;
   Object* numpy_ = nullptr;
   Object* list_ = nullptr;
 };

@@ -91,19 +91,22 @@ const Scenario kScenarios[] = {
      .story = "a list source: no scalar per element",
      .run = r::SctInitList,
      .cpython_case = true,
-     .cpython = {1.20, "xeon-3.11"}},
+     .cpython = {1.20, "xeon-3.11"},
+     .sources = kListSource},
     {.name = "sct_subscript_list",
      .expression = "sh = RawArray(c_int, n); sh[:] = l.tolist()",
      .story = "a list source through slice assignment",
      .run = r::SctSubscriptList,
      .sets = kSeed | kSetCpythonListReference,
      .cpython_case = true,
-     .cpython = {0.36, "xeon-3.11"}},
+     .cpython = {0.36, "xeon-3.11"},
+     .sources = kListSource},
     {.name = "sct_init_tuple",
      .expression = "RawArray(c_int, tuple(l.tolist()))",
      .story = "a tuple source: __init__(*t) passes the exact tuple on, so only Array_init's loop is left",
      .run = r::SctInitTuple,
-     .cpython_case = true},
+     .cpython_case = true,
+     .sources = kListSource},
     {.name = "sct_buffer_copy",
      .expression = "sh = RawArray(c_int64, n); memoryview(sh).cast('B').cast('l')[:] = l",
      .story = "the second answer: the buffer protocol, same format, one memcpy",
@@ -125,7 +128,8 @@ const Scenario kScenarios[] = {
      .story = "allocation and zero-fill only",
      .run = r::SctAlloc,
      .cpython_case = true,
-     .cpython = {0.0035, "xeon-3.11"}},
+     .cpython = {0.0035, "xeon-3.11"},
+     .sources = kNoSource},
     {.name = "sct_init_override",
      .expression = "class Hooked(c_int * n): def __setitem__(self, i, v): Array.__setitem__(self, i, v); "
                    "sh = _new_value(Hooked); sh.__init__(*l)",
@@ -187,6 +191,12 @@ absl::StatusOr<const Scenario*> ScenarioFromName(absl::string_view name) {
   return LookupByName(ScenarioTable(), name, "scenario", "scenarios");
 }
 
+SourceSet SourcesOf(const std::vector<const Scenario*>& scenarios) {
+  SourceSet sources = kNoSource;
+  for (const Scenario* s : scenarios) sources |= s->sources;
+  return sources;
+}
+
 std::vector<std::string> ScenarioNames() {
   std::vector<std::string> names;
   for (const Scenario& s : ScenarioTable()) names.emplace_back(s.name);
@@ -206,7 +216,7 @@ absl::Status RunOnce(const Scenario& scenario, const ScenarioInput& input, Layer
 
 LayerSet RelevantLayers(const Scenario& scenario, LayerSet base) {
   if (!kCountingCompiledIn) return EffectiveLayers(scenario, base);
-  absl::StatusOr<ScenarioInput> input = ScenarioInput::Make(300);
+  absl::StatusOr<ScenarioInput> input = ScenarioInput::Make(300, scenario.sources);
   if (!input.ok()) return EffectiveLayers(scenario, base);
   auto counts_of = [&](LayerSet layers) {
     ScenarioResult warm;

@@ -77,6 +77,8 @@ struct Scenario {
   QuotedCpythonRatio cpython;
   ScenarioComparison comparisons[2] = {};  // the report's seed comparisons (empty `caption`: none)
   MpPath mp = MpPath::kNone;
+  // The sources `run` reads (ScenarioInput::Make builds only these: scenario_io.h).
+  SourceSet sources = kNumpySource;
 };
 
 const std::vector<Scenario>& ScenarioTable();
@@ -85,6 +87,8 @@ absl::StatusOr<const Scenario*> ScenarioFromName(absl::string_view name);
 std::vector<std::string> ScenarioNames();
 // The names of the scenarios in `set`, in table order.
 std::vector<std::string> ScenariosIn(ScenarioSet set);
+// The union of the sources the scenarios read.
+SourceSet SourcesOf(const std::vector<const Scenario*>& scenarios);
 // The reference of the default scenarios (the seed's fast case): ratios are taken to it.
 absl::string_view ReferenceScenario();
 

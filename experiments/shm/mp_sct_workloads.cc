@@ -44,7 +44,7 @@ class SctWorkload final : public MpWorkload {
     int32_t* out = reinterpret_cast<int32_t*>(AsCData(array_)->b_ptr);
     for (int64_t i = 0; i < n(); ++i) out[i] = kMpPoison;
   }
-  int32_t Expected(int64_t i) const override { return static_cast<int32_t>(input_.values()[i]); }
+  int32_t Expected(int64_t i) const override { return static_cast<int32_t>(input_.value(i)); }
 
   absl::Status PrepareSlice(int64_t lo, int64_t hi) override {
     // l[lo:hi] is a view in numpy (no copy); the model's arrays have no views, so the slice's values are
@@ -54,7 +54,8 @@ class SctWorkload final : public MpWorkload {
       Py_XDECREF(*held);
       *held = nullptr;
     }
-    std::vector<int64_t> values(input_.values().begin() + lo, input_.values().begin() + hi);
+    const int64_t* all = Int64Data(input_.numpy());
+    std::vector<int64_t> values(all + lo, all + hi);
     source_slice_ = NdArrayFromValues(values);
     if (path_ == SctPath::kSubscript) {
       start_ = PyLong_FromSsize_t(lo);
@@ -83,7 +84,7 @@ class SctWorkload final : public MpWorkload {
 
 MpWorkloadFactory SctFactory(SctPath path) {
   return [path](SharedHeap& heap, int64_t n, LayerSet) -> absl::StatusOr<std::unique_ptr<MpWorkload>> {
-    absl::StatusOr<ScenarioInput> input = ScenarioInput::Make(n);  // also readies the runtime
+    absl::StatusOr<ScenarioInput> input = ScenarioInput::Make(n, kNumpySource);  // also readies the runtime
     if (!input.ok()) return input.status();
     TypeObject* type = PyCArrayType_from_ctype(&c_int_Type, n);
     if (type == nullptr) return FetchErrorAsStatus();

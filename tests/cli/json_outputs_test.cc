@@ -99,6 +99,46 @@ TEST_CASE("counts, list and sweep --format=json match docs/cli.md", "[cli][json]
               "sweep");
 }
 
+// The peak RSS of a counts run, from its JSON metadata.
+int64_t CountsMaxRss(const std::string& scenario, const std::string& n) {
+  const ChildResult r = RunCli({"counts", scenario, "--n=" + n, "--format=json"}, 300);
+  INFO("counts " << scenario << " --n=" << n << ": " << r.err);
+  REQUIRE(r.exit_status == 0);
+  absl::StatusOr<Json> doc = ParseJson(r.out);
+  REQUIRE(doc.ok());
+  REQUIRE((*doc)["metadata"].contains("max_rss_bytes"));
+  return (*doc)["metadata"]["max_rss_bytes"].get<int64_t>();
+}
+
+TEST_CASE("run, sweep and counts report the run's peak RSS, which holds only the scenario's source",
+          "[cli][json][memory]") {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", "sct_alloc", "--n=1000", "--repetitions=1", "--min-time=0.001",
+                                 "--quiet", "--format=json"},
+        std::vector<std::string>{"sweep", "sct_alloc", "--n=500,1000", "--repetitions=1", "--min-time=0.001",
+                                 "--quiet", "--format=json"},
+        std::vector<std::string>{"counts", "sct_alloc", "--n=1000", "--format=json"}}) {
+    INFO("dispatchlab " << absl::StrJoin(args, " "));
+    const ChildResult r = RunCli(args, 300);
+    REQUIRE(r.exit_status == 0);
+    absl::StatusOr<Json> doc = ParseJson(r.out);
+    REQUIRE(doc.ok());
+    const Json& metadata = args[0] == "run" ? (*doc)["context"]["dispatchlab_metadata"] : (*doc)["metadata"];
+    REQUIRE(metadata.contains("max_rss_bytes"));
+    CHECK(metadata["max_rss_bytes"].get<int64_t>() > 1000000);  // a process is at least a megabyte
+  }
+  // At n = 4e6: sct_alloc holds the 16 MB array only; sct_subscript adds the 32 MB int64 source and
+  // nothing else (no copy of the values, no list beside it); sct_subscript_list adds the 32 MB list only.
+  const int64_t alloc = CountsMaxRss("sct_alloc", "4e6");
+  const int64_t numpy = CountsMaxRss("sct_subscript", "4e6");
+  const int64_t list = CountsMaxRss("sct_subscript_list", "4e6");
+  CHECK(alloc >= 16000000);
+  CHECK(numpy - alloc >= 30000000);
+  CHECK(numpy - alloc < 40000000);
+  CHECK(list - alloc >= 30000000);
+  CHECK(list - alloc < 40000000);
+}
+
 TEST_CASE("mp and alloc --format=json match docs/cli.md", "[cli][json]") {
   CheckOutput({"mp", "store", "--n=1e4", "--workers=1,2", "--repetitions=2", "--quiet", "--format=json"},
               "mp");
