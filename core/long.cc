@@ -32,6 +32,25 @@ Object* PyLong_FromSsize_t(Py_ssize_t value) {
   return o;
 }
 
+namespace {
+uint64_t BadInternalCall() {
+  PyErr_SetString(ExcKind::kSystemError, "bad argument to internal function");
+  return static_cast<uint64_t>(-1);
+}
+}  // namespace
+
+[[gnu::noinline]] uint64_t _PyLong_AsUnsignedLongMask(const Object* vv) {
+  if (vv == nullptr || !PyLong_Check(vv)) [[unlikely]]
+    return BadInternalCall();
+  return static_cast<uint64_t>(PyLong_Value(vv));
+}
+
+[[gnu::noinline]] uint64_t PyLong_AsUnsignedLongMask(const Object* op) {
+  if (op == nullptr || !PyLong_Check(op)) [[unlikely]]
+    return BadInternalCall();
+  return _PyLong_AsUnsignedLongMask(op);
+}
+
 bool IsSmallIntObject(const Object* o) {
   return !IsTagged(o) && o >= &g_small_ints[0].ob_base &&
          o <= &g_small_ints[kSmallIntMax - kSmallIntMin].ob_base;

@@ -1,5 +1,6 @@
 #include "core/ndarray.h"
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 
@@ -50,17 +51,6 @@ inline bool PyTypeNum_ISSTRING(int t) { return t == NPY_STRING || t == NPY_UNICO
 inline bool PyTypeNum_ISDATETIME(int t) { return t == NPY_DATETIME || t == NPY_TIMEDELTA; }
 inline bool PyTypeNum_ISFLEXIBLE(int t) { return t >= NPY_STRING && t <= NPY_VOID; }
 
-// scalar_value: where the scalar keeps its value, by type number.
-void* scalar_value(Object* scalar, const PyArray_Descr* descr) {
-  switch (descr->type_num) {
-    case NPY_LONG:
-    case NPY_INT:
-      return &reinterpret_cast<Int64ScalarObject*>(scalar)->value;
-    default:
-      return nullptr;
-  }
-}
-
 // gentype_alloc (scalartypes.c.src): the scalar types' tp_alloc: PyObject_Malloc of the variable size,
 // zero-filled, then PyObject_Init.
 Object* gentype_alloc(TypeObject* type, Py_ssize_t nitems) {
@@ -79,6 +69,52 @@ void gentype_dealloc(Object* o) { Py_TYPE(o)->tp_free(o); }
 }  // namespace
 
 namespace layers::boxing {
+
+// scalar_value (numpy/core/src/multiarray/scalarapi.c): where a scalar keeps its value, by a switch over
+// every built-in type number (numpy's CASE(ut, lt) list). A null descriptor is looked up from the
+// scalar's type (PyArray_DescrFromScalar). numpy 1.24.2's build calls it out of line from
+// PyArray_Scalar (Debian's binary: its own function, 18 instructions per element). The model's scalar
+// types hold their value where numpy's numeric scalars hold `obval`: right after the object header; the
+// flexible and object kinds have no model (null).
+DISPATCHLAB_LAYER_FN void* scalar_value(Object* scalar, const PyArray_Descr* descr) {
+  int type_num;
+  if (descr == nullptr) {
+    if (!PyInt64Scalar_Check(scalar)) return nullptr;  // PyArray_DescrFromScalar: the model's one kind
+    type_num = NPY_LONG;
+  } else {
+    type_num = descr->type_num;
+  }
+  char* const obval = reinterpret_cast<char*>(scalar) + offsetof(Int64ScalarObject, value);
+  switch (type_num) {
+    case NPY_BOOL:
+    case NPY_BYTE:
+    case NPY_UBYTE:
+    case NPY_SHORT:
+    case NPY_USHORT:
+    case NPY_INT:
+    case NPY_UINT:
+    case NPY_LONG:
+    case NPY_ULONG:
+    case NPY_LONGLONG:
+    case NPY_ULONGLONG:
+    case NPY_HALF:
+    case NPY_FLOAT:
+    case NPY_DOUBLE:
+    case NPY_LONGDOUBLE:
+    case NPY_CFLOAT:
+    case NPY_CDOUBLE:
+    case NPY_CLONGDOUBLE:
+    case NPY_DATETIME:
+    case NPY_TIMEDELTA:
+      return obval;
+    case NPY_OBJECT:
+    case NPY_STRING:
+    case NPY_UNICODE:
+    case NPY_VOID:
+    default:
+      return nullptr;  // numpy: the object slot, the bytes, the code points, the void's buffer; user types
+  }
+}
 
 // PyArray_Scalar (numpy/core/src/multiarray/scalarapi.c): one new scalar per element read. The checks
 // run in numpy's order; only the numeric branch has a body here (the model's arrays are int64/int32).
@@ -103,7 +139,13 @@ DISPATCHLAB_LAYER_FN Object* PyArray_Scalar(void* data, PyArray_Descr* descr, Ob
     PyErr_SetString(ExcKind::kSystemError, "PyArray_Scalar: dtype not modelled");
     return nullptr;
   }
-  copyswap(scalar_value(obj, descr), data, swap, base);
+  void* destptr = scalar_value(obj, descr);
+  if (destptr == nullptr) [[unlikely]] {
+    Py_DECREF(obj);
+    PyErr_SetString(ExcKind::kSystemError, "PyArray_Scalar: dtype not modelled");
+    return nullptr;
+  }
+  copyswap(destptr, data, swap, base);
   Count(Counter::kScalars);
   return obj;
 }
@@ -117,10 +159,10 @@ void array_dealloc(Object* o) {
   FreeObject(o);
 }
 
-Py_ssize_t array_length(Object* o) { return AsNdArray(o)->length; }
+Py_ssize_t array_length(Object* o) { return AsNdArray(o)->dimensions[0]; }
 
 // check_and_adjust_index (numpy/core/src/multiarray/common.h): bounds, then a negative index wraps.
-int check_and_adjust_index(Py_ssize_t* index, Py_ssize_t max_item, int axis) {
+inline int check_and_adjust_index(Py_ssize_t* index, Py_ssize_t max_item, int axis) {
   if (*index < -max_item || *index >= max_item) [[unlikely]] {
     PyErr_Format(ExcKind::kIndexError, "index %d is out of bounds for axis %d with size %d", *index, axis,
                  max_item);
@@ -130,20 +172,41 @@ int check_and_adjust_index(Py_ssize_t* index, Py_ssize_t max_item, int axis) {
   return 0;
 }
 
-// get_item_pointer (mapping.c): the element's address from the data pointer and the stride.
-int get_item_pointer(NdArrayObject* self, char** ptr, Py_ssize_t index) {
+// npy_index_info (numpy/core/src/multiarray/mapping.h): one parsed index; array_item fills one.
+enum : int { HAS_INTEGER = 1 };
+struct npy_index_info {
+  Object* object;
+  Py_ssize_t value;
+  int type;
+};
+
+// get_item_pointer (mapping.c): the element's address, one integer index per dimension: each checked
+// against dimensions[i], then scaled by strides[i]. numpy 1.24.2's build keeps it out of line (Debian's
+// binary calls it from array_item: 33 instructions per element), hence noinline.
+[[gnu::noinline]] int get_item_pointer(NdArrayObject* self, char** ptr, npy_index_info* indices,
+                                       int index_num) {
   *ptr = static_cast<char*>(self->data);
-  if (check_and_adjust_index(&index, self->length, 0) < 0) return -1;
-  *ptr += self->stride * index;
+  for (int i = 0; i < index_num; ++i) {
+    if (check_and_adjust_index(&indices[i].value, self->dimensions[i], i) < 0) return -1;
+    *ptr += self->strides[i] * indices[i].value;
+  }
   return 0;
 }
 
-// array_item (mapping.c): the sequence slot of a one-dimensional array.
+// array_item (mapping.c): the sequence slot. A one-dimensional array reads the element and makes its
+// scalar; numpy's other arrays return a view (array_item_asarray), which the model has no use for.
 Object* array_item(Object* o, Py_ssize_t i) {
   NdArrayObject* a = AsNdArray(o);
-  if (i < 0) i -= a->length;  // undo PySequence_GetItem's wrap, so the error names the index given
+  if (a->nd != 1) [[unlikely]] {
+    PyErr_SetString(ExcKind::kSystemError, "array_item_asarray: not modelled");
+    return nullptr;
+  }
+  if (i < 0) i -= a->dimensions[0];  // undo PySequence_GetItem's wrap, so the error names the index given
+  npy_index_info index;
+  index.value = i;
+  index.type = HAS_INTEGER;
   char* item;
-  if (get_item_pointer(a, &item, i) < 0) return nullptr;
+  if (get_item_pointer(a, &item, &index, 1) < 0) return nullptr;
   if (LayerOn(Layer::kBoxing)) return layers::boxing::PyArray_Scalar(item, a->descr, o);
   const int64_t v = a->dtype == DType::kInt64 ? *reinterpret_cast<const int64_t*>(item)
                                               : *reinterpret_cast<const int32_t*>(item);
@@ -154,7 +217,7 @@ Object* array_item(Object* o, Py_ssize_t i) {
 int array_getbuffer(Object* o, Py_buffer* view, int /*flags*/) {
   NdArrayObject* a = AsNdArray(o);
   const char fmt[2] = {static_cast<char>(a->dtype), '\0'};
-  FillBufferInfo(view, o, a->data, a->length * static_cast<Py_ssize_t>(ItemSize(a->dtype)), false, fmt,
+  FillBufferInfo(view, o, a->data, a->dimensions[0] * static_cast<Py_ssize_t>(ItemSize(a->dtype)), false, fmt,
                  static_cast<Py_ssize_t>(ItemSize(a->dtype)));
   return 0;
 }
@@ -177,11 +240,13 @@ Object* NewArray(Py_ssize_t length, DType dtype) {
     return nullptr;
   }
   NdArrayObject* a = AsNdArray(o);
-  a->length = length;
   a->dtype = dtype;
   a->data = data;
   a->nd = 1;
-  a->stride = static_cast<Py_ssize_t>(ItemSize(dtype));
+  a->dimensions = &a->dims_and_strides[0];
+  a->strides = &a->dims_and_strides[1];
+  a->dimensions[0] = length;
+  a->strides[0] = static_cast<Py_ssize_t>(ItemSize(dtype));
   a->descr = dtype == DType::kInt64 ? &g_long_descr : &g_int_descr;
   return o;
 }
@@ -198,10 +263,11 @@ Object* NdArrayFromValues(const std::vector<int64_t>& values) {
 
 Object* NdArrayAsType(Object* array, DType dtype) {
   NdArrayObject* src = AsNdArray(array);
-  Object* o = NewArray(src->length, dtype);
+  const Py_ssize_t length = src->dimensions[0];
+  Object* o = NewArray(length, dtype);
   if (o == nullptr) return nullptr;
   NdArrayObject* dst = AsNdArray(o);
-  for (Py_ssize_t i = 0; i < src->length; ++i) {
+  for (Py_ssize_t i = 0; i < length; ++i) {
     const int64_t v = NdArrayValueAt(array, i);
     if (dtype == DType::kInt64)
       static_cast<int64_t*>(dst->data)[i] = v;

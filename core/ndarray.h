@@ -4,9 +4,10 @@
 // which returns a fresh int each call. The array exports its memory through the buffer protocol with
 // numpy's formats ('l' for int64, 'i' for int32).
 //
-// An element read follows numpy 1.24: array_item -> get_item_pointer (check_and_adjust_index, the
-// stride) -> PyArray_Scalar (the descriptor's checks, tp_alloc through the scalar type's gentype_alloc,
-// scalar_value, the dtype's copyswap). docs/boxing.md walks through it.
+// An element read follows numpy 1.24: array_item (an npy_index_info on the stack) -> get_item_pointer
+// (a loop over the indices: check_and_adjust_index, dimensions[i], strides[i]) -> PyArray_Scalar (the
+// descriptor's checks, tp_alloc through the scalar type's gentype_alloc, scalar_value's switch over the
+// type number, the dtype's copyswap). docs/boxing.md walks through it.
 #ifndef DISPATCHLAB_CORE_NDARRAY_H_
 #define DISPATCHLAB_CORE_NDARRAY_H_
 
@@ -20,8 +21,33 @@ namespace dispatchlab {
 enum class DType : char { kInt64 = 'l', kInt32 = 'i' };
 
 // numpy's type numbers (numpy/ndarraytypes.h) for the kinds PyArray_Scalar tells apart.
-inline constexpr int NPY_BOOL = 0, NPY_INT = 5, NPY_LONG = 7, NPY_STRING = 18, NPY_UNICODE = 19,
-                     NPY_VOID = 20, NPY_DATETIME = 21, NPY_TIMEDELTA = 22;
+enum NPY_TYPES : int {
+  NPY_BOOL = 0,
+  NPY_BYTE,
+  NPY_UBYTE,
+  NPY_SHORT,
+  NPY_USHORT,
+  NPY_INT,
+  NPY_UINT,
+  NPY_LONG,
+  NPY_ULONG,
+  NPY_LONGLONG,
+  NPY_ULONGLONG,
+  NPY_FLOAT,
+  NPY_DOUBLE,
+  NPY_LONGDOUBLE,
+  NPY_CFLOAT,
+  NPY_CDOUBLE,
+  NPY_CLONGDOUBLE,
+  NPY_OBJECT,
+  NPY_STRING,
+  NPY_UNICODE,
+  NPY_VOID,
+  NPY_DATETIME,
+  NPY_TIMEDELTA,
+  NPY_HALF,
+  NPY_NTYPES
+};
 inline constexpr char NPY_USE_GETITEM = 0x20;
 
 // The per-dtype functions PyArray_Scalar calls (numpy's PyArray_ArrFuncs, reduced).
@@ -41,14 +67,17 @@ struct PyArray_Descr {
   PyArray_ArrFuncs* f;
 };
 
+// numpy's PyArrayObject_fields, reduced: the shape and strides are read through pointers, as numpy's
+// PyArray_DIMS / PyArray_STRIDES (numpy keeps both in one block of 2 * nd npy_intp; here in the object).
 struct NdArrayObject {
   Object ob_base;
-  Py_ssize_t length;  // dimensions[0] of a one-dimensional array
-  DType dtype;
-  void* data;  // owned: length * itemsize bytes
+  void* data;  // owned: dimensions[0] * itemsize bytes
   int nd;
-  Py_ssize_t stride;  // strides[0]
+  Py_ssize_t* dimensions;  // nd entries
+  Py_ssize_t* strides;     // nd entries
   PyArray_Descr* descr;
+  DType dtype;
+  Py_ssize_t dims_and_strides[2];  // the block dimensions and strides point into (nd = 1)
 };
 struct Int64ScalarObject {
   Object ob_base;

@@ -26,12 +26,12 @@ bool CDataObject_Check(const Object* o) { return PyObject_TypeCheck(o, &PyCData_
 
 namespace layers::conversion {
 // get_long's slow half: PyLong_AsUnsignedLongMask on a non-int -> _PyNumber_Index (nb_index, a
-// temporary int), read, DECREF.
+// temporary int), _PyLong_AsUnsignedLongMask, DECREF.
 DISPATCHLAB_LAYER_FN int NumberIndexMask(Object* v, uint64_t* out) {
   Count(Counter::kConversions);
   Object* index = _PyNumber_Index(v);
   if (index == nullptr) return -1;
-  *out = PyLong_AsUnsignedLongMask(index);
+  *out = _PyLong_AsUnsignedLongMask(index);
   Py_DECREF(index);
   return 0;
 }
@@ -98,8 +98,8 @@ Object* d_get(const void* ptr, Py_ssize_t) {
 
 StgInfo g_int_info, g_int64_info, g_double_info;
 
-void InitSimple(TypeObject* type, const char* name, StgInfo* info, Py_ssize_t size, setfunc set,
-                getfunc get, ItemKind kind, const char* format) {
+void InitSimple(TypeObject* type, const char* name, StgInfo* info, Py_ssize_t size, setfunc set, getfunc get,
+                ItemKind kind, const char* format) {
   InitStaticType(type, name, &Simple_Type, 0, 0);
   type->ob_base.ob_type = &PyCSimpleType_Type;
   type->dl_module = kCtypesModuleDef;
@@ -132,8 +132,8 @@ void InitCtypesTypes() {
   InitSimple(&c_int64_Type, "c_long", &g_int64_info, 8, layers::setfunc::q_set, q_get, ItemKind::kInt64,
              "<q");
   c_int64_Type.tp_name = "c_int64";
-  InitSimple(&c_double_Type, "c_double", &g_double_info, 8, layers::setfunc::d_set, d_get,
-             ItemKind::kDouble, "<d");
+  InitSimple(&c_double_Type, "c_double", &g_double_info, 8, layers::setfunc::d_set, d_get, ItemKind::kDouble,
+             "<d");
 }
 
 }  // namespace dispatchlab
