@@ -1,6 +1,8 @@
 // The layer table, the profiles built from its columns (core/profiles.def), and the --layers= parser.
 #include "core/layers.h"
 
+#include "core/object.h"
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +13,7 @@
 namespace dispatchlab {
 namespace internal {
 uint32_t g_active_layers = 0;
+uintptr_t g_refcount_slow_mask = 1;
 }  // namespace internal
 
 namespace {
@@ -136,6 +139,11 @@ absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base) {
   return result;
 }
 
-void SetActiveLayers(LayerSet layers) { internal::g_active_layers = layers.bits(); }
+void SetActiveLayers(LayerSet layers) {
+  internal::g_active_layers = layers.bits();
+  // The one test of Py_INCREF / Py_DECREF (core/object.h): the tag bit, or every bit under a refcount layer.
+  internal::g_refcount_slow_mask =
+      (layers.bits() & internal::kRefcountLayerMask) != 0 ? ~uintptr_t{0} : uintptr_t{1};
+}
 
 }  // namespace dispatchlab

@@ -86,13 +86,17 @@ bool LayeredDecref(Object* o) {
 
 void _Py_Dealloc(Object* o) { Py_TYPE(o)->tp_dealloc(o); }
 
-void InitObjectHeader(Object* o, TypeObject* type) {
+void internal::InitObjectHeaderCounted(Object* o, TypeObject* type) {
   o->ob_refcnt = 1;
   o->ob_type = type;
   o->ob_tid = internal::t_thread_tag;
   o->ob_flags = 0;
   ++type->live_instances;
   ++g_live_objects;
+}
+
+void InitObjectHeader(Object* o, TypeObject* type) {
+  internal::InitObjectHeaderCounted(o, type);
   Count(Counter::kObjects);
 }
 
@@ -117,7 +121,7 @@ Object* AllocObject(TypeObject* type, size_t size) {
     HeadOf(o)->next = nullptr;
     HeadOf(o)->prev = nullptr;
   }
-  InitObjectHeader(o, type);
+  internal::InitObjectHeaderCounted(o, type);  // `objects` counts it through `allocations`
   return o;
 }
 

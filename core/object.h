@@ -153,8 +153,17 @@ inline Object* AsObject(TypeObject* t) { return &t->ob_base; }
 inline TypeObject* AsType(Object* o) { return reinterpret_cast<TypeObject*>(o); }
 
 // ---- Reference counting ----
+// CPython 3.11's Py_INCREF is one add and Py_DECREF one subtract and a test (Include/object.h). The model has
+// two things CPython 3.11 lacks: tagged immediates (the boxing layers switched off), whose "pointer" must not
+// be written, and the refcount layers of later releases (immortal, atomic_refcount). Both are caught by one
+// test of the pointer against a mask kept by SetActiveLayers (one `test reg, mem` and a branch): bit 0 alone
+// (a tagged pointer is odd) while no refcount layer is on; every bit when one is, so every operation takes
+// the layered path. The hot path of a cpython311 run is then the test, the branch and CPython's own work
+// (docs/faithfulness.md, "The trampoline's overhead").
 namespace internal {
 inline constexpr uint32_t kRefcountLayerMask = LayerGroupMask(LayerGroup::kRefcount);
+// 1 while no refcount layer is on, ~0 while one is (set with the active layers, core/layers.cc).
+extern uintptr_t g_refcount_slow_mask;
 extern thread_local uint32_t t_thread_tag;
 // The reference-count paths of the immortal and atomic_refcount layers. Return true when done.
 bool LayeredIncref(Object* o);
@@ -164,19 +173,23 @@ bool LayeredDecref(Object* o);
 void _Py_Dealloc(Object* o);
 
 inline void Py_INCREF(Object* o) {
-  if (IsTagged(o)) return;
-  Count(Counter::kIncrefs);
-  if (internal::g_active_layers & internal::kRefcountLayerMask) [[unlikely]] {
+  if (reinterpret_cast<uintptr_t>(o) & internal::g_refcount_slow_mask) [[unlikely]] {
+    if (IsTagged(o)) return;
+    Count(Counter::kIncrefs);
     if (internal::LayeredIncref(o)) return;
+  } else {
+    Count(Counter::kIncrefs);
   }
   ++o->ob_refcnt;
 }
 
 inline void Py_DECREF(Object* o) {
-  if (IsTagged(o)) return;
-  Count(Counter::kDecrefs);
-  if (internal::g_active_layers & internal::kRefcountLayerMask) [[unlikely]] {
+  if (reinterpret_cast<uintptr_t>(o) & internal::g_refcount_slow_mask) [[unlikely]] {
+    if (IsTagged(o)) return;
+    Count(Counter::kDecrefs);
     if (internal::LayeredDecref(o)) return;
+  } else {
+    Count(Counter::kDecrefs);
   }
   if (--o->ob_refcnt == 0) _Py_Dealloc(o);
 }
@@ -198,8 +211,13 @@ inline Object* Py_NewRef(Object* o) {
 Object* AllocObject(TypeObject* type, size_t size);
 // Frees an object's memory (the tp_dealloc of every type ends here).
 void FreeObject(Object* o);
-// Initialises the header of an object whose memory came from elsewhere (a free list).
+// Initialises the header of an object whose memory came from elsewhere (a free list), counting an object.
 void InitObjectHeader(Object* o, TypeObject* type);
+namespace internal {
+// InitObjectHeader for a creation already counted as an allocation (AllocObject) or a tuple free-list hit:
+// the `objects` counter is derived from those two (core/counters.cc), so it is not incremented here.
+void InitObjectHeaderCounted(Object* o, TypeObject* type);
+}  // namespace internal
 // Ends an object's life without freeing its memory (an object parked on a free list).
 void ForgetObject(Object* o);
 // Frees the memory of an object parked by ForgetObject (a free list emptied), counting the free.

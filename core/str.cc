@@ -20,12 +20,11 @@ StrObject* Intern(absl::string_view name) {
   return raw;
 }
 
-const Identifiers& Id() {
-  static const Identifiers ids = {
-      Intern("__setitem__"), Intern("__getitem__"), Intern("__delitem__"), Intern("__len__"),
-      Intern("__init__"),    Intern("__call__"),    Intern("__get__"),     Intern("__index__"),
-  };
-  return ids;
-}
+namespace internal {
+const Identifiers g_identifiers = {
+    Intern("__setitem__"), Intern("__getitem__"), Intern("__delitem__"), Intern("__len__"),
+    Intern("__init__"),    Intern("__call__"),    Intern("__get__"),     Intern("__index__"),
+};
+}  // namespace internal
 
 }  // namespace dispatchlab

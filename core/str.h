@@ -31,7 +31,13 @@ struct Identifiers {
   StrObject* __get__;
   StrObject* __index__;
 };
-const Identifiers& Id();
+namespace internal {
+// Interned when the program starts (a dynamic initializer of core/str.cc), before main: CPython's _Py_ID
+// strings are static objects, so naming one costs nothing at run time. Not for use by other static
+// initializers.
+extern const Identifiers g_identifiers;
+}  // namespace internal
+inline const Identifiers& Id() { return internal::g_identifiers; }
 
 }  // namespace dispatchlab
 

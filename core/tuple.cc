@@ -35,8 +35,8 @@ DISPATCHLAB_LAYER_FN Object* maybe_freelist_pop(Py_ssize_t size) {
   Object* o = list.head;
   list.head = AsTuple(o)->ob_item[0];
   --list.count;
-  InitObjectHeader(o, &PyTuple_Type);
-  Count(Counter::kFreeListHits);
+  internal::InitObjectHeaderCounted(o, &PyTuple_Type);
+  Count(Counter::kFreeListHits);  // also an object and a tuple built (derived, core/counters.cc)
   return o;
 }
 
@@ -55,10 +55,47 @@ DISPATCHLAB_LAYER_FN bool maybe_freelist_push(Object* o) {
 
 namespace {
 
+// The reference counts of a tuple's items are counted in one increment per tuple (Count(kIncrefs, n) or
+// Count(kDecrefs, n) before the loop) rather than one per item, so that counting compiled in stays cheap
+// (docs/counting.md, "Derived counters"). The per-item operations below are Py_INCREF / Py_DECREF without
+// their Count; an item the single operations would not count (nullptr, a tagged immediate) takes its count
+// back, on the slow path only.
+inline void Uncount(Counter c) {
+  if constexpr (kCountingCompiledIn) --internal::g_counters[static_cast<int>(c)];
+}
+
+inline Object* NewRefCountedByCaller(Object* o) {
+  if (reinterpret_cast<uintptr_t>(o) & internal::g_refcount_slow_mask) [[unlikely]] {
+    if (IsTagged(o)) {
+      Uncount(Counter::kIncrefs);
+      return o;
+    }
+    if (internal::LayeredIncref(o)) return o;
+  }
+  ++o->ob_refcnt;
+  return o;
+}
+
+inline void XDecrefCountedByCaller(Object* o) {
+  if (o == nullptr) {
+    Uncount(Counter::kDecrefs);
+    return;
+  }
+  if (reinterpret_cast<uintptr_t>(o) & internal::g_refcount_slow_mask) [[unlikely]] {
+    if (IsTagged(o)) {
+      Uncount(Counter::kDecrefs);
+      return;
+    }
+    if (internal::LayeredDecref(o)) return;
+  }
+  if (--o->ob_refcnt == 0) _Py_Dealloc(o);
+}
+
 void tupledealloc(Object* o) {
   TupleObject* t = AsTuple(o);
   GcUntrack(o);
-  for (Py_ssize_t i = 0; i < t->ob_size; ++i) Py_XDECREF(t->ob_item[i]);
+  Count(Counter::kDecrefs, static_cast<uint64_t>(t->ob_size));
+  for (Py_ssize_t i = 0; i < t->ob_size; ++i) XDecrefCountedByCaller(t->ob_item[i]);
   if (LayerOn(Layer::kFreeLists) && layers::free_lists::maybe_freelist_push(o)) return;
   FreeObject(o);
 }
@@ -76,8 +113,12 @@ Object* tuple_item(Object* o, Py_ssize_t i) {
 
 }  // namespace
 
-Object* PyTuple_New(Py_ssize_t size) {
-  if (size == 0) return Py_NewRef(&g_empty_tuple.ob_base);
+namespace {
+
+// tuple_alloc (Objects/tupleobject.c, 3.11): a tuple of `size` > 0 items from the free list or the
+// allocator, its items not yet set. Always inlined into its two callers, as GCC inlines CPython's static
+// tuple_alloc, so that the counting and the counting-free builds make the same inlining choice.
+[[gnu::always_inline]] inline Object* tuple_alloc(Py_ssize_t size) {
   if (size < 0) {
     PyErr_SetString(ExcKind::kSystemError, "negative tuple size");
     return nullptr;
@@ -86,20 +127,34 @@ Object* PyTuple_New(Py_ssize_t size) {
   if (o == nullptr) {
     o = AllocObject(&PyTuple_Type, TupleBytes(size));
     if (o == nullptr) return nullptr;
+    Count(Counter::kTuples);  // a tuple from the free list is counted through free_list_hits
   }
-  TupleObject* t = AsTuple(o);
-  t->ob_size = size;
-  for (Py_ssize_t i = 0; i < size; ++i) t->ob_item[i] = nullptr;
-  GcTrack(o);
-  Count(Counter::kTuples);
+  AsTuple(o)->ob_size = size;
   return o;
 }
 
+}  // namespace
+
+Object* PyTuple_New(Py_ssize_t size) {
+  if (size == 0) return Py_NewRef(&g_empty_tuple.ob_base);
+  Object* o = tuple_alloc(size);
+  if (o == nullptr) return nullptr;
+  TupleObject* t = AsTuple(o);
+  for (Py_ssize_t i = 0; i < size; ++i) t->ob_item[i] = nullptr;
+  GcTrack(o);
+  return o;
+}
+
+// _PyTuple_FromArray: the items are copied with their new references, never zeroed first.
 Object* PyTuple_FromArray(Object* const* src, Py_ssize_t n) {
-  Object* t = PyTuple_New(n);
-  if (t == nullptr) return nullptr;
-  for (Py_ssize_t i = 0; i < n; ++i) PyTuple_SET_ITEM(t, i, Py_NewRef(src[i]));
-  return t;
+  if (n == 0) return Py_NewRef(&g_empty_tuple.ob_base);
+  Object* o = tuple_alloc(n);
+  if (o == nullptr) return nullptr;
+  Object** dst = AsTuple(o)->ob_item;
+  Count(Counter::kIncrefs, static_cast<uint64_t>(n));
+  for (Py_ssize_t i = 0; i < n; ++i) dst[i] = NewRefCountedByCaller(src[i]);
+  GcTrack(o);
+  return o;
 }
 
 Object* PyTuple_GetSlice(Object* t, Py_ssize_t low, Py_ssize_t high) {

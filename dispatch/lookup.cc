@@ -23,39 +23,39 @@ inline uint32_t MethodCacheHash(uint32_t version, const StrObject* name) {
 
 namespace layers::method_cache {
 
-// The probe of the method cache: a hit compares the tag and the name pointer.
-DISPATCHLAB_LAYER_FN bool Probe(TypeObject* type, StrObject* name, Object** value) {
-  const MethodCacheEntry& entry = g_method_cache[MethodCacheHash(type->tp_version_tag, name)];
-  if (PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) && entry.version == type->tp_version_tag &&
-      entry.name == name) {
-    Count(Counter::kCacheHits);
-    *value = entry.value;
-    return true;
-  }
+// The miss half of _PyType_Lookup's type cache: walk the MRO, then fill the entry (assigning the type a
+// version tag first, assign_version_tag). The hit is inline in _PyType_Lookup, as in CPython.
+DISPATCHLAB_LAYER_FN Object* Fill(TypeObject* type, StrObject* name) {
   Count(Counter::kCacheMisses);
-  return false;
-}
-
-DISPATCHLAB_LAYER_FN void Fill(TypeObject* type, StrObject* name, Object* value) {
-  if (!AssignVersionTag(type)) return;
+  Object* value = FindNameInMro(type, name);
+  if (!AssignVersionTag(type)) return value;
   MethodCacheEntry& entry = g_method_cache[MethodCacheHash(type->tp_version_tag, name)];
   entry.version = type->tp_version_tag;
   entry.name = name;
   entry.value = value;
+  return value;
 }
 
 }  // namespace layers::method_cache
 
 namespace layers::lookup {
 
+// CPython 3.11's _PyType_Lookup: the cache hit compares the entry's tag and name pointer and returns, inline
+// (a type whose tag was invalidated has tag 0, which no filled entry carries: CPython only asserts
+// Py_TPFLAGS_VALID_VERSION_TAG). The miss walks the MRO and fills the entry (method_cache::Fill).
 DISPATCHLAB_LAYER_FN Object* _PyType_Lookup(TypeObject* type, StrObject* name) {
-  Count(Counter::kLookups);
-  const bool cached = LayerOn(Layer::kMethodCache);
-  Object* value = nullptr;
-  if (cached && method_cache::Probe(type, name, &value)) return value;
-  value = FindNameInMro(type, name);
-  if (cached) method_cache::Fill(type, name, value);
-  return value;
+  // `lookups` counts the uncached walks here; with the cache on it is derived from the hits and misses
+  // (core/counters.cc), so that a hit pays one counter, not two.
+  if (!LayerOn(Layer::kMethodCache)) [[unlikely]] {
+    Count(Counter::kLookups);
+    return FindNameInMro(type, name);
+  }
+  const MethodCacheEntry& entry = g_method_cache[MethodCacheHash(type->tp_version_tag, name)];
+  if (entry.version == type->tp_version_tag && entry.name == name) {
+    Count(Counter::kCacheHits);
+    return entry.value;
+  }
+  return method_cache::Fill(type, name);
 }
 
 }  // namespace layers::lookup
@@ -64,28 +64,21 @@ void PyType_ClearCache() {
   for (MethodCacheEntry& entry : g_method_cache) entry = MethodCacheEntry();
 }
 
-Object* LookupMaybeMethod(Object* self, StrObject* name, int* unbound, InlineCache* cache) {
-  TypeObject* type = Py_TYPE(self);
-  Object* res = nullptr;
-  const bool inline_cached = !LayerOn(Layer::kLookup) && cache != nullptr;
-  if (inline_cached && cache->type == type && type->tp_version_tag != 0 &&
-      cache->version == type->tp_version_tag) {
+Object* InlineCacheLookup(TypeObject* type, StrObject* name, InlineCache* cache) {
+  if (cache->type == type && type->tp_version_tag != 0 && cache->version == type->tp_version_tag) {
     Count(Counter::kInlineCacheHits);
-    res = cache->value;
-  } else {
-    res = _PyType_Lookup(type, name);
-    if (inline_cached && AssignVersionTag(type)) {
-      cache->type = type;
-      cache->version = type->tp_version_tag;
-      cache->value = res;
-    }
+    return cache->value;
   }
-  if (res == nullptr) return nullptr;
-  if (PyType_HasFeature(Py_TYPE(res), Py_TPFLAGS_METHOD_DESCRIPTOR) && !LayerOn(Layer::kMethodWrapper)) {
-    *unbound = 1;
-    Py_INCREF(res);
-    return res;
+  Object* res = _PyType_Lookup(type, name);
+  if (AssignVersionTag(type)) {
+    cache->type = type;
+    cache->version = type->tp_version_tag;
+    cache->value = res;
   }
+  return res;
+}
+
+Object* BindFoundMethod(Object* res, Object* self, TypeObject* type, int* unbound) {
   *unbound = 0;
   descrgetfunc f = Py_TYPE(res)->tp_descr_get;
   if (f == nullptr) return Py_NewRef(res);

@@ -35,11 +35,30 @@ struct InlineCache {
   Object* value = nullptr;  // borrowed: the type dictionary keeps it alive while the tag is valid
 };
 
+// The `lookup` layer switched off: the call site's `cache` answers while type's version tag is unchanged;
+// otherwise _PyType_Lookup, remembered. A borrowed reference or nullptr (no error set).
+Object* InlineCacheLookup(TypeObject* type, StrObject* name, InlineCache* cache);
+// The bound half of lookup_maybe_method: *unbound = 0 and the descriptor's tp_descr_get applied (3.6's
+// method-wrapper), or a new reference to `res` itself when it has none.
+Object* BindFoundMethod(Object* res, Object* self, TypeObject* type, int* unbound);
+
 // lookup_maybe_method: the method `name` of type(self), new reference, with *unbound = 1 when it is a
 // method descriptor called with self in args[0] (3.8+), 0 when it was bound (3.6's method-wrapper, the
 // `method_wrapper` layer). With the `lookup` layer off the call site's `cache` answers while the type's
-// version tag is unchanged. nullptr without an error when not found.
-Object* LookupMaybeMethod(Object* self, StrObject* name, int* unbound, InlineCache* cache);
+// version tag is unchanged. nullptr without an error when not found. Inline, as CPython's static
+// lookup_maybe_method is inlined into vectorcall_method (Objects/typeobject.c).
+inline Object* LookupMaybeMethod(Object* self, StrObject* name, int* unbound, InlineCache* cache) {
+  TypeObject* type = Py_TYPE(self);
+  Object* res = LayerOn(Layer::kLookup) || cache == nullptr ? _PyType_Lookup(type, name)
+                                                             : InlineCacheLookup(type, name, cache);
+  if (res == nullptr) return nullptr;
+  if (PyType_HasFeature(Py_TYPE(res), Py_TPFLAGS_METHOD_DESCRIPTOR) && !LayerOn(Layer::kMethodWrapper)) {
+    *unbound = 1;
+    Py_INCREF(res);
+    return res;
+  }
+  return BindFoundMethod(res, self, type, unbound);
+}
 
 }  // namespace dispatchlab
 
