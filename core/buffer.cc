@@ -41,11 +41,29 @@ void FillBufferInfo(Py_buffer* view, Object* exporter, void* buf, Py_ssize_t len
 
 Py_ssize_t NativeFormatSize(char format) {
   switch (format) {
-    case 'B': case 'b': case 'c': case '?': return 1;
-    case 'h': case 'H': return 2;
-    case 'i': case 'I': case 'f': return 4;
-    case 'l': case 'L': case 'q': case 'Q': case 'n': case 'N': case 'd': case 'P': return 8;
-    default: return 0;
+    case 'B':
+    case 'b':
+    case 'c':
+    case '?':
+      return 1;
+    case 'h':
+    case 'H':
+      return 2;
+    case 'i':
+    case 'I':
+    case 'f':
+      return 4;
+    case 'l':
+    case 'L':
+    case 'q':
+    case 'Q':
+    case 'n':
+    case 'N':
+    case 'd':
+    case 'P':
+      return 8;
+    default:
+      return 0;
   }
 }
 

@@ -5,7 +5,6 @@
 #define DISPATCHLAB_CORE_BUFFER_H_
 
 #include "absl/strings/string_view.h"
-
 #include "core/object.h"
 
 namespace dispatchlab {

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+
 #include "absl/strings/string_view.h"
 
 #ifndef DISPATCHLAB_COUNTING

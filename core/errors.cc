@@ -9,18 +9,30 @@ ErrorState g_error;
 
 absl::string_view ExcName(ExcKind kind) {
   switch (kind) {
-    case ExcKind::kNone: return "NoError";
-    case ExcKind::kTypeError: return "TypeError";
-    case ExcKind::kValueError: return "ValueError";
-    case ExcKind::kIndexError: return "IndexError";
-    case ExcKind::kNotImplementedError: return "NotImplementedError";
-    case ExcKind::kOverflowError: return "OverflowError";
-    case ExcKind::kMemoryError: return "MemoryError";
-    case ExcKind::kAttributeError: return "AttributeError";
-    case ExcKind::kRecursionError: return "RecursionError";
-    case ExcKind::kSystemError: return "SystemError";
-    case ExcKind::kOSError: return "OSError";
-    case ExcKind::kNameError: return "NameError";
+    case ExcKind::kNone:
+      return "NoError";
+    case ExcKind::kTypeError:
+      return "TypeError";
+    case ExcKind::kValueError:
+      return "ValueError";
+    case ExcKind::kIndexError:
+      return "IndexError";
+    case ExcKind::kNotImplementedError:
+      return "NotImplementedError";
+    case ExcKind::kOverflowError:
+      return "OverflowError";
+    case ExcKind::kMemoryError:
+      return "MemoryError";
+    case ExcKind::kAttributeError:
+      return "AttributeError";
+    case ExcKind::kRecursionError:
+      return "RecursionError";
+    case ExcKind::kSystemError:
+      return "SystemError";
+    case ExcKind::kOSError:
+      return "OSError";
+    case ExcKind::kNameError:
+      return "NameError";
   }
   return "Exception";
 }

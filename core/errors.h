@@ -7,10 +7,10 @@
 #define DISPATCHLAB_CORE_ERRORS_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 
 namespace dispatchlab {
 

@@ -1,14 +1,13 @@
 // The layer table, the profiles built from its columns (core/profiles.def), and the --layers= parser.
 #include "core/layers.h"
 
-#include "core/object.h"
-
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/name_lookup.h"
+#include "core/object.h"
 
 namespace dispatchlab {
 namespace internal {
@@ -126,8 +125,7 @@ absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base) {
     }
     if (name.empty()) return absl::InvalidArgumentError("empty layer name");
     if (name == "all" || name == "none") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", name, "' must stand alone in a layer list"));
+      return absl::InvalidArgumentError(absl::StrCat("'", name, "' must stand alone in a layer list"));
     }
     absl::StatusOr<Layer> layer = LayerFromName(name);
     if (!layer.ok()) return layer.status();

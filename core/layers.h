@@ -12,10 +12,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace dispatchlab {
 
@@ -107,9 +107,7 @@ namespace internal {
 extern uint32_t g_active_layers;
 }  // namespace internal
 
-inline bool LayerOn(Layer layer) {
-  return (internal::g_active_layers >> static_cast<int>(layer)) & 1u;
-}
+inline bool LayerOn(Layer layer) { return (internal::g_active_layers >> static_cast<int>(layer)) & 1u; }
 inline LayerSet ActiveLayers() { return LayerSet(internal::g_active_layers); }
 void SetActiveLayers(LayerSet layers);
 

@@ -46,14 +46,20 @@ Object* NewView(Object* base_exporter, const Py_buffer& from) {
 int PackSingle(char* ptr, Object* value, char fmt) {
   if (fmt == 'd' || fmt == 'f') {
     double d = 0;
-    if (PyFloat_Check(value)) d = PyFloat_AS_DOUBLE(value);
-    else if (PyLong_Check(value)) d = static_cast<double>(PyLong_Value(value));
+    if (PyFloat_Check(value))
+      d = PyFloat_AS_DOUBLE(value);
+    else if (PyLong_Check(value))
+      d = static_cast<double>(PyLong_Value(value));
     else {
       PyErr_Format(ExcKind::kTypeError, "memoryview: invalid type for format '%c'", fmt);
       return -1;
     }
-    if (fmt == 'd') std::memcpy(ptr, &d, sizeof(d));
-    else { float f = static_cast<float>(d); std::memcpy(ptr, &f, sizeof(f)); }
+    if (fmt == 'd')
+      std::memcpy(ptr, &d, sizeof(d));
+    else {
+      float f = static_cast<float>(d);
+      std::memcpy(ptr, &f, sizeof(f));
+    }
     return 0;
   }
   const Py_ssize_t size = NativeFormatSize(fmt);

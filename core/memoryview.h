@@ -5,7 +5,6 @@
 #define DISPATCHLAB_CORE_MEMORYVIEW_H_
 
 #include "absl/strings/string_view.h"
-
 #include "core/buffer.h"
 #include "core/object.h"
 

@@ -141,9 +141,7 @@ inline constexpr int64_t kTaggedMax = (int64_t{1} << 61) - 1;
 inline constexpr int64_t kTaggedMin = -(int64_t{1} << 61);
 inline bool IsTagged(const Object* o) { return (reinterpret_cast<uintptr_t>(o) & 1u) != 0; }
 inline bool FitsTagged(int64_t v) { return v >= kTaggedMin && v <= kTaggedMax; }
-inline Object* TagInt(int64_t v) {
-  return reinterpret_cast<Object*>((static_cast<uintptr_t>(v) << 1) | 1u);
-}
+inline Object* TagInt(int64_t v) { return reinterpret_cast<Object*>((static_cast<uintptr_t>(v) << 1) | 1u); }
 inline int64_t UntagInt(const Object* o) { return static_cast<int64_t>(reinterpret_cast<intptr_t>(o)) >> 1; }
 
 inline TypeObject* Py_TYPE(const Object* o) { return IsTagged(o) ? &PyLong_Type : o->ob_type; }

@@ -1,6 +1,5 @@
 // pymalloc (Objects/obmalloc.c): size classes, pools, arenas, the arena map. Our own code, following the
 // structure and the fast paths of CPython 3.10-3.13's obmalloc; docs/allocator.md tells the story.
-#include "core/layer_frame.h"
 #include "core/obmalloc.h"
 
 #include <sys/mman.h>
@@ -8,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/layer_frame.h"
 #include "core/layers.h"
 
 #if defined(__has_feature)

@@ -44,11 +44,13 @@ void InitCoreTypes() {
   InitFunctionTypes();
   InitFrameType();
   g_types = new std::vector<TypeObject*>{
-      &PyBaseObject_Type, &PyType_Type,  &PyNone_Type,       &PyUnicode_Type, &PyLong_Type,
-      &PyFloat_Type,      &PyTuple_Type, &PyList_Type,       &PySlice_Type,   &PyMemoryView_Type,
-      &PyArray_Type,      &PyGenericArrType_Type, &PyNumberArrType_Type, &PyIntegerArrType_Type,
-      &PySignedIntegerArrType_Type, &PyInt64ArrType_Type, &PyCode_Type, &PyFunction_Type, &PyMethod_Type,
-      &PyFrame_Type};
+      &PyBaseObject_Type,    &PyType_Type,           &PyNone_Type,
+      &PyUnicode_Type,       &PyLong_Type,           &PyFloat_Type,
+      &PyTuple_Type,         &PyList_Type,           &PySlice_Type,
+      &PyMemoryView_Type,    &PyArray_Type,          &PyGenericArrType_Type,
+      &PyNumberArrType_Type, &PyIntegerArrType_Type, &PySignedIntegerArrType_Type,
+      &PyInt64ArrType_Type,  &PyCode_Type,           &PyFunction_Type,
+      &PyMethod_Type,        &PyFrame_Type};
   for (TypeObject* t : *g_types) ReadyBase(t);
 }
 

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <set>
@@ -21,10 +21,10 @@
 namespace dispatchlab {
 namespace {
 
-constexpr size_t kAlignment = 8;                                // Heap._alignment
-constexpr size_t kDoubleArenaSizeUntil = size_t{4} << 20;       // Heap._DOUBLE_ARENA_SIZE_UNTIL (3.8+)
+constexpr size_t kAlignment = 8;                                 // Heap._alignment
+constexpr size_t kDoubleArenaSizeUntil = size_t{4} << 20;        // Heap._DOUBLE_ARENA_SIZE_UNTIL (3.8+)
 constexpr size_t kDiscardFreeSpaceLargerThan = size_t{4} << 20;  // Heap._DISCARD_FREE_SPACE_LARGER_THAN
-constexpr size_t kMaxRequest = size_t{1} << 48;                 // larger is an overflow, not a request
+constexpr size_t kMaxRequest = size_t{1} << 48;                  // larger is an overflow, not a request
 
 [[noreturn]] void HeapCheckFailed(const char* what) {
   std::fprintf(stderr, "dispatchlab: SharedHeap invariant violated: %s\n", what);
@@ -115,8 +115,8 @@ class ArenaHeap final : public SharedHeap {
     if (!options_.cap_arena_doubling || size_ < kDoubleArenaSizeUntil) size_ *= 2;
     absl::StatusOr<shm::ArenaMapping> arena = shm::MapArena(options_, length, options_.prefault);
     if (!arena.ok()) {
-      return absl::Status(arena.status().code(), absl::StrCat("cannot allocate ", size, " bytes: ",
-                                                              arena.status().message()));
+      return absl::Status(arena.status().code(),
+                          absl::StrCat("cannot allocate ", size, " bytes: ", arena.status().message()));
     }
     arenas_.push_back(*arena);
     return Span{static_cast<int>(arenas_.size() - 1), 0, length};
@@ -178,8 +178,8 @@ class ArenaHeap final : public SharedHeap {
   std::map<size_t, std::vector<Span>> len_to_seq_;
   std::map<Position, Span> start_to_block_;
   std::map<Position, Span> stop_to_block_;
-  std::map<int, std::set<size_t>> allocated_;     // Heap._allocated_blocks: starts per arena
-  std::map<Position, size_t> allocated_size_;     // for the double-free check
+  std::map<int, std::set<size_t>> allocated_;  // Heap._allocated_blocks: starts per arena
+  std::map<Position, size_t> allocated_size_;  // for the double-free check
 };
 
 std::mutex g_default_mutex;

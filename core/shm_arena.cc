@@ -24,9 +24,9 @@ bool IsSpaceError(int error) {
 // "... in DIR: No space left on device (ENOSPC)": the directory, the size and the errno by name.
 absl::Status SpaceError(int error, const std::string& where, size_t size, const char* what) {
   const char* name = strerrorname_np(error);
-  std::string message = absl::StrCat(what, " ", size, " bytes for a shared-memory arena in ", where, ": ",
-                                     std::strerror(error), " (",
-                                     name != nullptr ? std::string(name) : absl::StrCat("errno ", error), ")");
+  std::string message =
+      absl::StrCat(what, " ", size, " bytes for a shared-memory arena in ", where, ": ", std::strerror(error),
+                   " (", name != nullptr ? std::string(name) : absl::StrCat("errno ", error), ")");
   if (IsSpaceError(error)) return absl::ResourceExhaustedError(message);
   return absl::ErrnoToStatus(error, message);
 }
@@ -99,8 +99,9 @@ absl::StatusOr<ArenaMapping> MapArena(const HeapOptions& options, size_t size, b
               (populate ? MAP_POPULATE : 0);
   void* data = mmap(nullptr, size, PROT_READ | PROT_WRITE, flags, -1, 0);
   if (data == MAP_FAILED) {
-    return SpaceError(errno, absl::StrCat("anonymous memory (", std::string(BackendName(options.backend)), ")"), size,
-                      "cannot map");
+    return SpaceError(errno,
+                      absl::StrCat("anonymous memory (", std::string(BackendName(options.backend)), ")"),
+                      size, "cannot map");
   }
   return ArenaMapping{static_cast<char*>(data), size};
 }

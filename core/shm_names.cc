@@ -52,8 +52,8 @@ void CleanupHandler(int sig, siginfo_t* info, void* context) {
   for (size_t i = 0; i < sizeof(kSignals) / sizeof(kSignals[0]); ++i) {
     if (kSignals[i] != sig) continue;
     const struct sigaction& old = g_previous[i];
-    bool has_function = (old.sa_flags & SA_SIGINFO) ||
-                        (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN);
+    bool has_function =
+        (old.sa_flags & SA_SIGINFO) || (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN);
     if (has_function && g_handling[i] == 0) {
       g_handling[i] = 1;
       if (old.sa_flags & SA_SIGINFO) {
@@ -177,8 +177,6 @@ absl::StatusOr<UnlinkedFile> CreateUnlinkedFile(const std::string& dir) {
   return UnlinkedFile{file->fd, file->path};
 }
 
-absl::StatusOr<PendingFile> CreatePendingFileForTest(const std::string& dir) {
-  return CreateRegistered(dir);
-}
+absl::StatusOr<PendingFile> CreatePendingFileForTest(const std::string& dir) { return CreateRegistered(dir); }
 
 }  // namespace dispatchlab::shm

@@ -4,8 +4,8 @@
 #define DISPATCHLAB_CORE_STR_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "core/object.h"
 
 namespace dispatchlab {

@@ -8,7 +8,6 @@ namespace {
 uint32_t g_next_version_tag = 1;
 constexpr uint32_t kMaxVersionTag = 1u << 30;
 
-
 template <typename Slot>
 void InheritSlot(Slot& own, Slot base) {
   if (own == nullptr) own = base;
@@ -77,8 +76,8 @@ void ReadyBase(TypeObject* type) {
       InheritSlot(type->tp_as_buffer->bf_getbuffer, base->tp_as_buffer->bf_getbuffer);
       InheritSlot(type->tp_as_buffer->bf_releasebuffer, base->tp_as_buffer->bf_releasebuffer);
     }
-    type->tp_flags |= base->tp_flags & (Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_LONG_SUBCLASS |
-                                         Py_TPFLAGS_TUPLE_SUBCLASS);
+    type->tp_flags |=
+        base->tp_flags & (Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_TUPLE_SUBCLASS);
   }
   type->tp_flags |= Py_TPFLAGS_READY;
 }

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-
 #include "core/object.h"
 #include "core/str.h"
 

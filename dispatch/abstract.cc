@@ -141,7 +141,8 @@ Object* _PyNumber_Index(Object* item) {
   if (PyLong_Check(item)) return Py_NewRef(item);
   PyNumberMethods* nb = Py_TYPE(item)->tp_as_number;
   if (nb == nullptr || nb->nb_index == nullptr) {
-    PyErr_Format(ExcKind::kTypeError, "'%s' object cannot be interpreted as an integer", Py_TYPE(item)->tp_name);
+    PyErr_Format(ExcKind::kTypeError, "'%s' object cannot be interpreted as an integer",
+                 Py_TYPE(item)->tp_name);
     return nullptr;
   }
   Count(Counter::kSlotCalls);

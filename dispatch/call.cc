@@ -38,7 +38,7 @@ Object* _Py_CheckFunctionResult(Object* callable, Object* result) {
 namespace layers::call_tuple {
 
 DISPATCHLAB_LAYER_FN Object* _PyObject_MakeTpCall(Object* callable, Object* const* args, Py_ssize_t nargs,
-                                               Object* /*kwnames*/) {
+                                                  Object* /*kwnames*/) {
   ternaryfunc call = Py_TYPE(callable)->tp_call;
   if (call == nullptr) {
     PyErr_Format(ExcKind::kTypeError, "'%s' object is not callable", Py_TYPE(callable)->tp_name);
@@ -65,11 +65,12 @@ DISPATCHLAB_LAYER_FN Object* SliceOffSelf(Object* args) {
 namespace layers::call {
 
 DISPATCHLAB_LAYER_FN Object* PyObject_Vectorcall(Object* callable, Object* const* args, size_t nargsf,
-                                              Object* kwnames) {
+                                                 Object* kwnames) {
   Count(Counter::kGenericCalls);
   TypeObject* tp = Py_TYPE(callable);
   if (tp->tp_vectorcall_offset > 0) {
-    auto func = *reinterpret_cast<vectorcallfunc*>(reinterpret_cast<char*>(callable) + tp->tp_vectorcall_offset);
+    auto func =
+        *reinterpret_cast<vectorcallfunc*>(reinterpret_cast<char*>(callable) + tp->tp_vectorcall_offset);
     if (func != nullptr) return _Py_CheckFunctionResult(callable, func(callable, args, nargsf, kwnames));
   }
   if (!LayerOn(Layer::kCallTuple) && tp->dl_vectorcall_untupled != nullptr) {

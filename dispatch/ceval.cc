@@ -3,9 +3,9 @@
 // case does is the generic form of the 3.11 instruction (Python/ceval.c, 3.11.2), noted per case.
 #include "dispatch/ceval.h"
 
-#include "core/layer_frame.h"
 #include "core/errors.h"
 #include "core/frame.h"
+#include "core/layer_frame.h"
 #include "core/type.h"
 #include "dispatch/call.h"
 #include "dispatch/lookup.h"
@@ -53,7 +53,8 @@ Object* CheckArguments(PyFunctionObject* f, Py_ssize_t nargs, Object* kwnames) {
 
 namespace layers::eval {
 
-DISPATCHLAB_LAYER_FN Object* _PyEval_EvalFrameDefault(PyCodeObject* co, TypeDict* globals, Object** localsplus) {
+DISPATCHLAB_LAYER_FN Object* _PyEval_EvalFrameDefault(PyCodeObject* co, TypeDict* globals,
+                                                      Object** localsplus) {
   Object** const stack_base = localsplus + co->co_nlocals;
   Object** stack_pointer = stack_base;
   const CodeUnit* next_instr = co->co_code.data();
@@ -152,7 +153,8 @@ error:
   return nullptr;
 }
 
-DISPATCHLAB_LAYER_FN Object* _PyEval_Vector(PyFunctionObject* func, Object* const* args, Py_ssize_t argcount) {
+DISPATCHLAB_LAYER_FN Object* _PyEval_Vector(PyFunctionObject* func, Object* const* args,
+                                            Py_ssize_t argcount) {
   PyCodeObject* co = AsCode(func->func_code);
   // _PyEvalFramePushAndInit consumes references to the function and to every argument.
   Py_INCREF(&func->ob_base);
@@ -189,7 +191,7 @@ DISPATCHLAB_LAYER_FN Object* _PyEval_Vector(PyFunctionObject* func, Object* cons
 namespace layers::frame_object {
 
 DISPATCHLAB_LAYER_FN Object* _PyFunction_FastCall(PyFunctionObject* func, Object* const* args,
-                                               Py_ssize_t nargs) {
+                                                  Py_ssize_t nargs) {
   PyCodeObject* co = AsCode(func->func_code);
   PyFrameObject* f = _PyFrame_New_NoTrack(co, func->func_globals, g_current_frame_object);
   if (f == nullptr) return nullptr;

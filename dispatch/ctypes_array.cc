@@ -71,7 +71,7 @@ inline int KeepRef(Object* /*target*/, Py_ssize_t /*index*/, Object* keep) {
 
 // _PyCData_set: a CData value would be copied; an int goes to the item type's setfunc.
 DISPATCHLAB_LAYER_FN Object* _PyCData_set(Object* /*dst*/, TypeObject* type, Object* value, Py_ssize_t size,
-                                       char* ptr) {
+                                          char* ptr) {
   if (CDataObject_Check(value)) {
     PyErr_Format(ExcKind::kTypeError, "incompatible types, %s instance instead of %s instance",
                  Py_TYPE(value)->tp_name, type->tp_name);
@@ -88,7 +88,7 @@ DISPATCHLAB_LAYER_FN Object* _PyCData_set(Object* /*dst*/, TypeObject* type, Obj
 
 // PyCData_set: checks the destination, stores, keeps the result alive as ctypes requires.
 DISPATCHLAB_LAYER_FN int PyCData_set(Object* dst, TypeObject* type, Object* value, Py_ssize_t index,
-                                  Py_ssize_t size, char* ptr) {
+                                     Py_ssize_t size, char* ptr) {
   if (!CDataObject_Check(dst)) {
     PyErr_SetString(ExcKind::kTypeError, "not a ctype instance");
     return -1;
@@ -145,9 +145,15 @@ void FillDirect(Object* self, Py_ssize_t start, Object* source, Py_ssize_t count
   char* dst = AsCData(self)->b_ptr + start * item->size;
   const int64_t* src = Int64Data(source);
   switch (item->kind) {
-    case ItemKind::kInt32: FillTyped<int32_t>(dst, src, count); break;
-    case ItemKind::kInt64: std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(int64_t)); break;
-    case ItemKind::kDouble: FillTyped<double>(dst, src, count); break;
+    case ItemKind::kInt32:
+      FillTyped<int32_t>(dst, src, count);
+      break;
+    case ItemKind::kInt64:
+      std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(int64_t));
+      break;
+    case ItemKind::kDouble:
+      FillTyped<double>(dst, src, count);
+      break;
   }
   Count(Counter::kStores, static_cast<uint64_t>(count));
 }
@@ -220,7 +226,8 @@ TypeObject* PyCArrayType_from_ctype(TypeObject* itemtype, Py_ssize_t length) {
     PyErr_SetString(ExcKind::kOverflowError, "array too large");
     return nullptr;
   }
-  if (g_array_cache == nullptr) g_array_cache = new absl::flat_hash_map<std::pair<TypeObject*, Py_ssize_t>, TypeObject*>();
+  if (g_array_cache == nullptr)
+    g_array_cache = new absl::flat_hash_map<std::pair<TypeObject*, Py_ssize_t>, TypeObject*>();
   auto key = std::make_pair(itemtype, length);
   if (auto it = g_array_cache->find(key); it != g_array_cache->end()) return it->second;
   TypeObject* type = TypeNew(absl::StrCat(itemtype->tp_name, "_Array_", length), &PyCArray_Type,

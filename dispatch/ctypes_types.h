@@ -21,17 +21,17 @@ enum class ItemKind { kInt32, kInt64, kDouble };
 
 // CPython's StgDict (<= 3.12) / StgInfo (3.13): what ctypes knows about a type's storage.
 struct StgInfo {
-  Py_ssize_t size = 0;      // bytes of an instance
+  Py_ssize_t size = 0;  // bytes of an instance
   Py_ssize_t align = 0;
-  Py_ssize_t length = 0;    // arrays: number of items
+  Py_ssize_t length = 0;        // arrays: number of items
   TypeObject* proto = nullptr;  // arrays: the item type
   setfunc setfunc_ = nullptr;   // simple types: the item store function (arrays: none)
   getfunc getfunc_ = nullptr;
   ItemKind kind = ItemKind::kInt32;
-  char format[8] = "";      // buffer format, e.g. "<i"
+  char format[8] = "";  // buffer format, e.g. "<i"
 };
 
-extern TypeObject PyCType_Type;       // the common metaclass (3.13's PyCType_Type)
+extern TypeObject PyCType_Type;        // the common metaclass (3.13's PyCType_Type)
 extern TypeObject PyCSimpleType_Type;  // metaclass of simple types
 extern TypeObject PyCArrayType_Type;   // metaclass of array types
 extern TypeObject PyCData_Type;        // _ctypes._CData

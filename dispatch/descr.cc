@@ -39,8 +39,8 @@ Object* NoneOrNull(int result) { return result < 0 ? nullptr : Py_NewRef(Py_None
 
 bool CheckHasSelf(WrapperDescrObject* descr, Py_ssize_t argc) {
   if (argc >= 1) return true;
-  PyErr_Format(ExcKind::kTypeError, "descriptor '%s' of '%s' object needs an argument",
-               descr->d_name->value, descr->d_type->tp_name);
+  PyErr_Format(ExcKind::kTypeError, "descriptor '%s' of '%s' object needs an argument", descr->d_name->value,
+               descr->d_type->tp_name);
   return false;
 }
 
@@ -65,7 +65,7 @@ DISPATCHLAB_LAYER_FN Object* wrapperdescr_call(Object* self_descr, Object* args,
 
 // The untupled vector entry (used only with the call_tuple layer off).
 DISPATCHLAB_LAYER_FN Object* wrapperdescr_vectorcall(Object* self_descr, Object* const* args, size_t nargsf,
-                                                  Object* /*kwnames*/) {
+                                                     Object* /*kwnames*/) {
   WrapperDescrObject* descr = AsWrapperDescr(self_descr);
   const Py_ssize_t argc = PyVectorcall_NARGS(nargsf);
   if (!CheckHasSelf(descr, argc)) return nullptr;
@@ -100,7 +100,7 @@ DISPATCHLAB_LAYER_FN Object* wrapper_call(Object* o, Object* args, Object* kwds)
 }
 
 DISPATCHLAB_LAYER_FN Object* wrapper_vectorcall(Object* o, Object* const* args, size_t nargsf,
-                                             Object* /*kwnames*/) {
+                                                Object* /*kwnames*/) {
   auto* mw = reinterpret_cast<MethodWrapperObject*>(o);
   return wrapperdescr_raw_call(mw->descr, mw->self, WrapperArgs{nullptr, args, PyVectorcall_NARGS(nargsf)},
                                nullptr);

@@ -50,7 +50,7 @@ Object* BindFoundMethod(Object* res, Object* self, TypeObject* type, int* unboun
 inline Object* LookupMaybeMethod(Object* self, StrObject* name, int* unbound, InlineCache* cache) {
   TypeObject* type = Py_TYPE(self);
   Object* res = LayerOn(Layer::kLookup) || cache == nullptr ? _PyType_Lookup(type, name)
-                                                             : InlineCacheLookup(type, name, cache);
+                                                            : InlineCacheLookup(type, name, cache);
   if (res == nullptr) return nullptr;
   if (PyType_HasFeature(Py_TYPE(res), Py_TPFLAGS_METHOD_DESCRIPTOR) && !LayerOn(Layer::kMethodWrapper)) {
     *unbound = 1;

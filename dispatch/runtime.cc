@@ -25,9 +25,9 @@ void InitRuntime() {
   InitCtypesTypes();
   InitCtypesArrayType();
   for (TypeObject* t : CoreTypes()) PyType_Ready(t);
-  for (TypeObject* t : {&PyWrapperDescr_Type, &_PyMethodWrapper_Type, &PyCType_Type, &PyCSimpleType_Type,
-                        &PyCArrayType_Type, &PyCData_Type, &Simple_Type, &c_int_Type, &c_int64_Type,
-                        &c_double_Type, &PyCArray_Type}) {
+  for (TypeObject* t :
+       {&PyWrapperDescr_Type, &_PyMethodWrapper_Type, &PyCType_Type, &PyCSimpleType_Type, &PyCArrayType_Type,
+        &PyCData_Type, &Simple_Type, &c_int_Type, &c_int64_Type, &c_double_Type, &PyCArray_Type}) {
     PyType_Ready(t);
   }
 }

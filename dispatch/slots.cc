@@ -79,21 +79,23 @@ struct SlotAccessors {
 
 // Indexed by SlotId (the order of dispatch/slots.def).
 constexpr SlotAccessors kSlotAccessors[] = {
-#define DISPATCHLAB_SLOT(Id, suite, member, signature)                                                  \
-  {&SlotAccess<suites::suite, &SuiteStruct<suites::suite>::type::member>::Get,                         \
+#define DISPATCHLAB_SLOT(Id, suite, member, signature)                         \
+  {&SlotAccess<suites::suite, &SuiteStruct<suites::suite>::type::member>::Get, \
    &SlotAccess<suites::suite, &SuiteStruct<suites::suite>::type::member>::Set},
 #include "dispatch/slots.def"
 };
 
 // The signature column is the member's type: a row that disagrees does not compile.
-#define DISPATCHLAB_SLOT(Id, suite, member, signature)                                                   \
-  static_assert(std::is_same_v<decltype(SuiteStruct<suites::suite>::type::member), signature>, #member \
-                " is not a " #signature);
+#define DISPATCHLAB_SLOT(Id, suite, member, signature)                                         \
+  static_assert(std::is_same_v<decltype(SuiteStruct<suites::suite>::type::member), signature>, \
+                #member " is not a " #signature);
 #include "dispatch/slots.def"
 
 }  // namespace
 
-void* GetSlot(const TypeObject* type, SlotId slot) { return kSlotAccessors[static_cast<int>(slot)].get(type); }
+void* GetSlot(const TypeObject* type, SlotId slot) {
+  return kSlotAccessors[static_cast<int>(slot)].get(type);
+}
 
 void SetSlot(TypeObject* type, SlotId slot, void* function) {
   kSlotAccessors[static_cast<int>(slot)].set(type, function);
@@ -102,7 +104,7 @@ void SetSlot(TypeObject* type, SlotId slot, void* function) {
 absl::string_view SlotName(SlotId slot) {
   switch (slot) {
 #define DISPATCHLAB_SLOT(Id, suite, member, signature) \
-  case SlotId::k##Id:                                    \
+  case SlotId::k##Id:                                  \
     return #member;
 #include "dispatch/slots.def"
   }

@@ -92,8 +92,8 @@ namespace layers::build_value {
 // 3.6's call_method (Objects/typeobject.c): look the method up, build the argument tuple from a format,
 // call. A bound method (the method-wrapper of 3.6) gets the tuple through PyObject_Call; an unbound
 // descriptor, or a call protocol switched off, gets self and the tuple's items as a vector.
-DISPATCHLAB_LAYER_FN Object* call_method(Object* self, StrObject* name, InlineCache* cache, const char* format,
-                                      ...) {
+DISPATCHLAB_LAYER_FN Object* call_method(Object* self, StrObject* name, InlineCache* cache,
+                                         const char* format, ...) {
   int unbound = 0;
   Object* func = FindMethod(name, self, &unbound, cache);
   if (func == nullptr) return nullptr;

@@ -1,5 +1,3 @@
-#include "fuzz/interpreter.h"
-
 #include <algorithm>
 
 #include "core/errors.h"
@@ -8,6 +6,7 @@
 #include "dispatch/abstract.h"
 #include "dispatch/ctypes_array.h"
 #include "fuzz/cpython_errors.h"
+#include "fuzz/interpreter.h"
 
 namespace dispatchlab::fuzz::internal {
 
@@ -143,11 +142,10 @@ absl::Status Interpreter::OpDifferential() {
     if (absl::Status s = CheckOutcome("differential", failed); !s.ok()) return s;
   }
   if (outcome[0] != outcome[1]) {
-    return Violation("differential", absl::StrCat("layers ", sets[0].ToString(), ": ", outcome[0], "; layers ",
-                                                  sets[1].ToString(), ": ", outcome[1]));
+    return Violation("differential", absl::StrCat("layers ", sets[0].ToString(), ": ", outcome[0],
+                                                  "; layers ", sets[1].ToString(), ": ", outcome[1]));
   }
   return absl::OkStatus();
 }
-
 
 }  // namespace dispatchlab::fuzz::internal

@@ -1,7 +1,5 @@
 #include "fuzz/ops.h"
 
-#include "fuzz/interpreter.h"
-
 #include <dirent.h>
 
 #include <algorithm>
@@ -37,6 +35,7 @@
 #include "dispatch/slots.h"
 #include "fuzz/byte_reader.h"
 #include "fuzz/cpython_errors.h"
+#include "fuzz/interpreter.h"
 #include "fuzz/runtime_state.h"
 #include "fuzz/values.h"
 
@@ -292,8 +291,8 @@ absl::Status Interpreter::OpLengthAndTuple() {
 }
 
 absl::Status Interpreter::OpMemoryView() {
-  static const char* const kFormats[] = {"B", "b", "i", "l", "q", "d", "@i", "@B", "ii", "", "c", "?", "P",
-                                         "x", "H", "f"};
+  static const char* const kFormats[] = {"B",  "b", "i", "l", "q", "d", "@i", "@B",
+                                         "ii", "",  "c", "?", "P", "x", "H",  "f"};
   Object* target = SlotOrNone();
   if (!Py_IS_TYPE(target, &PyMemoryView_Type)) {
     const int slot = Slot();
@@ -316,7 +315,8 @@ absl::Status Interpreter::OpMemoryView() {
     case 1: {
       Object* key = values_.Key(slots_, kSlots);
       Object* value = in_->Below(8) == 0 ? nullptr : SlotOrNone();
-      Note("memoryview[<%s>] = <%s>", Py_TYPE(key)->tp_name, value != nullptr ? Py_TYPE(value)->tp_name : "NULL");
+      Note("memoryview[<%s>] = <%s>", Py_TYPE(key)->tp_name,
+           value != nullptr ? Py_TYPE(value)->tp_name : "NULL");
       const int rc = MemoryView_AssSubscript(target, key, value);
       Py_DECREF(key);
       return CheckOutcome("memoryview store", rc < 0);
@@ -377,7 +377,9 @@ absl::Status Interpreter::Run() {
         SetActiveLayers(layers);
         break;
       }
-      case 1: status = OpNewValue(); break;
+      case 1:
+        status = OpNewValue();
+        break;
       case 2: {
         const int slot = Slot();
         Note("release slot %d", slot);
@@ -385,15 +387,33 @@ absl::Status Interpreter::Run() {
         status = CheckOutcome("release", false);
         break;
       }
-      case 3: status = OpMakeArrayType(); break;
-      case 4: status = OpNewArray(); break;
-      case 5: status = OpSetItem(); break;
-      case 6: status = OpGetItem(); break;
-      case 7: status = OpLengthAndTuple(); break;
-      case 8: status = OpMemoryView(); break;
-      case 9: status = OpTypeDictSet(); break;
-      case 10: status = OpCall(); break;
-      case 11: status = OpLookup(); break;
+      case 3:
+        status = OpMakeArrayType();
+        break;
+      case 4:
+        status = OpNewArray();
+        break;
+      case 5:
+        status = OpSetItem();
+        break;
+      case 6:
+        status = OpGetItem();
+        break;
+      case 7:
+        status = OpLengthAndTuple();
+        break;
+      case 8:
+        status = OpMemoryView();
+        break;
+      case 9:
+        status = OpTypeDictSet();
+        break;
+      case 10:
+        status = OpCall();
+        break;
+      case 11:
+        status = OpLookup();
+        break;
       default: {  // 12: the Array_init body (a build variant), or a differential get/store
         const uint8_t choice = in_->Byte();
         if (choice < 2) {

@@ -24,9 +24,10 @@ inline constexpr int kMaxOps = 200;
 
 // Runs one input. OK when every invariant held; Internal naming the operation and the broken invariant
 // otherwise; FailedPrecondition when the runtime was not pristine before the input (fuzz/runtime_state.h;
-// an earlier input that leaked state has already failed). Leaves the interpreter as it found it (layers, array init body, type dictionaries, no live
-// objects, no pending error; the default heap is a fresh anon heap), whatever the input. With `trace`,
-// appends one line per operation run (for the regression notes and debugging).
+// an earlier input that leaked state has already failed). Leaves the interpreter as it found it (layers,
+// array init body, type dictionaries, no live objects, no pending error; the default heap is a fresh anon
+// heap), whatever the input. With `trace`, appends one line per operation run (for the regression notes and
+// debugging).
 absl::Status RunOps(const uint8_t* data, size_t size, std::string* trace = nullptr);
 
 // When on, every operation is also printed to stderr as it starts (to see what ran before a sanitizer

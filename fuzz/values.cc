@@ -23,15 +23,41 @@ constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kI64Min = std::numeric_limits<int64_t>::min();
 
 const int64_t kInteresting[] = {
-    0, 1, -1, 2, -2, 3, 7, 8, -5, -6, 127, -128, 255, 256, 257, -129,
-    int64_t{std::numeric_limits<int32_t>::max()}, int64_t{std::numeric_limits<int32_t>::min()},
-    int64_t{1} << 32, (int64_t{1} << 32) + 1, kTaggedMax, kTaggedMin, kTaggedMax + 1, kTaggedMin - 1,
-    kI64Max, kI64Min, kI64Min + 1, kI64Max / 4 + 1, int64_t{1} << 40, -(int64_t{1} << 40),
+    0,
+    1,
+    -1,
+    2,
+    -2,
+    3,
+    7,
+    8,
+    -5,
+    -6,
+    127,
+    -128,
+    255,
+    256,
+    257,
+    -129,
+    int64_t{std::numeric_limits<int32_t>::max()},
+    int64_t{std::numeric_limits<int32_t>::min()},
+    int64_t{1} << 32,
+    (int64_t{1} << 32) + 1,
+    kTaggedMax,
+    kTaggedMin,
+    kTaggedMax + 1,
+    kTaggedMin - 1,
+    kI64Max,
+    kI64Min,
+    kI64Min + 1,
+    kI64Max / 4 + 1,
+    int64_t{1} << 40,
+    -(int64_t{1} << 40),
 };
 
 // Types whose descriptors the fuzzer fetches (and then calls, stores into type dictionaries, binds).
 TypeObject* DescriptorOwner(uint8_t choice, const std::vector<TypeObject*>& array_types) {
-  TypeObject* const kOwners[] = {&PyCArray_Type, &PyList_Type, &PyTuple_Type, &PyArray_Type,
+  TypeObject* const kOwners[] = {&PyCArray_Type,       &PyList_Type, &PyTuple_Type, &PyArray_Type,
                                  &PyInt64ArrType_Type, &PyLong_Type, &PyCData_Type, &PyMemoryView_Type};
   const size_t n = std::size(kOwners) + array_types.size();
   const size_t i = choice % n;
@@ -62,25 +88,41 @@ Py_ssize_t ValueMaker::Index() {
 Py_ssize_t ValueMaker::Length(bool allow_huge) {
   const uint8_t b = in_->Byte();
   if (!allow_huge || b < 200) return b % 17;
-  static const Py_ssize_t kHuge[] = {-1, -2, kI64Min, kI64Max, kI64Max / 4, kI64Max / 4 + 1, kI64Max / 8,
-                                     kI64Max / 8 + 1, int64_t{1} << 40, int64_t{1} << 59};
+  static const Py_ssize_t kHuge[] = {-1,
+                                     -2,
+                                     kI64Min,
+                                     kI64Max,
+                                     kI64Max / 4,
+                                     kI64Max / 4 + 1,
+                                     kI64Max / 8,
+                                     kI64Max / 8 + 1,
+                                     int64_t{1} << 40,
+                                     int64_t{1} << 59};
   return kHuge[b % std::size(kHuge)];
 }
 
 Object* ValueMaker::Leaf() {
   switch (in_->Below(5)) {
-    case 0: return PyLong_FromSsize_t(Interesting());
+    case 0:
+      return PyLong_FromSsize_t(Interesting());
     case 1: {
       const int64_t v = Index();
       return FitsTagged(v) ? TagInt(v) : PyLong_FromSsize_t(v);
     }
     case 2: {
-      static const double kFloats[] = {0.5, -1.0, 3.0, 1e300, -0.0, std::numeric_limits<double>::infinity(),
+      static const double kFloats[] = {0.5,
+                                       -1.0,
+                                       3.0,
+                                       1e300,
+                                       -0.0,
+                                       std::numeric_limits<double>::infinity(),
                                        std::numeric_limits<double>::quiet_NaN()};
       return PyFloat_FromDouble(kFloats[in_->Below(std::size(kFloats))]);
     }
-    case 3: return NewInt64Scalar(Index());
-    default: return Py_NewRef(Py_None);
+    case 3:
+      return NewInt64Scalar(Index());
+    default:
+      return Py_NewRef(Py_None);
   }
 }
 
@@ -108,9 +150,12 @@ Object* ValueMaker::Key(Object* const* slots, int nslots) {
       const int64_t v = Index();
       return FitsTagged(v) && in_->Bool() ? TagInt(v) : PyLong_FromSsize_t(v);
     }
-    case 2: return Slice();
-    case 3: return NewInt64Scalar(Index());
-    case 4: return Leaf();
+    case 2:
+      return Slice();
+    case 3:
+      return NewInt64Scalar(Index());
+    case 4:
+      return Leaf();
     default: {
       Object* o = slots[in_->Below(static_cast<uint32_t>(nslots))];
       return Py_NewRef(o != nullptr ? o : Py_None);
@@ -122,7 +167,10 @@ Object* ValueMaker::Make(Object* const* slots, int nslots, const std::vector<Typ
   Object* from_slot = slots[in_->Below(static_cast<uint32_t>(nslots))];
   if (from_slot == nullptr) from_slot = Py_None;
   switch (in_->Below(12)) {
-    case 0: case 1: case 2: return Leaf();
+    case 0:
+    case 1:
+    case 2:
+      return Leaf();
     case 3: {
       Object* list = PyList_New();
       if (list == nullptr) return nullptr;
@@ -150,20 +198,24 @@ Object* ValueMaker::Make(Object* const* slots, int nslots, const std::vector<Typ
       Py_DECREF(array);
       return narrow;
     }
-    case 6: return Slice();
-    case 7: return Py_NewRef(from_slot);
+    case 6:
+      return Slice();
+    case 7:
+      return Py_NewRef(from_slot);
     case 8: {
       Object* d = _PyType_Lookup(DescriptorOwner(in_->Byte(), array_types), DunderName(in_->Byte()));
       return Py_NewRef(d != nullptr ? d : Py_None);
     }
-    case 9: return PyMemoryView_FromObject(from_slot);
+    case 9:
+      return PyMemoryView_FromObject(from_slot);
     case 10: {
       // A descriptor bound to a slot's object (descr.__get__(obj)): a method-wrapper, or an error.
       Object* d = _PyType_Lookup(DescriptorOwner(in_->Byte(), array_types), DunderName(in_->Byte()));
       if (d == nullptr || Py_TYPE(d)->tp_descr_get == nullptr) return Py_NewRef(Py_None);
       return Py_TYPE(d)->tp_descr_get(d, from_slot, AsObject(Py_TYPE(from_slot)));
     }
-    default: return NewInt64Scalar(Interesting());
+    default:
+      return NewInt64Scalar(Interesting());
   }
 }
 

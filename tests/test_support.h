@@ -3,7 +3,6 @@
 #define DISPATCHLAB_TESTS_TEST_SUPPORT_H_
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "core/errors.h"

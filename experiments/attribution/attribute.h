@@ -2,8 +2,8 @@
 //
 // Given a scenario, a base layer set (the profile) and k chosen layers, Attribute() lists the
 // configurations every requested method needs (design.h), measures each r times in a seeded random
-// interleaved order through a BatchSampler (experiments/measure/sampler.h: time or instructions), keeps the raw
-// samples, and computes from the per-configuration means: the waterfall, leave-one-out and add-one-in
+// interleaved order through a BatchSampler (experiments/measure/sampler.h: time or instructions), keeps the
+// raw samples, and computes from the per-configuration means: the waterfall, leave-one-out and add-one-in
 // (one_at_a_time.h), Shapley values (shapley.h) and a 2^k r factorial analysis (factorial.h), with a
 // stability verdict (stability.h). The renderers (render.h) print it as a table, JSON or CSV.
 // docs/attribution.md is the user's guide.

@@ -5,8 +5,8 @@
 // core/layers.def: with `trampoline` off, `lookup` and `call` never run), and a layer off the scenario's
 // path never runs at all. Measuring such configurations separately would only measure the noise twice.
 // GroupByWork fingerprints each configuration (the caller says how: exact counts for the real scenarios,
-// experiments/scenarios/counts.h's CountFingerprinter; a synthetic model in the tests) and names, for each, the
-// configuration measured in its place. `dispatchlab attribute` (attribute.h) and `dispatchlab explore`
+// experiments/scenarios/counts.h's CountFingerprinter; a synthetic model in the tests) and names, for each,
+// the configuration measured in its place. `dispatchlab attribute` (attribute.h) and `dispatchlab explore`
 // (experiments/explore/) both use it. docs/attribution.md, "Configurations that do identical work".
 #ifndef DISPATCHLAB_EXPERIMENTS_ATTRIBUTION_SHARING_H_
 #define DISPATCHLAB_EXPERIMENTS_ATTRIBUTION_SHARING_H_

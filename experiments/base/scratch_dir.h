@@ -1,8 +1,8 @@
 // A private temporary directory for a profiling run (perf.data, control fifos, callgrind dumps), removed
 // with everything in it when the ScratchDir goes away, and also when the process is interrupted.
 //
-// Interruption: while a ScratchDir exists, SIGINT, SIGTERM and SIGHUP are caught. The handler only records the
-// signal (InterruptSignal() becomes non-zero); waiting code (subprocess.h) notices it, stops the child
+// Interruption: while a ScratchDir exists, SIGINT, SIGTERM and SIGHUP are caught. The handler only records
+// the signal (InterruptSignal() becomes non-zero); waiting code (subprocess.h) notices it, stops the child
 // and returns a Cancelled status, the stack unwinds, the destructor removes the directory, and the CLI
 // exits with 128+signal. No file outlives the run.
 #ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_SCRATCH_DIR_H_

@@ -134,7 +134,8 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
     for (int fd : {out_fd, err_fd, in_fd}) {
       if (fd >= 0) close(fd);
     }
-    return absl::InternalError(absl::StrCat("cannot open the output files of ", *program, ": ", std::strerror(e)));
+    return absl::InternalError(
+        absl::StrCat("cannot open the output files of ", *program, ": ", std::strerror(e)));
   }
   const pid_t parent = getpid();
   const pid_t pid = fork();

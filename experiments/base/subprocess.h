@@ -2,8 +2,9 @@
 // waiting for it, interruptibly: the one way dispatchlab starts a program.
 //
 // The child's stdout and stderr go to files (so a chatty tool cannot fill a pipe and stall), its
-// environment is ours plus `extra_env`. It gets SIGKILL when this process dies (PR_SET_PDEATHSIG). While waiting, a SIGINT/SIGTERM recorded by scratch_dir.h stops
-// the child (SIGTERM, then SIGKILL after a grace period) and the call returns Cancelled.
+// environment is ours plus `extra_env`. It gets SIGKILL when this process dies (PR_SET_PDEATHSIG). While
+// waiting, a SIGINT/SIGTERM recorded by scratch_dir.h stops the child (SIGTERM, then SIGKILL after a grace
+// period) and the call returns Cancelled.
 #ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_SUBPROCESS_H_
 #define DISPATCHLAB_EXPERIMENTS_PROFILING_SUBPROCESS_H_
 

@@ -57,8 +57,7 @@ absl::StatusOr<ParsedArgs> ParseArgs(const CommandSpec& spec, const std::vector<
     }
     if (flag->value_name.empty()) {
       if (value.has_value()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(spec.name, ": flag '--", name, "' takes no value"));
+        return absl::InvalidArgumentError(absl::StrCat(spec.name, ": flag '--", name, "' takes no value"));
       }
       out.values_[std::string(name)] = "true";
     } else {
@@ -79,8 +78,10 @@ std::string HelpText(const CommandSpec& spec) {
     for (const FlagSpec& f : spec.flags) {
       std::string left = absl::StrCat("  --", f.name);
       if (!f.value_name.empty()) absl::StrAppend(&left, "=", f.value_name);
-      if (left.size() < 26) left.resize(26, ' ');
-      else absl::StrAppend(&left, "\n", std::string(26, ' '));
+      if (left.size() < 26)
+        left.resize(26, ' ');
+      else
+        absl::StrAppend(&left, "\n", std::string(26, ' '));
       absl::StrAppend(&text, left, f.help);
       if (!f.default_value.empty()) absl::StrAppend(&text, " (default: ", f.default_value, ")");
       absl::StrAppend(&text, "\n");
@@ -121,8 +122,7 @@ bool IsPlainDecimal(absl::string_view text, bool real) {
 absl::StatusOr<int64_t> ParseCount(absl::string_view flag, absl::string_view text) {
   constexpr int64_t kMax = int64_t{1} << 40;
   auto bad = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, "=", text, ": ", why));
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": ", why));
   };
   if (!IsPlainDecimal(text, /*real=*/true)) return bad("not a number");
   int64_t value = 0;

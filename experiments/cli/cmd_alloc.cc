@@ -2,10 +2,7 @@
 // element, every backend side by side with its ratio to the first backend named.
 #include "experiments/cli/cmd_alloc.h"
 
-#include "experiments/cli/common.h"
-
 #include <algorithm>
-
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -14,11 +11,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "core/shm_arena.h"
-#include "experiments/shm/alloc_bench.h"
-#include "experiments/cli/commands.h"
-#include "experiments/cli/shm_output.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
+#include "experiments/cli/commands.h"
+#include "experiments/cli/common.h"
+#include "experiments/cli/shm_output.h"
+#include "experiments/shm/alloc_bench.h"
 
 namespace dispatchlab::cli {
 namespace {
@@ -48,7 +46,8 @@ const AllocResult* Find(const std::vector<AllocResult>& results, AllocExperiment
 
 // One grid: a row per (experiment, n), a column per backend; `cell` renders one result.
 template <typename Cell>
-void PrintGrid(const AllocBenchConfig& config, const std::vector<AllocResult>& results, int width, Cell cell) {
+void PrintGrid(const AllocBenchConfig& config, const std::vector<AllocResult>& results, int width,
+               Cell cell) {
   std::string header = absl::StrFormat("%-15s %10s", "experiment", "n");
   for (Backend b : config.backends) absl::StrAppend(&header, absl::StrFormat(" %*s", width, BackendName(b)));
   std::printf("%s\n", header.c_str());
@@ -68,21 +67,23 @@ void PrintGrid(const AllocBenchConfig& config, const std::vector<AllocResult>& r
 }
 
 void PrintTable(const AllocBenchConfig& config, const std::vector<AllocResult>& results) {
-  std::printf("allocation cost of RawArray(c_int, n): ns per element, median [min-max] of %d interleaved "
-              "repetitions\n%s\n%s\n\n",
-              config.repetitions, DirectoryLine(config).c_str(), MetadataLine().c_str());
+  std::printf(
+      "allocation cost of RawArray(c_int, n): ns per element, median [min-max] of %d interleaved "
+      "repetitions\n%s\n%s\n\n",
+      config.repetitions, DirectoryLine(config).c_str(), MetadataLine().c_str());
   Backend base = config.backends.front();
   PrintGrid(config, results, 27, [&](const AllocResult& r, AllocExperiment e, int64_t n) {
     const AllocResult* base_result = Find(results, e, base, n);
-    std::string ratio = base_result != nullptr && base_result->error.empty() && base_result->median > 0 &&
-                                r.backend != base
-                            ? absl::StrFormat(" x%.2f", r.median / base_result->median)
-                            : "";
+    std::string ratio =
+        base_result != nullptr && base_result->error.empty() && base_result->median > 0 && r.backend != base
+            ? absl::StrFormat(" x%.2f", r.median / base_result->median)
+            : "";
     return absl::StrFormat("%.3g [%.3g-%.3g]%s", r.median, r.min, r.max, ratio);
   });
-  std::printf("\nxR: median ratio to %s in the same row.\n\nminor page faults in the timed region per 4 KiB "
-              "page (median):\n",
-              std::string(BackendName(base)).c_str());
+  std::printf(
+      "\nxR: median ratio to %s in the same row.\n\nminor page faults in the timed region per 4 KiB "
+      "page (median):\n",
+      std::string(BackendName(base)).c_str());
   PrintGrid(config, results, 10, [](const AllocResult& r, AllocExperiment, int64_t) {
     return absl::StrFormat("%.2f", r.median_faults_per_page);
   });

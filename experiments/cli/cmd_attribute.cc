@@ -15,12 +15,12 @@
 #include "core/layers.h"
 #include "experiments/attribution/attribute.h"
 #include "experiments/attribution/render.h"
+#include "experiments/base/metadata.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
-#include "experiments/scenarios/counts.h"
-#include "experiments/base/metadata.h"
-#include "experiments/profiling/instruction_sampler.h"
 #include "experiments/measure/runner.h"
+#include "experiments/profiling/instruction_sampler.h"
+#include "experiments/scenarios/counts.h"
 #include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::cli {

@@ -3,11 +3,11 @@
 #include <iostream>
 
 #include "absl/strings/str_format.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/scenarios/counts.h"
-#include "experiments/base/json.h"
-#include "experiments/base/metadata.h"
 
 namespace dispatchlab::cli {
 
@@ -15,11 +15,18 @@ const CommandSpec& CountsCommandSpec() {
   static const CommandSpec spec = {
       "counts",
       "counts [SCENARIO...] [--n=N] [--profile=P] [--layers=SPEC] [--format=table|json]",
-      "Counts, exactly, what one steady-state call of each scenario does per element: objects and allocations, "
+      "Counts, exactly, what one steady-state call of each scenario does per element: objects and "
+      "allocations, "
       "tuples, method lookups and cache hits, dictionary probes, generic calls, slot calls, conversions, "
       "reference-count operations, ... Deterministic: the same numbers on every run and every machine. "
       "Without scenarios: sct_init and sct_subscript.",
-      {kFlagN, kFlagProfile, kFlagLayers, {"format", "F", "table or json", "table"}, kFlagBackend, kFlagTempdir, kFlagArenas},
+      {kFlagN,
+       kFlagProfile,
+       kFlagLayers,
+       {"format", "F", "table or json", "table"},
+       kFlagBackend,
+       kFlagTempdir,
+       kFlagArenas},
       "SCENARIO...",
   };
   return spec;
@@ -58,7 +65,8 @@ int RunCountsCommand(const ParsedArgs& args) {
                          {"per_element", per_element},
                          {"totals", totals}});
     }
-    Json doc = {{"results", results}, {"metadata", MetadataJson({pl->profile, pl->layers, true, *n, 0, /*max_rss=*/true})}};
+    Json doc = {{"results", results},
+                {"metadata", MetadataJson({pl->profile, pl->layers, true, *n, 0, /*max_rss=*/true})}};
     std::cout << DumpJson(doc) << "\n";
     return kExitOk;
   }

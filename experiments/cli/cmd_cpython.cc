@@ -9,18 +9,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
+#include "experiments/base/progress.h"
+#include "experiments/base/scratch_dir.h"
+#include "experiments/base/stability.h"
+#include "experiments/base/subprocess.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/cpython/compare.h"
 #include "experiments/cpython/interpreter.h"
 #include "experiments/cpython/render.h"
 #include "experiments/cpython/sides.h"
-#include "experiments/base/json.h"
-#include "experiments/base/metadata.h"
-#include "experiments/base/scratch_dir.h"
-#include "experiments/base/subprocess.h"
-#include "experiments/base/progress.h"
-#include "experiments/base/stability.h"
 
 namespace dispatchlab::cli {
 namespace {

@@ -10,12 +10,12 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "core/counters.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/explore/explore.h"
 #include "experiments/explore/page.h"
-#include "experiments/base/json.h"
-#include "experiments/base/metadata.h"
 #include "experiments/report/output_dir.h"
 
 namespace dispatchlab::cli {

@@ -3,10 +3,10 @@
 #include <iostream>
 
 #include "absl/strings/str_format.h"
-#include "experiments/cli/commands.h"
-#include "experiments/cli/common.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
+#include "experiments/cli/commands.h"
+#include "experiments/cli/common.h"
 
 namespace dispatchlab::cli {
 

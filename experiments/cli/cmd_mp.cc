@@ -4,9 +4,6 @@
 #include "experiments/cli/cmd_mp.h"
 
 #include <algorithm>
-
-#include "experiments/cli/common.h"
-
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -17,11 +14,12 @@
 #include "core/layers.h"
 #include "core/name_lookup.h"
 #include "core/shm_arena.h"
-#include "experiments/cli/commands.h"
-#include "experiments/cli/heap_flags.h"
-#include "experiments/cli/shm_output.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
+#include "experiments/cli/commands.h"
+#include "experiments/cli/common.h"
+#include "experiments/cli/heap_flags.h"
+#include "experiments/cli/shm_output.h"
 #include "experiments/shm/mp_run.h"
 
 namespace dispatchlab::cli {
@@ -72,12 +70,13 @@ void PrintJson(const MpConfig& config, const std::string& profile, const MpResul
 }
 
 void PrintTable(const MpConfig& config, const MpResult& result) {
-  std::printf("mp %s: n=%lld, backend %s%s, layers %s; ns per element, median [min-max] of %d interleaved "
-              "repetitions\n%s\n\n",
-              result.scenario.c_str(), static_cast<long long>(result.n),
-              std::string(BackendName(result.backend)).c_str(),
-              result.backend == Backend::kFile ? absl::StrCat(" in ", shm::ArenaDirectory(config.heap)).c_str() : "",
-              config.layers.ToString().c_str(), config.repetitions, MetadataLine().c_str());
+  std::printf(
+      "mp %s: n=%lld, backend %s%s, layers %s; ns per element, median [min-max] of %d interleaved "
+      "repetitions\n%s\n\n",
+      result.scenario.c_str(), static_cast<long long>(result.n),
+      std::string(BackendName(result.backend)).c_str(),
+      result.backend == Backend::kFile ? absl::StrCat(" in ", shm::ArenaDirectory(config.heap)).c_str() : "",
+      config.layers.ToString().c_str(), config.repetitions, MetadataLine().c_str());
   std::printf("%8s %15s %26s %26s %9s %14s\n", "workers", "wrong_elements", "wall (fork..wait)",
               "slowest worker's fill", "speedup", "faults/page");
   double base = SpreadOf(result.runs.front().wall_ns_per_element).median;
@@ -90,12 +89,14 @@ void PrintTable(const MpConfig& config, const MpResult& result) {
                 absl::StrFormat("x%.2f", wall.median > 0 ? base / wall.median : 0).c_str(),
                 SpreadOf(run.worker_faults_per_page).median);
   }
-  std::printf("\nspeedup: median wall time of %d worker(s) over that of each row. faults/page: minor page "
-              "faults the workers' fills took per 4 KiB page of the array (median).\n",
-              result.runs.front().workers);
+  std::printf(
+      "\nspeedup: median wall time of %d worker(s) over that of each row. faults/page: minor page "
+      "faults the workers' fills took per 4 KiB page of the array (median).\n",
+      result.runs.front().workers);
   if (result.wrong_elements != 0) {
-    std::printf("%lld wrong element(s)%s\n", static_cast<long long>(result.wrong_elements),
-                result.backend == Backend::kPrivate ? " (expected: private memory is not shared with workers)" : "");
+    std::printf(
+        "%lld wrong element(s)%s\n", static_cast<long long>(result.wrong_elements),
+        result.backend == Backend::kPrivate ? " (expected: private memory is not shared with workers)" : "");
   }
 }
 
@@ -175,7 +176,8 @@ int RunMpCommand(const ParsedArgs& args) {
   absl::StatusOr<MpResult> result = RunMp(config);
   progress.Finish();
   if (!result.ok()) {
-    if (result.status().code() == absl::StatusCode::kInvalidArgument) return UsageError(result.status().message());
+    if (result.status().code() == absl::StatusCode::kInvalidArgument)
+      return UsageError(result.status().message());
     return Failure(result.status().message());
   }
   // Each W's wall time is compared with the first W's (the speedup column).

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "experiments/base/subprocess.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/profiling/child_loop.h"
@@ -16,7 +17,6 @@
 #include "experiments/profiling/perf_binary.h"
 #include "experiments/profiling/perf_runner.h"
 #include "experiments/profiling/region.h"
-#include "experiments/base/subprocess.h"
 #include "experiments/profiling/workload.h"
 
 namespace dispatchlab::cli {
@@ -37,7 +37,8 @@ const CommandSpec& PerfCommandSpec() {
           kFlagN,
           {"seconds", "S", "length of the measured loop, at most 3600", "10"},
           {"warmup", "W", "scenario runs before the measured loop, 0..1000000", "1"},
-          {"perf-ctl", "FIFO", "perf's control fifo (--control=fifo:CTL,ACK); default $DISPATCHLAB_PERF_CTL", ""},
+          {"perf-ctl", "FIFO", "perf's control fifo (--control=fifo:CTL,ACK); default $DISPATCHLAB_PERF_CTL",
+           ""},
           {"perf-ack", "FIFO", "perf's ack fifo; default $DISPATCHLAB_PERF_ACK", ""},
           {"quiet", "", "print only `runs: K` (for dispatchlab profile)", ""},
       },
@@ -55,7 +56,8 @@ int RunPerfCommand(const ParsedArgs& args) {
   absl::Status valid = profiling::ValidateScenarioName(scenario);
   if (!valid.ok()) return UsageError(absl::StrCat("perf: ", valid.message()));
   absl::StatusOr<ProfileAndLayers> profile_and_layers = ResolveProfileAndLayers(args);
-  if (!profile_and_layers.ok()) return UsageError(absl::StrCat("perf: ", profile_and_layers.status().message()));
+  if (!profile_and_layers.ok())
+    return UsageError(absl::StrCat("perf: ", profile_and_layers.status().message()));
   const LayerSet layers = profile_and_layers->layers;
   if (absl::Status reach = profiling::CheckNamedLayersReachable(args.Get("layers"), layers); !reach.ok()) {
     return UsageError(absl::StrCat("perf: ", reach.message()));
@@ -95,8 +97,8 @@ int RunPerfCommand(const ParsedArgs& args) {
                    "profile; docs/perf.md)\n";
     }
   } else if (!quiet) {
-    const std::string child = absl::StrFormat("perf %s --n=%d --layers=%s --seconds=%g", scenario, *n,
-                                              layers.ToString(), *seconds);
+    const std::string child =
+        absl::StrFormat("perf %s --n=%d --layers=%s --seconds=%g", scenario, *n, layers.ToString(), *seconds);
     profiling::PerfProbe probe = profiling::ProbePerf();
     absl::StatusOr<std::string> self = profiling::SelfExecutable();
     const profiling::PerfBinary binary = profiling::ChoosePerfBinary(self.ok() ? *self : "dispatchlab");
@@ -117,8 +119,7 @@ int RunPerfCommand(const ParsedArgs& args) {
     }
   }
 
-  absl::StatusOr<profiling::RunOnce> run_once =
-      profiling::ScenarioWorkloadFactory()(scenario, *n, layers);
+  absl::StatusOr<profiling::RunOnce> run_once = profiling::ScenarioWorkloadFactory()(scenario, *n, layers);
   if (!run_once.ok()) return Failure(absl::StrCat("perf: ", run_once.status().message()));
   profiling::LoopOptions options;
   options.warmup = *warmup;

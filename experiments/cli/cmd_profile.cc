@@ -9,17 +9,17 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "experiments/cli/commands.h"
-#include "experiments/cli/common.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
+#include "experiments/base/scratch_dir.h"
+#include "experiments/base/text.h"
+#include "experiments/cli/commands.h"
+#include "experiments/cli/common.h"
 #include "experiments/profiling/callgrind_runner.h"
 #include "experiments/profiling/child_loop.h"
 #include "experiments/profiling/layer_reach.h"
 #include "experiments/profiling/perf_runner.h"
 #include "experiments/profiling/profile_report.h"
-#include "experiments/base/scratch_dir.h"
-#include "experiments/base/text.h"
 #include "experiments/profiling/workload.h"
 
 namespace dispatchlab::cli {
@@ -34,14 +34,17 @@ const CommandSpec& ProfileCommandSpec() {
       "identical on every run. Needs perf or valgrind installed. See docs/perf.md.",
       {
           {"tool", "TOOL", "perf or callgrind", ""},
-          {"n", "N", "elements per array (1e5 or 100000), 1..2^40 and within memory", "100000 (perf), 10000 (callgrind)"},
+          {"n", "N", "elements per array (1e5 or 100000), 1..2^40 and within memory",
+           "100000 (perf), 10000 (callgrind)"},
           kFlagProfile,
           kFlagLayers,
           {"seconds", "S", "perf: length of the recorded loop, at most 3600", "5"},
-          {"call-graph", "MODE", "perf: dwarf (unwind tables, 1000 Hz) or fp (frame pointers, 4000 Hz)", "dwarf"},
+          {"call-graph", "MODE", "perf: dwarf (unwind tables, 1000 Hz) or fp (frame pointers, 4000 Hz)",
+           "dwarf"},
           {"iterations", "K", "callgrind: scenario runs inside the counted region, 1..1000000", "1"},
           {"format", "FORMAT", "table or json", "table"},
-          {"output", "FILE", "also keep the raw profile: perf.data (perf) or the region's callgrind dump", ""},
+          {"output", "FILE", "also keep the raw profile: perf.data (perf) or the region's callgrind dump",
+           ""},
       },
       "SCENARIO"};
   return spec;
@@ -58,10 +61,13 @@ int RunProfileCommand(const ParsedArgs& args) {
   if (!tool.ok()) return UsageError(absl::StrCat("profile: ", tool.status().message()));
   absl::StatusOr<std::string> format = ParseChoice("format", args.Get("format", "table"), {"table", "json"});
   if (!format.ok()) return UsageError(absl::StrCat("profile: ", format.status().message()));
-  if (*tool == "perf" && args.Has("iterations")) return UsageError("profile: --iterations is for --tool=callgrind");
+  if (*tool == "perf" && args.Has("iterations"))
+    return UsageError("profile: --iterations is for --tool=callgrind");
   if (*tool == "callgrind" && args.Has("seconds")) return UsageError("profile: --seconds is for --tool=perf");
-  if (*tool == "callgrind" && args.Has("call-graph")) return UsageError("profile: --call-graph is for --tool=perf");
-  absl::StatusOr<std::string> call_graph = ParseChoice("call-graph", args.Get("call-graph", "dwarf"), {"dwarf", "fp"});
+  if (*tool == "callgrind" && args.Has("call-graph"))
+    return UsageError("profile: --call-graph is for --tool=perf");
+  absl::StatusOr<std::string> call_graph =
+      ParseChoice("call-graph", args.Get("call-graph", "dwarf"), {"dwarf", "fp"});
   if (!call_graph.ok()) return UsageError(absl::StrCat("profile: ", call_graph.status().message()));
 
   profiling::ProfileRequest request;
@@ -73,7 +79,8 @@ int RunProfileCommand(const ParsedArgs& args) {
     return UsageError(absl::StrCat("profile: ", profile_and_layers.status().message()));
   }
   request.layers = profile_and_layers->layers;
-  if (absl::Status reach = profiling::CheckNamedLayersReachable(args.Get("layers"), request.layers); !reach.ok()) {
+  if (absl::Status reach = profiling::CheckNamedLayersReachable(args.Get("layers"), request.layers);
+      !reach.ok()) {
     return UsageError(absl::StrCat("profile: ", reach.message()));
   }
   absl::StatusOr<int64_t> n = ResolveN(args, *tool == "perf" ? 100000 : 10000);
@@ -93,9 +100,8 @@ int RunProfileCommand(const ParsedArgs& args) {
     }
   }
 
-  absl::StatusOr<profiling::LayerProfile> profile = *tool == "perf"
-                                                        ? profiling::ProfileWithPerf(request)
-                                                        : profiling::ProfileWithCallgrind(request);
+  absl::StatusOr<profiling::LayerProfile> profile =
+      *tool == "perf" ? profiling::ProfileWithPerf(request) : profiling::ProfileWithCallgrind(request);
   if (!profile.ok()) {
     if (profiling::InterruptSignal() != 0) {
       std::cerr << "dispatchlab: profile: interrupted; temporary files removed\n";
@@ -107,8 +113,8 @@ int RunProfileCommand(const ParsedArgs& args) {
     if (absl::StartsWith(note, "WARNING: ")) std::cerr << "dispatchlab profile: " << note << "\n";
   }
   if (*format == "json") {
-    std::cout << profiling::ProfileJson(
-        *profile, MetadataJson({profile_and_layers->profile, profile->layers, true, profile->n, profile->runs}));
+    std::cout << profiling::ProfileJson(*profile, MetadataJson({profile_and_layers->profile, profile->layers,
+                                                                true, profile->n, profile->runs}));
   } else {
     std::cout << profiling::ProfileTable(*profile);
     if (!request.keep_output.empty()) {
@@ -143,7 +149,8 @@ int RunProfileChildCommand(const ParsedArgs& args) {
     return kExitOk;
   }
   if (args.positionals().size() != 1) return UsageError("profile-child: give exactly one SCENARIO");
-  if (!args.Has("n") || !args.Has("configs")) return UsageError("profile-child: --n and --configs are required");
+  if (!args.Has("n") || !args.Has("configs"))
+    return UsageError("profile-child: --n and --configs are required");
   const std::string& scenario = args.positionals()[0];
   absl::StatusOr<int64_t> n = ResolveN(args);  // --n is required (above)
   if (!n.ok()) return UsageError(absl::StrCat("profile-child: ", n.status().message()));

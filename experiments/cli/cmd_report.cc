@@ -21,16 +21,18 @@ const CommandSpec& ReportCommandSpec() {
       "[--layers=SPEC]",
       "Measures, on this machine, the seed suite (every scenario), an attribution of the main scenarios to "
       "their layers (Shapley, waterfall, leave-one-out) and a sweep of cost per element against n (1e3 to "
-      "1e6, with 95% confidence intervals; --quick takes at most three repetitions per point), the exact counts of "
+      "1e6, with 95% confidence intervals; --quick takes at most three repetitions per point), the exact "
+      "counts of "
       "sct_init and sct_subscript, and writes DIR/report.md, DIR/report.html (pictures inlined) and the "
       "pictures DIR/attribution.svg, DIR/shares.svg, DIR/scaling.svg and DIR/ratio.svg. Files are written "
       "all or nothing. Takes about a minute.",
       {{"out", "DIR", "directory for the report (created if missing; its parent must exist)", ""},
        kFlagN,
        {"quick", "", "at most three repetitions per sweep point (the sweep still runs to n = 1e6)", ""},
-       {"repetitions", "R", "repetitions of the suite and the sweep, 1..1000 (attribution rounds: max(R, 2) + 1)",
-        "3"},
-       {"min-time", "SECONDS", "minimum time per repetition of the suite and the sweep, at most 3600", "0.05"},
+       {"repetitions", "R",
+        "repetitions of the suite and the sweep, 1..1000 (attribution rounds: max(R, 2) + 1)", "3"},
+       {"min-time", "SECONDS", "minimum time per repetition of the suite and the sweep, at most 3600",
+        "0.05"},
        kFlagProfile,
        kFlagLayers,
        kFlagBackend,
@@ -53,9 +55,11 @@ std::string ReproduceCommand(const ParsedArgs& args) {
     absl::StrAppend(&line, " --", flag.name);
     if (flag.value_name.empty()) continue;
     const std::string value = args.Get(flag.name);
-    const bool plain = !value.empty() && value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                                 "0123456789_+-=.,:/@%") == std::string::npos;
-    absl::StrAppend(&line, "=", plain ? value : absl::StrCat("'", absl::StrReplaceAll(value, {{"'", "'\\''"}}), "'"));
+    const bool plain = !value.empty() && value.find_first_not_of(
+                                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789_+-=.,:/@%") == std::string::npos;
+    absl::StrAppend(&line, "=",
+                    plain ? value : absl::StrCat("'", absl::StrReplaceAll(value, {{"'", "'\\''"}}), "'"));
   }
   return line;
 }
@@ -110,7 +114,8 @@ int RunReportCommand(const ParsedArgs& args) {
     return s.code() == absl::StatusCode::kInvalidArgument ? UsageError(s.message()) : Failure(s.message());
   }
   std::cout << absl::StrFormat(
-      "dispatchlab report: wrote %s/report.md, report.html, attribution.svg, shares.svg, scaling.svg, ratio.svg\n",
+      "dispatchlab report: wrote %s/report.md, report.html, attribution.svg, shares.svg, scaling.svg, "
+      "ratio.svg\n",
       out);
   std::cout << "stability: " << (verdict.stable ? "stable" : "UNSTABLE (reasons on stderr)") << "\n";
   return kExitOk;

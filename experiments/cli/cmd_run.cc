@@ -7,15 +7,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/counters.h"
+#include "experiments/base/json.h"
+#include "experiments/base/metadata.h"
+#include "experiments/base/stats.h"
+#include "experiments/base/subprocess.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/cpython/reference_figures.h"
-#include "experiments/base/json.h"
-#include "experiments/base/metadata.h"
-#include "experiments/base/subprocess.h"
 #include "experiments/measure/runner.h"
 #include "experiments/measure/sibling.h"
-#include "experiments/base/stats.h"
 
 namespace dispatchlab::cli {
 
@@ -30,8 +30,8 @@ void PrintTable(const std::vector<const Scenario*>& scenarios, const std::vector
     }
     return 0.0;
   };
-  std::cout << absl::StrFormat("dispatchlab run: n = %d, profile %s (layers: %s), %d repetitions\n", request.n,
-                               request.profile, request.layers.ToString(), request.repetitions);
+  std::cout << absl::StrFormat("dispatchlab run: n = %d, profile %s (layers: %s), %d repetitions\n",
+                               request.n, request.profile, request.layers.ToString(), request.repetitions);
   std::cout << absl::StrFormat("%-20s %11s %10s %8s %9s %22s  %s\n", "scenario", "ms/call", "ns/elem", "cv",
                                "/subscr", "CPython /subscr [where]", "stands for");
   for (size_t i = 0; i < timings.size(); ++i) {
@@ -43,10 +43,11 @@ void PrintTable(const std::vector<const Scenario*>& scenarios, const std::vector
                                  100.0 * t.cv, ratio, cpython::ReferenceRatioCell(t.scenario),
                                  scenarios[i]->story);
   }
-  std::cout << "ns/elem: median over repetitions; cv: coefficient of variation; /subscr: ratio of medians to "
-               "sct_subscript, measured in this run;\nCPython /subscr: what CPython showed on ANOTHER machine, "
-               "not this one (wall ratios differ between machines;\n'dispatchlab cpython' measures your "
-               "interpreters side by side with the model):\n";
+  std::cout
+      << "ns/elem: median over repetitions; cv: coefficient of variation; /subscr: ratio of medians to "
+         "sct_subscript, measured in this run;\nCPython /subscr: what CPython showed on ANOTHER machine, "
+         "not this one (wall ratios differ between machines;\n'dispatchlab cpython' measures your "
+         "interpreters side by side with the model):\n";
   std::vector<absl::string_view> names;
   for (const ScenarioTiming& t : timings) names.emplace_back(t.scenario);
   for (const std::string& line : cpython::ReferenceFootnotes(names)) std::cout << "  " << line << "\n";
@@ -62,7 +63,8 @@ void PrintStabilityLine(const TimingStability& verdict) {
 }
 
 // Times the same request in the sibling build and prints both columns.
-int CompareCounting(const ParsedArgs& args, const RunRequest& request, const std::vector<ScenarioTiming>& mine) {
+int CompareCounting(const ParsedArgs& args, const RunRequest& request,
+                    const std::vector<ScenarioTiming>& mine) {
   absl::StatusOr<std::string> sibling = SiblingBinary();
   if (!sibling.ok()) return Failure(sibling.status().message());
   std::vector<std::string> words = {*sibling, "run"};
@@ -87,7 +89,8 @@ int CompareCounting(const ParsedArgs& args, const RunRequest& request, const std
   for (const ScenarioTiming& t : mine) {
     auto it = other->find(BenchmarkName(t.scenario, request.n));
     if (it == other->end() || it->second.empty()) {
-      return Failure(absl::StrCat("run --compare-counting: ", *sibling, " printed no timing of ", t.scenario));
+      return Failure(
+          absl::StrCat("run --compare-counting: ", *sibling, " printed no timing of ", t.scenario));
     }
   }
   const char* here = kCountingCompiledIn ? "counted" : "uncounted";
@@ -98,7 +101,8 @@ int CompareCounting(const ParsedArgs& args, const RunRequest& request, const std
     auto it = other->find(BenchmarkName(t.scenario, request.n));
     if (it == other->end() || it->second.empty()) continue;
     const double median = stats::Median(it->second);
-    std::cout << absl::StrFormat("%-20s %10.2f %10.2f %7.3fx\n", t.scenario, t.median, median, t.median / median);
+    std::cout << absl::StrFormat("%-20s %10.2f %10.2f %7.3fx\n", t.scenario, t.median, median,
+                                 t.median / median);
   }
   return kExitOk;
 }
@@ -136,15 +140,18 @@ const CommandSpec& RunCommandSpec() {
 
 int RunRunCommand(const ParsedArgs& args) {
   if (args.Has("suite")) {
-    if (args.Get("suite") != "seed") return UsageError("--suite: unknown suite '" + args.Get("suite") + "' (suites: seed)");
-    if (!args.positionals().empty()) return UsageError("--suite and scenario names conflict: give one or the other");
+    if (args.Get("suite") != "seed")
+      return UsageError("--suite: unknown suite '" + args.Get("suite") + "' (suites: seed)");
+    if (!args.positionals().empty())
+      return UsageError("--suite and scenario names conflict: give one or the other");
   }
-  absl::StatusOr<std::vector<const Scenario*>> scenarios = ResolveScenarios(
-      args.positionals(), ScenariosIn(args.Has("suite") ? kSetSeedSuite : kSetDefault));
+  absl::StatusOr<std::vector<const Scenario*>> scenarios =
+      ResolveScenarios(args.positionals(), ScenariosIn(args.Has("suite") ? kSetSeedSuite : kSetDefault));
   if (!scenarios.ok()) return UsageError(scenarios.status().message());
   absl::StatusOr<int64_t> n = ResolveN(args);
   if (!n.ok()) return UsageError(n.status().message());
-  // The seed suite runs every scenario of the table: a shorter minimum per repetition keeps it near ten seconds.
+  // The seed suite runs every scenario of the table: a shorter minimum per repetition keeps it near ten
+  // seconds.
   absl::StatusOr<TimingFlags> flags = ResolveTimingFlags(args, 5, args.Has("suite") ? 0.05 : 0.1);
   if (!flags.ok()) return UsageError(flags.status().message());
   if (args.Has("compare-counting") && flags->format == "json") {
@@ -162,7 +169,8 @@ int RunRunCommand(const ParsedArgs& args) {
   request.random_interleaving = !args.Has("no-interleave");
   Json json;
   if (flags->format == "json") request.benchmark_json = &json;
-  Progress progress("run", static_cast<int64_t>(scenarios->size()) * flags->repetitions, ResolveProgress(args));
+  Progress progress("run", static_cast<int64_t>(scenarios->size()) * flags->repetitions,
+                    ResolveProgress(args));
   request.progress = &progress;
   absl::StatusOr<std::vector<ScenarioTiming>> timings = RunTimings(request);
   progress.Finish();

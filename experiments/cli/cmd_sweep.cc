@@ -4,10 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "experiments/cli/commands.h"
-#include "experiments/cli/common.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
+#include "experiments/cli/commands.h"
+#include "experiments/cli/common.h"
 #include "experiments/measure/sweep.h"
 
 namespace dispatchlab::cli {
@@ -86,21 +86,23 @@ int RunSweepCommand(const ParsedArgs& args) {
       }
       series.push_back({{"scenario", s.scenario}, {"points", points}});
     }
-    Json doc = {{"series", series},
-                {"stability", StabilityToJson(verdict)},
-                {"metadata", MetadataJson({flags->profile_and_layers.profile, flags->profile_and_layers.layers, true, 0,
-                                           flags->repetitions, /*max_rss=*/true})}};
+    Json doc = {
+        {"series", series},
+        {"stability", StabilityToJson(verdict)},
+        {"metadata", MetadataJson({flags->profile_and_layers.profile, flags->profile_and_layers.layers, true,
+                                   0, flags->repetitions, /*max_rss=*/true})}};
     std::cout << DumpJson(doc) << "\n";
     return kExitOk;
   }
   std::cout << absl::StrFormat("dispatchlab sweep: profile %s (layers: %s), %d repetitions per point\n",
-                               flags->profile_and_layers.profile, flags->profile_and_layers.layers.ToString(), flags->repetitions);
+                               flags->profile_and_layers.profile, flags->profile_and_layers.layers.ToString(),
+                               flags->repetitions);
   for (const SweepSeries& s : *result) {
     std::cout << "\n" << s.scenario << "\n";
     std::cout << absl::StrFormat("  %12s %10s %7s %9s\n", "n", "ns/elem", "cv", "vs first");
     for (const SweepPoint& p : s.points) {
-      std::cout << absl::StrFormat("  %12d %10.2f %6.1f%% %8.2fx%s\n", p.n, p.median, 100 * p.cv,
-                                   p.relative, p.departure ? "  <- departs from linear cost" : "");
+      std::cout << absl::StrFormat("  %12d %10.2f %6.1f%% %8.2fx%s\n", p.n, p.median, 100 * p.cv, p.relative,
+                                   p.departure ? "  <- departs from linear cost" : "");
     }
   }
   std::cout << "\nmachine: " << MetadataLine() << "\n";

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "core/counters.h"
+#include "experiments/base/metadata.h"
 #include "experiments/cli/cmd_alloc.h"
 #include "experiments/cli/cmd_attribute.h"
 #include "experiments/cli/cmd_counts.h"
@@ -18,7 +19,6 @@
 #include "experiments/cli/cmd_run.h"
 #include "experiments/cli/cmd_sweep.h"
 #include "experiments/cli/process_io.h"
-#include "experiments/base/metadata.h"
 
 namespace dispatchlab::cli {
 

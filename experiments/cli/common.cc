@@ -28,7 +28,8 @@ absl::StatusOr<LayerSet> ParseLayersFlag(const ParsedArgs& args, LayerSet base) 
   const std::string spec = args.Get("layers");
   absl::StatusOr<LayerSet> layers = ParseLayerSpec(spec, base);
   if (!layers.ok()) {
-    return absl::Status(layers.status().code(), absl::StrCat("--layers=", spec, ": ", layers.status().message()));
+    return absl::Status(layers.status().code(),
+                        absl::StrCat("--layers=", spec, ": ", layers.status().message()));
   }
   return layers;
 }
@@ -81,7 +82,8 @@ absl::StatusOr<int> ResolveRepetitions(const ParsedArgs& args, int fallback, int
   return static_cast<int>(*r);
 }
 
-absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args, const std::vector<absl::string_view>& choices) {
+absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args,
+                                          const std::vector<absl::string_view>& choices) {
   if (!args.Has("format")) return std::string(choices.front());
   return ParseChoice("format", args.Get("format"), choices);
 }
@@ -124,9 +126,9 @@ absl::Status CheckFitsInMemory(int64_t n) {
   }
   const double needed = 3.0 * 8.0 * static_cast<double>(n);
   if (memory > 0 && needed > memory) {
-    return absl::InvalidArgumentError(absl::StrCat("--n=", n, ": needs about ", static_cast<int64_t>(needed / 1e6),
-                                                   " MB, more than ", what, " ",
-                                                   static_cast<int64_t>(memory / 1e6), " MB"));
+    return absl::InvalidArgumentError(absl::StrCat("--n=", n, ": needs about ",
+                                                   static_cast<int64_t>(needed / 1e6), " MB, more than ",
+                                                   what, " ", static_cast<int64_t>(memory / 1e6), " MB"));
   }
   return absl::OkStatus();
 }

@@ -8,16 +8,17 @@
 
 #include "absl/status/statusor.h"
 #include "core/layers.h"
+#include "experiments/base/progress.h"
+#include "experiments/base/stability.h"
 #include "experiments/cli/args.h"
 #include "experiments/cli/heap_flags.h"
-#include "experiments/base/progress.h"
 #include "experiments/measure/runner.h"
 #include "experiments/scenarios/scenarios.h"
-#include "experiments/base/stability.h"
 
 namespace dispatchlab::cli {
 
-inline const FlagSpec kFlagN{"n", "N", "elements per array (1e5 or 100000), 1..2^40 and within memory", "1e5"};
+inline const FlagSpec kFlagN{"n", "N", "elements per array (1e5 or 100000), 1..2^40 and within memory",
+                             "1e5"};
 inline const FlagSpec kFlagProfile{"profile", "P",
                                    "CPython profile: cpython36, cpython311, cpython312, cpython313, "
                                    "cpython313t, direct",
@@ -27,7 +28,8 @@ inline const FlagSpec kFlagLayers{"layers", "SPEC",
                                   "profile",
                                   ""};
 inline const FlagSpec kFlagRepetitions{"repetitions", "R", "repetitions per measurement, 1..1000", "5"};
-// Every timing command: stability warnings and progress (experiments/base/stability.h, experiments/base/progress.h).
+// Every timing command: stability warnings and progress (experiments/base/stability.h,
+// experiments/base/progress.h).
 inline const FlagSpec kFlagQuiet{
     "quiet", "", "no stability warnings and no progress on stderr (the data is the same)", ""};
 inline const FlagSpec kFlagProgress{"progress", "",
@@ -58,7 +60,8 @@ absl::StatusOr<int64_t> ResolveN(const ParsedArgs& args, int64_t fallback = 1000
 // --repetitions in [min, 1000] (default `fallback`).
 absl::StatusOr<int> ResolveRepetitions(const ParsedArgs& args, int fallback, int min = 1);
 // --format among `choices` (default the first).
-absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args, const std::vector<absl::string_view>& choices);
+absl::StatusOr<std::string> ResolveFormat(const ParsedArgs& args,
+                                          const std::vector<absl::string_view>& choices);
 
 // The flags the timing commands (`run`, `sweep`) share, checked in this order: --profile and --layers,
 // --repetitions (default `repetitions`), --format=table|json, --min-time (default `min_time`).

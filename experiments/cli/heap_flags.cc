@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-
 #include <memory>
 #include <string>
 
@@ -43,7 +42,8 @@ absl::Status CheckTempdir(const std::string& dir) {
 absl::StatusOr<HeapOptions> HeapOptionsFromArgs(const ParsedArgs& args) {
   HeapOptions options;
   absl::StatusOr<Backend> backend = BackendFromName(args.Get("backend", "anon"));
-  if (!backend.ok()) return absl::InvalidArgumentError(absl::StrCat("--backend: ", backend.status().message()));
+  if (!backend.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--backend: ", backend.status().message()));
   options.backend = *backend;
   if (args.Has("tempdir")) {
     if (options.backend != Backend::kFile) {

@@ -1,13 +1,14 @@
-// Helpers shared by the `alloc` and `mp` subcommands: backend lists (and the spread of samples, experiments/base/stats.h).
+// Helpers shared by the `alloc` and `mp` subcommands: backend lists (and the spread of samples,
+// experiments/base/stats.h).
 #ifndef DISPATCHLAB_EXPERIMENTS_CLI_SHM_OUTPUT_H_
 #define DISPATCHLAB_EXPERIMENTS_CLI_SHM_OUTPUT_H_
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/shared_heap.h"
 #include "experiments/base/stats.h"
 

@@ -8,9 +8,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "core/layers.h"
+#include "experiments/base/stats.h"
 #include "experiments/cpython/sides.h"
 #include "experiments/scenarios/scenarios.h"
-#include "experiments/base/stats.h"
 
 namespace dispatchlab::cpython {
 namespace {

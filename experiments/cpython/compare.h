@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "experiments/cpython/interpreter.h"
-#include "experiments/cpython/marginal.h"
 #include "experiments/base/progress.h"
 #include "experiments/base/stability.h"
+#include "experiments/cpython/interpreter.h"
+#include "experiments/cpython/marginal.h"
 
 namespace dispatchlab::cpython {
 

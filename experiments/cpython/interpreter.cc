@@ -11,10 +11,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/layers.h"
-#include "experiments/cpython/cases_script.h"
 #include "experiments/base/json.h"
 #include "experiments/base/scratch_dir.h"
 #include "experiments/base/subprocess.h"
+#include "experiments/cpython/cases_script.h"
 
 namespace dispatchlab::cpython {
 namespace {

@@ -1,6 +1,7 @@
 // The CPython ratios measured elsewhere that dispatchlab prints beside its own, with where each came from
-// (the figures are the scenario table's `cpython` column; their sources, reference_figures.def). Never presented as the reader's: every cell carries its source tag,
-// and the footnote names the machine, the interpreter and the method.
+// (the figures are the scenario table's `cpython` column; their sources, reference_figures.def). Never
+// presented as the reader's: every cell carries its source tag, and the footnote names the machine, the
+// interpreter and the method.
 #ifndef DISPATCHLAB_EXPERIMENTS_CPYTHON_REFERENCE_FIGURES_H_
 #define DISPATCHLAB_EXPERIMENTS_CPYTHON_REFERENCE_FIGURES_H_
 

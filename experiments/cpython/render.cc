@@ -8,9 +8,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "core/layers.h"
-#include "experiments/cpython/mirrors.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
+#include "experiments/cpython/mirrors.h"
 #include "experiments/profiling/symbol_layers.h"
 
 namespace dispatchlab::cpython {

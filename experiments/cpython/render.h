@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "experiments/cpython/compare.h"
 #include "experiments/base/json_fwd.h"
+#include "experiments/cpython/compare.h"
 
 namespace dispatchlab::cpython {
 

@@ -5,13 +5,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/counters.h"
-#include "experiments/cpython/cases_script.h"
 #include "experiments/base/json.h"
-#include "experiments/profiling/callgrind_runner.h"
 #include "experiments/base/scratch_dir.h"
 #include "experiments/base/subprocess.h"
+#include "experiments/cpython/cases_script.h"
 #include "experiments/measure/runner.h"
 #include "experiments/measure/sibling.h"
+#include "experiments/profiling/callgrind_runner.h"
 
 namespace dispatchlab::cpython {
 

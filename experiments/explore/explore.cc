@@ -9,9 +9,9 @@
 #include "experiments/attribution/attribute.h"
 #include "experiments/attribution/render.h"
 #include "experiments/attribution/sharing.h"
-#include "experiments/scenarios/counts.h"
 #include "experiments/cpython/reference_figures.h"
 #include "experiments/measure/runner.h"
+#include "experiments/scenarios/counts.h"
 #include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::explore {

@@ -8,9 +8,9 @@
 // timed through the attribution library (experiments/attribution/attribute.h: every configuration R
 // times, in a seeded random interleaved order, through a BatchSampler), which also gives each layer's
 // exact Shapley value. A layer off the path has Shapley value 0, exactly. The reference scenario
-// (the scenario table's, sct_subscript: the seed's fast answer) is always measured, so the page can show every configuration's
-// ratio to it under the same switches.
-// docs/explore.md is the teacher's chapter; docs/cli.md has the JSON schema.
+// (the scenario table's, sct_subscript: the seed's fast answer) is always measured, so the page can show
+// every configuration's ratio to it under the same switches. docs/explore.md is the teacher's chapter;
+// docs/cli.md has the JSON schema.
 #ifndef DISPATCHLAB_EXPERIMENTS_EXPLORE_EXPLORE_H_
 #define DISPATCHLAB_EXPERIMENTS_EXPLORE_EXPLORE_H_
 
@@ -34,8 +34,8 @@ inline constexpr const char* kDefaultLayers = "trampoline,args_tuple,boxing,look
 // The page precomputes 2^k configurations: at most 2^8 (exact Shapley's limit).
 inline constexpr int kMaxLayers = 8;
 
-// Makes the sampler of one scenario (time: experiments/measure/runner.h's MakeTimeSampler; tests pass a synthetic
-// one).
+// Makes the sampler of one scenario (time: experiments/measure/runner.h's MakeTimeSampler; tests pass a
+// synthetic one).
 using SamplerFactory = std::function<absl::StatusOr<BatchSampler>(const SampleTarget& target)>;
 
 struct ExploreOptions {

@@ -23,8 +23,7 @@ struct SampleTarget {
 
 // Runs `order[i]` as the active layer set for sample i and returns the samples in the same order.
 // Samples are per element. The caller decides the order (e.g. random interleaving of configurations).
-using BatchSampler =
-    std::function<absl::StatusOr<std::vector<double>>(const std::vector<LayerSet>& order)>;
+using BatchSampler = std::function<absl::StatusOr<std::vector<double>>(const std::vector<LayerSet>& order)>;
 
 }  // namespace dispatchlab
 

@@ -17,7 +17,8 @@ absl::StatusOr<std::string> SiblingBinary() {
   const std::string dir = path.substr(0, slash + 1);
   std::string sibling = dir + (kCountingCompiledIn ? "dispatchlab-nocount" : "dispatchlab");
   if (access(sibling.c_str(), X_OK) != 0) {
-    return absl::NotFoundError(absl::StrCat("the sibling build ", sibling, " is not there (build both targets)"));
+    return absl::NotFoundError(
+        absl::StrCat("the sibling build ", sibling, " is not there (build both targets)"));
   }
   return sibling;
 }

@@ -1,8 +1,8 @@
 #include "experiments/measure/sweep.h"
 
 #include <algorithm>
-#include <cmath>
 #include <boost/math/distributions/students_t.hpp>
+#include <cmath>
 
 #include "experiments/base/stats.h"
 
@@ -22,7 +22,8 @@ double SweepPoint::Ci95() const {
 
 absl::StatusOr<std::vector<SweepSeries>> RunSweep(const SweepRequest& request) {
   std::vector<SweepSeries> series(request.scenarios.size());
-  for (size_t i = 0; i < request.scenarios.size(); ++i) series[i].scenario = std::string(request.scenarios[i]->name);
+  for (size_t i = 0; i < request.scenarios.size(); ++i)
+    series[i].scenario = std::string(request.scenarios[i]->name);
   for (int64_t n : request.ns) {
     RunRequest run;
     run.scenarios = request.scenarios;

@@ -25,7 +25,8 @@ struct SweepPoint {
   double relative = 1.0;   // ns/element over the first n's
   bool departure = false;  // cost per element not constant: the cost is not linear in n here
   double Mean() const;     // of the samples; the median when there are none
-  double Ci95() const;  // half-width of the 95% confidence interval of the mean (Student's t); 0 if < 2 samples
+  double Ci95()
+      const;  // half-width of the 95% confidence interval of the mean (Student's t); 0 if < 2 samples
 };
 
 struct SweepSeries {

@@ -28,9 +28,9 @@ namespace dispatchlab::profiling {
 
 // One callgrind dump (one output file).
 struct CallgrindDump {
-  std::string trigger;            // "desc: Trigger: ..." e.g. "Client Request: config 3"
+  std::string trigger;              // "desc: Trigger: ..." e.g. "Client Request: config 3"
   std::vector<std::string> events;  // "events:" line, e.g. {"Ir"}
-  uint64_t totals = 0;            // totals: (or summary:) of the first event
+  uint64_t totals = 0;              // totals: (or summary:) of the first event
   // Self cost of the first event (Ir) per function context name, in file order.
   std::vector<std::pair<std::string, uint64_t>> self_cost;
 

@@ -32,8 +32,8 @@ absl::StatusOr<int64_t> RunForSeconds(const RunOnce& run_once, const LoopOptions
   absl::Status s = WarmUp(run_once, options.warmup);
   if (!s.ok()) return s;
   using Clock = std::chrono::steady_clock;
-  const auto deadline =
-      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds));
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(options.seconds));
   int64_t runs = 0;
   MeasuredRegion region(options.perf, options.label);
   if (!region.status().ok()) return region.status();

@@ -15,9 +15,9 @@
 namespace dispatchlab::profiling {
 
 struct LoopOptions {
-  int64_t warmup = 1;      // runs before the region
-  int64_t iterations = 1;  // runs inside the region (RunIterations)
-  double seconds = 0;      // wall-clock length of the region (RunForSeconds)
+  int64_t warmup = 1;              // runs before the region
+  int64_t iterations = 1;          // runs inside the region (RunIterations)
+  double seconds = 0;              // wall-clock length of the region (RunForSeconds)
   std::string label = "measured";  // the callgrind dump label
   PerfControl* perf = nullptr;     // perf control, when under `perf record --control`
 };

@@ -1,5 +1,5 @@
-// A BatchSampler (experiments/measure/sampler.h) that counts instructions instead of timing: each layer set of
-// the batch runs in its own measured region of ONE callgrind process (callgrind_runner.h), and the sample
+// A BatchSampler (experiments/measure/sampler.h) that counts instructions instead of timing: each layer set
+// of the batch runs in its own measured region of ONE callgrind process (callgrind_runner.h), and the sample
 // is the region's instructions per element. Used by `dispatchlab attribute --metric=instructions`.
 //
 // Deterministic: the same batch (same layer sets in the same order) gives the same numbers on every run
@@ -20,16 +20,16 @@
 namespace dispatchlab::profiling {
 
 struct InstructionSamplerOptions {
-  int64_t iterations = 1;         // scenario runs per region (the count is exact; 1 is enough)
-  int64_t warmup = 1;             // runs of the same config before its region
-  std::string child_executable;   // the dispatchlab binary; empty = this executable
+  int64_t iterations = 1;           // scenario runs per region (the count is exact; 1 is enough)
+  int64_t warmup = 1;               // runs of the same config before its region
+  std::string child_executable;     // the dispatchlab binary; empty = this executable
   bool process_per_config = false;  // one valgrind process per entry of the batch (order-independent)
 };
 
 // Fails (InvalidArgument) on a bad target (n <= 0, unknown scenario); the returned sampler fails with
 // FailedPrecondition when valgrind is missing.
 absl::StatusOr<BatchSampler> MakeInstructionSampler(const SampleTarget& target,
-                                                   const InstructionSamplerOptions& options = {});
+                                                    const InstructionSamplerOptions& options = {});
 
 }  // namespace dispatchlab::profiling
 

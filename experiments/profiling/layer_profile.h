@@ -18,11 +18,11 @@ namespace dispatchlab::profiling {
 struct ProfileRequest {
   std::string scenario;
   int64_t n = 1000;
-  LayerSet layers;          // the active layer set of the run
-  int64_t iterations = 1;   // callgrind: runs inside the region
-  int64_t warmup = 1;       // runs before the region
-  double seconds = 5;       // perf: length of the recorded region
-  std::string keep_output;  // when set, the raw profile (perf.data / callgrind dump) is copied here
+  LayerSet layers;               // the active layer set of the run
+  int64_t iterations = 1;        // callgrind: runs inside the region
+  int64_t warmup = 1;            // runs before the region
+  double seconds = 5;            // perf: length of the recorded region
+  std::string keep_output;       // when set, the raw profile (perf.data / callgrind dump) is copied here
   std::string child_executable;  // the dispatchlab binary to run; empty = this executable
   // perf: how call stacks are read. "dwarf" (the default) unwinds with the binary's unwind tables, through
   // Debian's libc, which has no frame pointers and uses %rbp as a register inside malloc and free, so a
@@ -33,8 +33,8 @@ struct ProfileRequest {
 
 struct LayerProfile {
   std::string scenario;
-  std::string tool;  // "perf" or "callgrind"
-  std::string unit;  // "share of samples" or "instructions per element"
+  std::string tool;   // "perf" or "callgrind"
+  std::string unit;   // "share of samples" or "instructions per element"
   std::string event;  // "cpu-clock", "cycles", "Ir"
   LayerSet layers;
   int64_t n = 0;

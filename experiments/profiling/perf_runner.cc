@@ -1,5 +1,4 @@
 // Running perf record / perf script on a profiling child (see perf_runner.h).
-#include "experiments/base/output_file.h"
 #include "experiments/profiling/perf_runner.h"
 
 #include <fstream>
@@ -12,12 +11,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "experiments/profiling/perf_binary.h"
-#include "experiments/profiling/perf_script.h"
-#include "experiments/profiling/region.h"
+#include "experiments/base/output_file.h"
 #include "experiments/base/scratch_dir.h"
 #include "experiments/base/subprocess.h"
 #include "experiments/base/text.h"
+#include "experiments/profiling/perf_binary.h"
+#include "experiments/profiling/perf_script.h"
+#include "experiments/profiling/region.h"
 
 namespace dispatchlab::profiling {
 namespace {
@@ -30,7 +30,8 @@ int ReadParanoid() {
 }
 
 // Runs `perf stat -e EVENT true`; returns the stat output (stderr) or an error.
-absl::StatusOr<std::pair<ProcessResult, std::string>> PerfStat(const ScratchDir& dir, const std::string& event) {
+absl::StatusOr<std::pair<ProcessResult, std::string>> PerfStat(const ScratchDir& dir,
+                                                               const std::string& event) {
   ProcessSpec spec;
   spec.argv = {"perf", "stat", "-e", event, "true"};
   spec.stderr_path = dir.File("stat.err");
@@ -57,11 +58,11 @@ PerfProbe ProbePerf() {
   auto clock = PerfStat(**dir, "cpu-clock");
   if (!clock.ok() || !clock->first.ok() || absl::StrContains(clock->second, "<not supported>") ||
       absl::StrContains(clock->second, "<not counted>")) {
-    probe.problem = absl::StrCat(
-        "perf is installed but may not measure this process (kernel.perf_event_paranoid = ",
-        probe.paranoid == -100 ? std::string("unknown") : absl::StrCat(probe.paranoid),
-        "; allow it with: sysctl kernel.perf_event_paranoid=1)",
-        clock.ok() ? absl::StrCat(": ", LastLine(clock->second)) : "");
+    probe.problem =
+        absl::StrCat("perf is installed but may not measure this process (kernel.perf_event_paranoid = ",
+                     probe.paranoid == -100 ? std::string("unknown") : absl::StrCat(probe.paranoid),
+                     "; allow it with: sysctl kernel.perf_event_paranoid=1)",
+                     clock.ok() ? absl::StrCat(": ", LastLine(clock->second)) : "");
     return probe;
   }
   probe.permitted = true;
@@ -75,10 +76,10 @@ PerfProbe ProbePerf() {
 
 std::string PerfRecordCommandLine(const std::string& event, const std::string& self,
                                   const std::string& child_args) {
-  return absl::StrCat(
-      "mkfifo /tmp/dl-ctl /tmp/dl-ack && perf record -e ", event,
-      " --call-graph=fp --delay=-1 --control=fifo:/tmp/dl-ctl,/tmp/dl-ack -o perf.data -- ", self, " ",
-      child_args, " --perf-ctl=/tmp/dl-ctl --perf-ack=/tmp/dl-ack; rm -f /tmp/dl-ctl /tmp/dl-ack");
+  return absl::StrCat("mkfifo /tmp/dl-ctl /tmp/dl-ack && perf record -e ", event,
+                      " --call-graph=fp --delay=-1 --control=fifo:/tmp/dl-ctl,/tmp/dl-ack -o perf.data -- ",
+                      self, " ", child_args,
+                      " --perf-ctl=/tmp/dl-ctl --perf-ack=/tmp/dl-ack; rm -f /tmp/dl-ctl /tmp/dl-ack");
 }
 
 absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
@@ -102,20 +103,36 @@ absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
 
   ProcessSpec record;
   const bool dwarf = request.call_graph == "dwarf";
-  record.argv = {"perf", "record", "-q", "-e", probe.event, "-F", dwarf ? "1000" : "4000",
-                 dwarf ? "--call-graph=dwarf,16384" : "--call-graph=fp", "--delay=-1",
-                 absl::StrCat("--control=fifo:", *ctl, ",", *ack), "-o", data, "--", self, "perf",
-                 request.scenario, absl::StrCat("--n=", request.n),
+  record.argv = {"perf",
+                 "record",
+                 "-q",
+                 "-e",
+                 probe.event,
+                 "-F",
+                 dwarf ? "1000" : "4000",
+                 dwarf ? "--call-graph=dwarf,16384" : "--call-graph=fp",
+                 "--delay=-1",
+                 absl::StrCat("--control=fifo:", *ctl, ",", *ack),
+                 "-o",
+                 data,
+                 "--",
+                 self,
+                 "perf",
+                 request.scenario,
+                 absl::StrCat("--n=", request.n),
                  absl::StrCat("--layers=", request.layers.ToString()),
-                 absl::StrFormat("--seconds=%g", request.seconds), absl::StrCat("--warmup=", request.warmup),
-                 absl::StrCat("--perf-ctl=", *ctl), absl::StrCat("--perf-ack=", *ack), "--quiet"};
+                 absl::StrFormat("--seconds=%g", request.seconds),
+                 absl::StrCat("--warmup=", request.warmup),
+                 absl::StrCat("--perf-ctl=", *ctl),
+                 absl::StrCat("--perf-ack=", *ack),
+                 "--quiet"};
   record.stdout_path = (*dir)->File("record.out");
   record.stderr_path = (*dir)->File("record.err");
   absl::StatusOr<ProcessResult> recorded = RunProcess(record);
   if (!recorded.ok()) return recorded.status();
   if (!recorded->ok()) {
-    return absl::InternalError(absl::StrCat("perf record failed (", recorded->Describe(), "): ",
-                                            LastLine(ReadTextFile(record.stderr_path))));
+    return absl::InternalError(absl::StrCat("perf record failed (", recorded->Describe(),
+                                            "): ", LastLine(ReadTextFile(record.stderr_path))));
   }
 
   ProcessSpec script;
@@ -125,8 +142,8 @@ absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
   absl::StatusOr<ProcessResult> scripted = RunProcess(script);
   if (!scripted.ok()) return scripted.status();
   if (!scripted->ok()) {
-    return absl::InternalError(absl::StrCat("perf script failed (", scripted->Describe(), "): ",
-                                            LastLine(ReadTextFile(script.stderr_path))));
+    return absl::InternalError(absl::StrCat("perf script failed (", scripted->Describe(),
+                                            "): ", LastLine(ReadTextFile(script.stderr_path))));
   }
   std::ifstream in(script.stdout_path);
   absl::StatusOr<PerfSamples> samples = ParsePerfScript(in);
@@ -156,9 +173,10 @@ absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {
     profile.notes.push_back(binary.frame_pointers || dwarf ? binary.message
                                                            : absl::StrCat("WARNING: ", binary.message));
   }
-  profile.notes.push_back(dwarf ? "call stacks unwound with DWARF (--call-graph=dwarf, 1000 Hz)"
-                                : "call stacks from frame pointers (--call-graph=fp, 4000 Hz); samples inside "
-                                  "libc (malloc, free) lose their stacks and count as unattributed");
+  profile.notes.push_back(dwarf
+                              ? "call stacks unwound with DWARF (--call-graph=dwarf, 1000 Hz)"
+                              : "call stacks from frame pointers (--call-graph=fp, 4000 Hz); samples inside "
+                                "libc (malloc, free) lose their stacks and count as unattributed");
   if (!probe.hardware_events) {
     profile.notes.push_back(
         "this machine exposes no hardware events to perf; sampled with the software timer cpu-clock");

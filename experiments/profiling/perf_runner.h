@@ -1,6 +1,7 @@
 // Sampling a scenario with Linux perf and mapping the samples to layers.
 //
-//   perf record -e EVENT -F 1000 --call-graph=dwarf,16384 --delay=-1 --control=fifo:CTL,ACK -o <scratch>/perf.data
+//   perf record -e EVENT -F 1000 --call-graph=dwarf,16384 --delay=-1 --control=fifo:CTL,ACK -o
+//   <scratch>/perf.data
 //        -- <self> perf SCENARIO --seconds=S --n=N --layers=... --perf-ctl=CTL --perf-ack=ACK
 //   perf script -i <scratch>/perf.data -F comm,tid,period,event,ip,sym --no-inline
 //

@@ -10,9 +10,7 @@
 namespace dispatchlab::profiling {
 namespace {
 
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool IsHexDigit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // The event of a header line: the token that ends with ':' after the leading fields, e.g.
 // "dispatchlab  4184     250000 cpu-clock: " -> "cpu-clock". Modifiers (cpu-clock:pppH:) are dropped.

@@ -24,8 +24,8 @@
 namespace dispatchlab::profiling {
 
 struct PerfSamples {
-  LayerTally samples;           // one unit per sample
-  std::string event;            // the event named in the sample headers, e.g. "cpu-clock"
+  LayerTally samples;  // one unit per sample
+  std::string event;   // the event named in the sample headers, e.g. "cpu-clock"
   uint64_t sample_count = 0;
 };
 

@@ -1,11 +1,10 @@
 // Table and JSON rendering of a LayerProfile (see profile_report.h).
 #include "experiments/profiling/profile_report.h"
 
-#include "experiments/base/json.h"
-
-#include "experiments/base/text.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "experiments/base/json.h"
+#include "experiments/base/text.h"
 
 namespace dispatchlab::profiling {
 namespace {
@@ -31,8 +30,8 @@ const char kOffYetChargedNote[] =
     "method-wrapper once per RawArray call). Such a share falls as 1/n; docs/perf.md, section 5.";
 
 std::string ProfileTable(const LayerProfile& p) {
-  std::string out = absl::StrFormat("%s under %s: %s (event %s), n=%d", p.scenario, p.tool, p.unit,
-                                    p.event, p.n);
+  std::string out =
+      absl::StrFormat("%s under %s: %s (event %s), n=%d", p.scenario, p.tool, p.unit, p.event, p.n);
   if (p.runs > 0) out += Cat(absl::StrFormat(", %d run(s) in the measured region", p.runs));
   out += Cat("\nactive layers: ", p.layers.ToString(), "\n\n");
   const std::string header = IsShare(p) ? "samples" : "instr/element";
@@ -54,7 +53,7 @@ std::string ProfileTable(const LayerProfile& p) {
   out += Cat(absl::StrFormat("  %-18s %13s\n", "total", FormatValue(p, Total(p))));
   if (!p.unknown_layer_names.empty()) {
     out += Cat("\nwarning: symbols in dispatchlab::layers:: name no layer of the table: ",
-                    absl::StrJoin(p.unknown_layer_names, ", "), " (counted as unattributed)\n");
+               absl::StrJoin(p.unknown_layer_names, ", "), " (counted as unattributed)\n");
   }
   if (off_but_charged) out += Cat("\nnote: ", kOffYetChargedNote, "\n");
   for (const std::string& note : p.notes) out += Cat("\nnote: ", note, "\n");

@@ -25,10 +25,11 @@ std::optional<PerfControlPaths> PerfControlFromEnv() {
 namespace {
 absl::Status CheckFifo(int fd, absl::string_view what, const std::string& path) {
   struct stat st;
-  if (fstat(fd, &st) != 0) return absl::FailedPreconditionError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+  if (fstat(fd, &st) != 0)
+    return absl::FailedPreconditionError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
   if (!S_ISFIFO(st.st_mode)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, " ", path, ": not a FIFO (make one with mkfifo; perf record --control=fifo:CTL,ACK)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, " ", path, ": not a FIFO (make one with mkfifo; perf record --control=fifo:CTL,ACK)"));
   }
   return absl::OkStatus();
 }
@@ -68,8 +69,7 @@ absl::StatusOr<PerfControl> PerfControl::Open(const PerfControlPaths& paths) {
   return PerfControl(ctl, ack);
 }
 
-PerfControl::PerfControl(PerfControl&& other) noexcept
-    : ctl_fd_(other.ctl_fd_), ack_fd_(other.ack_fd_) {
+PerfControl::PerfControl(PerfControl&& other) noexcept : ctl_fd_(other.ctl_fd_), ack_fd_(other.ack_fd_) {
   other.ctl_fd_ = -1;
   other.ack_fd_ = -1;
 }
@@ -82,7 +82,8 @@ PerfControl::~PerfControl() {
 absl::Status PerfControl::Send(const char* command, int timeout_ms) {
   std::string message = absl::StrCat(command, "\n");
   if (write(ctl_fd_, message.data(), message.size()) != static_cast<ssize_t>(message.size())) {
-    return absl::UnavailableError(absl::StrCat("perf control: write '", command, "': ", std::strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("perf control: write '", command, "': ", std::strerror(errno)));
   }
   if (ack_fd_ < 0) return absl::OkStatus();
   std::string received;
@@ -111,8 +112,7 @@ absl::Status PerfControl::Send(const char* command, int timeout_ms) {
 
 bool RunningOnValgrind() { return RUNNING_ON_VALGRIND != 0; }
 
-MeasuredRegion::MeasuredRegion(PerfControl* perf, std::string label)
-    : perf_(perf), label_(std::move(label)) {
+MeasuredRegion::MeasuredRegion(PerfControl* perf, std::string label) : perf_(perf), label_(std::move(label)) {
   CALLGRIND_START_INSTRUMENTATION;
   CALLGRIND_ZERO_STATS;
   if (perf_ != nullptr) status_ = perf_->Enable();

@@ -74,8 +74,7 @@ std::optional<Layer> StackAttributor::InnermostLayer(
   return std::nullopt;
 }
 
-void StackAttributor::Charge(const std::vector<std::string_view>& frames_innermost_first,
-                             uint64_t cost) {
+void StackAttributor::Charge(const std::vector<std::string_view>& frames_innermost_first, uint64_t cost) {
   std::optional<Layer> layer = InnermostLayer(frames_innermost_first);
   if (layer.has_value()) {
     tally_.by_layer[static_cast<int>(*layer)] += cost;

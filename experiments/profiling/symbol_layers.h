@@ -33,7 +33,7 @@ struct SymbolLayer {
   // Set when the symbol is in `dispatchlab::essential::`: the work that remains with every layer off (the
   // C store functions). Such a frame is a boundary: what runs beneath it belongs to no outer layer.
   bool essential = false;
-  std::string unknown_name;    // set when it is in dispatchlab::layers::<x>:: but <x> is not in the table
+  std::string unknown_name;  // set when it is in dispatchlab::layers::<x>:: but <x> is not in the table
 };
 
 // Classifies one demangled symbol (with or without its parameter list). Implements the regex

@@ -138,7 +138,8 @@ absl::Status WriteAndRename(const std::string& dir,
   // it: on the target's own file system either way, so no rename can fail with EXDEV at the end.
   struct stat target_st;
   const bool target_exists = stat(target.c_str(), &target_st) == 0;
-  std::string pattern = absl::StrCat(target_exists ? target : ParentOf(target), "/.dispatchlab-report-XXXXXX");
+  std::string pattern =
+      absl::StrCat(target_exists ? target : ParentOf(target), "/.dispatchlab-report-XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) {
     return absl::InternalError(
         absl::StrCat("cannot create a temporary directory beside ", dir, ": ", std::strerror(errno)));

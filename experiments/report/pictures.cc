@@ -1,14 +1,14 @@
 // The report's four pictures, from its data (see render.h). Every value carries its 95% confidence
 // interval; a layer whose interval includes 0 is drawn as noise.
 #include <algorithm>
-#include <cmath>
 #include <boost/math/distributions/students_t.hpp>
+#include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "experiments/base/stats.h"
 #include "experiments/report/render.h"
 #include "experiments/report/svg.h"
-#include "experiments/base/stats.h"
 
 namespace dispatchlab::report {
 
@@ -92,7 +92,8 @@ RatioPoint RatioAt(const SweepPoint& a, const SweepPoint& b) {
     if (ratios.size() >= 2) {
       const double m = static_cast<double>(ratios.size());
       r.ratio = stats::Mean(ratios);
-      r.ci = boost::math::quantile(boost::math::students_t(m - 1), 0.975) * stats::StandardErrorOfMean(ratios);
+      r.ci =
+          boost::math::quantile(boost::math::students_t(m - 1), 0.975) * stats::StandardErrorOfMean(ratios);
       return r;
     }
   }

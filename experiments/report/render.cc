@@ -6,9 +6,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "core/counters.h"
 #include "experiments/cpython/reference_figures.h"
 #include "experiments/report/svg.h"
-#include "core/counters.h"
 #include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::report {
@@ -104,21 +104,23 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
       const absl::string_view to = c.to.empty() ? s.reference : c.to;
       const std::string seed =
           !c.seed.empty() ? std::string(c.seed) : absl::StrFormat("%.2f", s.cpython.ratio);
-      comparisons.push_back({absl::StrCat(s.name, " / ", to, " (", c.caption, ")"), Ratio(data, s.name, to), seed});
+      comparisons.push_back(
+          {absl::StrCat(s.name, " / ", to, " (", c.caption, ")"), Ratio(data, s.name, to), seed});
     }
   }
   table(std::move(comparisons));
 
   heading("2. Where the time goes, layer by layer");
-  out.push_back({Block::kPicture,
-                 "Shapley value of each layer (its fair share of the cost), stacked in call-chain order on the "
-                 "cost with every layer off (grey); segment numbers are the layers' rows in the layer table; "
-                 "error bars are 95% confidence intervals; hatched grey: noise (the interval includes 0); a "
-                 "hatched overlay at the end of a bar: a saving, which cancels that much of the stack, so the "
-                 "solid bar ends at the measured total (the black tick)",
-                 {},
-                 "attribution.svg",
-                 AttributionSvg(data)});
+  out.push_back(
+      {Block::kPicture,
+       "Shapley value of each layer (its fair share of the cost), stacked in call-chain order on the "
+       "cost with every layer off (grey); segment numbers are the layers' rows in the layer table; "
+       "error bars are 95% confidence intervals; hatched grey: noise (the interval includes 0); a "
+       "hatched overlay at the end of a bar: a saving, which cancels that much of the stack, so the "
+       "solid bar ends at the measured total (the black tick)",
+       {},
+       "attribution.svg",
+       AttributionSvg(data)});
   out.push_back({Block::kPicture,
                  "The same Shapley values as points with their 95% confidence intervals: hollow points are "
                  "noise, not a cost and not a saving",
@@ -162,9 +164,10 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
     for (size_t i = 0; i < a.shapley.size(); ++i) {
       const LayerDelta& d = a.shapley[i];
       t.push_back({absl::StrCat(static_cast<int>(d.layer) + 1), std::string(InfoOf(d.layer).name),
-                   cell(a.shapley, i, false), cell(a.shapley, i, true), Verdict(d.delta, t95 * d.standard_error),
-                   share(d.delta), cell(a.waterfall, i, false), cell(a.waterfall, i, true),
-                   cell(a.leave_one_out, i, false), cell(a.leave_one_out, i, true)});
+                   cell(a.shapley, i, false), cell(a.shapley, i, true),
+                   Verdict(d.delta, t95 * d.standard_error), share(d.delta), cell(a.waterfall, i, false),
+                   cell(a.waterfall, i, true), cell(a.leave_one_out, i, false),
+                   cell(a.leave_one_out, i, true)});
     }
     t.push_back({"", "(every layer off)", Ns(a.floor), Ns(t95 * a.floor_se), "", share(a.floor), Ns(a.floor),
                  Ns(t95 * a.floor_se), Ns(a.floor), Ns(t95 * a.floor_se)});
@@ -212,11 +215,13 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
 
   heading("4. Exact counts");
   if (data.counts.empty()) {
-    para(absl::StrCat("Not in this report: ", data.counts_note.empty() ? "no scenario was counted" : data.counts_note,
-                      " (`dispatchlab counts` in a build with the counters compiled in prints them)."));
+    para(absl::StrCat(
+        "Not in this report: ", data.counts_note.empty() ? "no scenario was counted" : data.counts_note,
+        " (`dispatchlab counts` in a build with the counters compiled in prints them)."));
   } else {
     para(absl::StrFormat(
-        "What one steady-state call of each scenario does per element, counted exactly (`dispatchlab counts`, "
+        "What one steady-state call of each scenario does per element, counted exactly (`dispatchlab "
+        "counts`, "
         "n = %d, the report's layers): the same numbers on every run and every machine, so the most portable "
         "result of this page. docs/counting.md explains each counter.",
         o.n));
@@ -224,7 +229,8 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
     for (const CountReport& r : data.counts) c[0].push_back(r.scenario);
     for (const CounterInfo& info : CounterTable()) {
       std::vector<std::string> row = {std::string(info.name)};
-      for (const CountReport& r : data.counts) row.push_back(absl::StrFormat("%.4f", r.PerElement(info.counter)));
+      for (const CountReport& r : data.counts)
+        row.push_back(absl::StrFormat("%.4f", r.PerElement(info.counter)));
       c.push_back(std::move(row));
     }
     table(std::move(c));
@@ -232,9 +238,10 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
 
   heading("5. Beside real CPython");
   if (data.cpython.rows.empty()) {
-    para("Not measured in this run: this build of the report does not run a real interpreter yet (issue "
-         "\"Ground truth\", `dispatchlab cpython`). Section 1's last column quotes the project's reference "
-         "measurements instead; nothing here was computed from them.");
+    para(
+        "Not measured in this run: this build of the report does not run a real interpreter yet (issue "
+        "\"Ground truth\", `dispatchlab cpython`). Section 1's last column quotes the project's reference "
+        "measurements instead; nothing here was computed from them.");
   } else {
     para(absl::StrCat("The same scenarios run by ", data.cpython.interpreter,
                       " on this machine in this run, beside the model's numbers:"));

@@ -1,11 +1,11 @@
 #include "experiments/report/report.h"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <iostream>
 #include <numeric>
 #include <random>
-#include <boost/math/distributions/students_t.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -13,9 +13,9 @@
 #include "absl/time/time.h"
 #include "experiments/attribution/attribute.h"
 #include "experiments/base/metadata.h"
-#include "experiments/scenarios/scenarios.h"
-#include "experiments/measure/sweep.h"
 #include "experiments/base/stats.h"
+#include "experiments/measure/sweep.h"
+#include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::report {
 
@@ -30,11 +30,15 @@ LayerDelta DeltaOf(Layer layer, const std::vector<double>& value, const std::vec
   return {layer, i < value.size() ? value[i] : 0, i < se.size() ? se[i] : 0};
 }
 
-double MeanStandardError(const attribution::ConfigSamples& c) { return stats::StandardErrorOfMean(c.samples); }
+double MeanStandardError(const attribution::ConfigSamples& c) {
+  return stats::StandardErrorOfMean(c.samples);
+}
 
 }  // namespace
 
-double Attribution::T95() const { return boost::math::quantile(boost::math::students_t(std::max(rounds - 1, 1)), 0.975); }
+double Attribution::T95() const {
+  return boost::math::quantile(boost::math::students_t(std::max(rounds - 1, 1)), 0.975);
+}
 
 double Attribution::Unexplained() const {
   double sum = 0;
@@ -129,8 +133,7 @@ absl::StatusOr<ReportData> Measure(const ReportOptions& options) {
     const LayerSet relevant = RelevantLayers(**scenario, options.layers);
     Stage(options, absl::StrFormat("attributing %s (%d layers, %d rounds, n = %d)", name,
                                    relevant.Members().size(), options.rounds, options.n));
-    absl::StatusOr<BatchSampler> sampler =
-        MakeTimeSampler({name, options.n}, options.seconds_per_sample);
+    absl::StatusOr<BatchSampler> sampler = MakeTimeSampler({name, options.n}, options.seconds_per_sample);
     if (!sampler.ok()) return sampler.status();
     Progress samples("report: " + name + " samples", 1, options.progress);
     absl::StatusOr<Attribution> a =
@@ -141,11 +144,10 @@ absl::StatusOr<ReportData> Measure(const ReportOptions& options) {
   }
 
   // 3. The sweep: cost per element against n, the sweep scenarios side by side at each n.
-  Progress sweep_progress(
-      "report: sweep",
-      static_cast<int64_t>(options.sweep_n.size() * options.sweep_scenarios.size()) *
-          std::max(options.sweep_repetitions, 2),
-      options.progress);
+  Progress sweep_progress("report: sweep",
+                          static_cast<int64_t>(options.sweep_n.size() * options.sweep_scenarios.size()) *
+                              std::max(options.sweep_repetitions, 2),
+                          options.progress);
   SweepRequest sweep;
   for (const std::string& name : options.sweep_scenarios) {
     absl::StatusOr<const Scenario*> scenario = ScenarioFromName(name);
@@ -172,11 +174,13 @@ absl::StatusOr<ReportData> Measure(const ReportOptions& options) {
   }
 
   // 4. The exact counts: deterministic, the same on every machine.
-  Stage(options, absl::StrFormat("counting %d scenarios exactly (n = %d)", options.count_scenarios.size(), options.n));
+  Stage(options,
+        absl::StrFormat("counting %d scenarios exactly (n = %d)", options.count_scenarios.size(), options.n));
   for (const std::string& name : options.count_scenarios) {
     absl::StatusOr<const Scenario*> scenario = ScenarioFromName(name);
     if (!scenario.ok()) return scenario.status();
-    absl::StatusOr<CountReport> counted = CountScenario(**scenario, options.n, options.layers, options.profile);
+    absl::StatusOr<CountReport> counted =
+        CountScenario(**scenario, options.n, options.layers, options.profile);
     if (!counted.ok()) {
       if (counted.status().code() != absl::StatusCode::kFailedPrecondition) return counted.status();
       data.counts_note = std::string(counted.status().message());  // counting compiled out

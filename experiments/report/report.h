@@ -3,8 +3,8 @@
 // numbers for the renderers (experiments/report/render.h).
 //
 // The attribution is the project's attribution library (experiments/attribution/attribute.h), asked for
-// three methods from one interleaved batch of time samples (experiments/measure/runner.h): Shapley values (the
-// picture: each layer's fair share, summing to the total), the waterfall (layers switched off one after
+// three methods from one interleaved batch of time samples (experiments/measure/runner.h): Shapley values
+// (the picture: each layer's fair share, summing to the total), the waterfall (layers switched off one after
 // another in call-chain order) and leave-one-out. docs/attribution.md explains the methods;
 // `dispatchlab attribute` is the full tool.
 #ifndef DISPATCHLAB_EXPERIMENTS_REPORT_REPORT_H_
@@ -17,15 +17,11 @@
 #include "absl/status/statusor.h"
 #include "core/layers.h"
 #include "experiments/base/stability.h"
-#include "experiments/scenarios/counts.h"
 #include "experiments/measure/runner.h"
 #include "experiments/measure/sampler.h"
-#include "experiments/measure/runner.h"
-#include "experiments/measure/sampler.h"
+#include "experiments/measure/sweep.h"
 #include "experiments/scenarios/counts.h"
 #include "experiments/scenarios/scenarios.h"
-#include "experiments/base/stability.h"
-#include "experiments/measure/sweep.h"
 
 namespace dispatchlab::report {
 
@@ -38,7 +34,8 @@ struct ReportOptions {
   double seconds_per_sample = 0.02;  // attribution: seconds per sample (each configuration calibrated)
   std::string profile = "cpython311";
   LayerSet layers;  // the profile's layers (after --layers edits)
-  // The scenario lists default to the scenario table's sets (experiments/scenarios/scenarios.h), in table order.
+  // The scenario lists default to the scenario table's sets (experiments/scenarios/scenarios.h), in table
+  // order.
   std::vector<std::string> attribution_scenarios = ScenariosIn(kSetReportAttribution);
   std::vector<std::string> sweep_scenarios = ScenariosIn(kSetReportSweep);
   int sweep_repetitions = 3;  // repetitions of each sweep point (>= 2, for a confidence interval)
@@ -47,7 +44,8 @@ struct ReportOptions {
   std::vector<std::string> count_scenarios = ScenariosIn(kSetReportCounts);  // the exact counts table
   // The command that reproduces this report, every flag as given (set by the CLI; "" when unknown).
   std::string command_line;
-  ProgressMode progress = ProgressMode::kOff;  // per stage, with an ETA, on stderr (experiments/base/progress.h)
+  ProgressMode progress =
+      ProgressMode::kOff;  // per stage, with an ETA, on stderr (experiments/base/progress.h)
 };
 
 // The share of one layer, ns per element, and the standard error of that difference of two means.
@@ -82,7 +80,8 @@ struct Attribution {
   double Unexplained() const;
 };
 
-using ::dispatchlab::SweepPoint;  // experiments/measure/sweep.h: `dispatchlab sweep`'s points, the report's too
+using ::dispatchlab::SweepPoint;  // experiments/measure/sweep.h: `dispatchlab sweep`'s points, the report's
+                                  // too
 
 // What real CPython measured beside the model, when an interpreter was run (issue "Ground truth",
 // `dispatchlab cpython`). Empty until that command feeds the report: the page then says so, and never
@@ -101,8 +100,8 @@ struct ReportData {
   std::string counts_note;          // why the counts are missing (counting compiled out), else ""
   CpythonSideBySide cpython;
   std::vector<TimedSeries> sweep_samples;  // the sweep's repetitions, for the stability verdict
-  std::string machine;  // MetadataLine()
-  std::string date;     // UTC, ISO 8601
+  std::string machine;                     // MetadataLine()
+  std::string date;                        // UTC, ISO 8601
 };
 
 // Shapley, waterfall and leave-one-out for one scenario through the attribution library: the layers of

@@ -1,5 +1,6 @@
-// The inputs and the result of one scenario call (the scenario table is experiments/scenarios/scenarios.h; the run
-// functions, experiments/scenarios/scenario_runs.h, take these and nothing else, so neither includes the other).
+// The inputs and the result of one scenario call (the scenario table is experiments/scenarios/scenarios.h;
+// the run functions, experiments/scenarios/scenario_runs.h, take these and nothing else, so neither includes
+// the other).
 //
 // ScenarioInput is the seed's `l = np.random.randint(0, 10, size=n)` and `l.tolist()`, made once per run
 // outside the timed region; ScenarioResult's destruction is the `del sh` (so a timing includes it, as

@@ -117,7 +117,8 @@ const Scenario kScenarios[] = {
      .cpython = {0.011, "epyc-3.11"},
      .comparisons = {{.caption = "memoryview, same format", .seed = "under 1%"}}},
     {.name = "sct_buffer_convert",
-     .expression = "sh = RawArray(c_int, n); memoryview(sh).cast('B').cast('i')[:] = np.array(l, dtype=np.int32)",
+     .expression =
+         "sh = RawArray(c_int, n); memoryview(sh).cast('B').cast('i')[:] = np.array(l, dtype=np.int32)",
      .story = "the second answer with a conversion from int64 to int32 first",
      .run = r::SctBufferConvert,
      .cpython_case = true,

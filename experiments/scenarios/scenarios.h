@@ -61,8 +61,8 @@ enum class MpPath { kNone, kOneMemcpyPerSlice, kArrayInit, kAssSubscript };
 
 struct Scenario {
   absl::string_view name;
-  absl::string_view expression;  // the Python it models
-  absl::string_view story;       // what it stands for in the seed / CPython's history
+  absl::string_view expression;           // the Python it models
+  absl::string_view story;                // what it stands for in the seed / CPython's history
   absl::string_view item_type = "c_int";  // c_int or c_int64
   // The patched interpreter it runs on: layers the scenario itself removes (patch A removes the
   // trampoline), and the body of Array_init (patch B assigns one slice).

@@ -36,17 +36,18 @@ double Seconds(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
 
-struct Variant {  // how an experiment configures its heap and what it times
-  bool fresh_heap;      // a new heap (so a new arena) every iteration
-  bool time_all;        // time heap creation, Allocate, zero-fill, Free and destruction, not just the fill
-  bool prefault;        // MAP_POPULATE arenas
-  bool keep_arenas;     // 3.6/3.7 heap (no cap, no discard)
+struct Variant {     // how an experiment configures its heap and what it times
+  bool fresh_heap;   // a new heap (so a new arena) every iteration
+  bool time_all;     // time heap creation, Allocate, zero-fill, Free and destruction, not just the fill
+  bool prefault;     // MAP_POPULATE arenas
+  bool keep_arenas;  // 3.6/3.7 heap (no cap, no discard)
   ArenaFill fill;
 };
 
 Variant VariantOf(AllocExperiment experiment) {
   static constexpr Variant kVariants[] = {
-#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, backends) \
+#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, \
+                                     backends)                                                          \
   {fresh_heap, time_all, prefault, keep_arenas, ArenaFill::k##fill},
 #include "experiments/shm/alloc_experiments.def"
   };
@@ -64,7 +65,8 @@ enum class Backends { All, FileAndShm };
 
 bool Applies(AllocExperiment experiment, Backend backend) {
   static constexpr Backends kBackends[] = {
-#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, backends) \
+#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, \
+                                     backends)                                                          \
   Backends::backends,
 #include "experiments/shm/alloc_experiments.def"
   };
@@ -232,7 +234,8 @@ std::string BenchmarkName(AllocExperiment experiment, Backend backend, int64_t n
 
 const std::vector<AllocExperimentInfo>& AllocExperimentTable() {
   static const std::vector<AllocExperimentInfo> table = {
-#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, backends) \
+#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, \
+                                     backends)                                                          \
   {AllocExperiment::k##Id, name, what},
 #include "experiments/shm/alloc_experiments.def"
   };

@@ -11,7 +11,8 @@
 // Confounds: the file backend's cost depends on the file system of --tempdir (the table says which);
 // tmpfs and anonymous shared memory are the same shmem pages in the kernel; zero-fill is a memset, as
 // ctypes.memset is; fault counts come from getrusage(RUSAGE_THREAD), which also counts the faults
-// MAP_POPULATE takes inside mmap. Results are ns per element (per c_int), the median over repetitions with min and max.
+// MAP_POPULATE takes inside mmap. Results are ns per element (per c_int), the median over repetitions with
+// min and max.
 #ifndef DISPATCHLAB_EXPERIMENTS_ALLOC_BENCH_H_
 #define DISPATCHLAB_EXPERIMENTS_ALLOC_BENCH_H_
 
@@ -27,7 +28,8 @@
 namespace dispatchlab {
 
 enum class AllocExperiment {
-#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, backends) \
+#define DISPATCHLAB_ALLOC_EXPERIMENT(Id, name, what, fresh_heap, time_all, prefault, keep_arenas, fill, \
+                                     backends)                                                          \
   k##Id,
 #include "experiments/shm/alloc_experiments.def"
 };
@@ -47,7 +49,7 @@ struct AllocBenchConfig {
   std::vector<int64_t> sizes;  // element counts of c_int (4 bytes each)
   std::string tempdir;         // the file backend's directory (empty: $TMPDIR or /tmp)
   int repetitions = 5;
-  double min_time = 0.05;  // seconds per repetition (Google Benchmark's MinTime)
+  double min_time = 0.05;        // seconds per repetition (Google Benchmark's MinTime)
   Progress* progress = nullptr;  // when set: one Update per benchmark run
 };
 

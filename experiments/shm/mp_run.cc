@@ -74,7 +74,7 @@ absl::Status RunOnce(MpWorkload& workload, int workers, LayerSet layers, MpRun& 
       break;
     }
     if (pid == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);  // a worker never outlives an interrupted parent
+      prctl(PR_SET_PDEATHSIG, SIGKILL);   // a worker never outlives an interrupted parent
       if (getppid() != parent) _exit(1);  // the parent died before prctl took effect
       SetActiveLayers(layers);
       int64_t lo = n * k / workers;

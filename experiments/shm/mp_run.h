@@ -78,10 +78,10 @@ struct MpConfig {
 
 struct MpRun {  // one W, all repetitions
   int workers = 0;
-  int64_t wrong_elements = 0;           // the worst repetition
-  int64_t first_wrong_index = -1;       // of the worst repetition, -1 when none
-  std::vector<double> wall_ns_per_element;   // fork to last wait, per repetition
-  std::vector<double> fill_ns_per_element;   // the slowest worker's fill alone, per repetition
+  int64_t wrong_elements = 0;               // the worst repetition
+  int64_t first_wrong_index = -1;           // of the worst repetition, -1 when none
+  std::vector<double> wall_ns_per_element;  // fork to last wait, per repetition
+  std::vector<double> fill_ns_per_element;  // the slowest worker's fill alone, per repetition
   // Minor page faults all workers took in their fills, per 4 KiB page of the array, per repetition: a
   // forked child does not inherit the page-table entries of a shared mapping, so each page it writes
   // faults once even though the parent touched it.

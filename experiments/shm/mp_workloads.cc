@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "experiments/scenarios/scenarios.h"
 #include "experiments/shm/mp_run.h"
 #include "experiments/shm/mp_sct_workloads.h"
-#include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab {
 namespace {
@@ -68,17 +68,19 @@ MpWorkloadFactory RawFactory(RawPath path) {
 }  // namespace
 
 // "store" is mp's own (no scenario stores element by element into a bare block); the other choices take
-// their names from the scenario table's `mp` column (experiments/scenarios/scenarios.cc), in the order of the paths
-// here.
+// their names from the scenario table's `mp` column (experiments/scenarios/scenarios.cc), in the order of the
+// paths here.
 const std::vector<MpScenarioInfo>& MpScenarioTable() {
   static const std::vector<MpScenarioInfo> table = [] {
-    std::vector<MpScenarioInfo> out = {
-        {"store", "element-by-element stores of the worker's slice (every layer off)", RawFactory(RawPath::kStore)}};
+    std::vector<MpScenarioInfo> out = {{"store",
+                                        "element-by-element stores of the worker's slice (every layer off)",
+                                        RawFactory(RawPath::kStore)}};
     const std::pair<MpPath, MpScenarioInfo> paths[] = {
         {MpPath::kOneMemcpyPerSlice,
          {"", "one memcpy per slice: memoryview(sh)[lo:hi] = src[lo:hi]", RawFactory(RawPath::kMemcpy)}},
         {MpPath::kArrayInit,
-         {"", "Array_init's loop over the slice: PySequence_SetItem per element, active layers", SctInitWorkload()}},
+         {"", "Array_init's loop over the slice: PySequence_SetItem per element, active layers",
+          SctInitWorkload()}},
         {MpPath::kAssSubscript,
          {"", "sh[lo:hi] = l[lo:hi]: Array_ass_subscript's loop, active layers", SctSubscriptWorkload()}},
     };

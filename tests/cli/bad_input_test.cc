@@ -6,12 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -201,7 +200,8 @@ TEST_CASE("every subcommand with an output rejects an unwritable path and writes
     ExpectRejected({With(cmd, {flag + "/no/such/dir/out"}), "/no/such/dir"});
     const std::string target = dir.path + "/out";
     ExpectRejected({With(cmd, {flag + target, "--no-such-flag"}), "--no-such-flag"}, target);
-    if (absl::StrContains(help, "--n=")) ExpectRejected({With(cmd, {flag + target, "--n=0"}), "--n=0"}, target);
+    if (absl::StrContains(help, "--n="))
+      ExpectRejected({With(cmd, {flag + target, "--n=0"}), "--n=0"}, target);
   }
 }
 

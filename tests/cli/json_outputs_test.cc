@@ -9,8 +9,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
-#include "experiments/cli/commands.h"
 #include "experiments/base/json.h"
+#include "experiments/cli/commands.h"
 #include "tests/cli/json_schema.h"
 #include "tests/cli/spawn.h"
 
@@ -155,8 +155,8 @@ TEST_CASE("attribute --format=json matches docs/cli.md", "[cli][json]") {
               "attribute");
   // The sequential design with shared configurations (lookup is unreachable with the trampoline off).
   CheckOutput({"attribute", "sct_init", "--layers=trampoline,lookup", "--method=shapley", "--n=1000",
-               "--repetitions=2", "--ci-target=0.5", "--max-repetitions=3", "--sample-time=0.001", "--quiet", "--seed=7",
-               "--format=json"},
+               "--repetitions=2", "--ci-target=0.5", "--max-repetitions=3", "--sample-time=0.001", "--quiet",
+               "--seed=7", "--format=json"},
               "attribute");
 }
 
@@ -168,8 +168,8 @@ TEST_CASE("profile --format=json matches docs/cli.md", "[cli][json]") {
     return;
   }
   CheckOutput({"profile", "sct_init", "--tool=callgrind", "--n=300", "--format=json"}, "profile");
-  CheckOutput({"cpython", "sct_init_list", "sct_subscript_list", "--metric=instructions", "--n=300", "--by-function",
-               "--format=json"},
+  CheckOutput({"cpython", "sct_init_list", "sct_subscript_list", "--metric=instructions", "--n=300",
+               "--by-function", "--format=json"},
               "cpython");
 }
 

@@ -4,12 +4,11 @@
 // with their stdout captured.
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "absl/strings/str_join.h"
 #include "core/object.h"
@@ -37,7 +36,8 @@ int RunInProcess(std::vector<std::string> args) {
 }
 
 // `scratch`: a directory the command may use (--tempdir); it must be empty afterwards.
-void ExpectNothingLeft(const std::vector<std::string>& args, int want_status, const std::string& scratch = "") {
+void ExpectNothingLeft(const std::vector<std::string>& args, int want_status,
+                       const std::string& scratch = "") {
   const int status = RunInProcess(args);
   INFO("dispatchlab " << absl::StrJoin(args, " "));
   CHECK(status == want_status);
@@ -68,7 +68,8 @@ TEST_CASE("counts leaves nothing alive for every scenario and backend", "[cli][l
 TEST_CASE("list and a short run leave nothing alive", "[cli][leaks]") {
   ExpectNothingLeft({"list"}, 0);
   ExpectNothingLeft({"list", "--format=json"}, 0);
-  ExpectNothingLeft({"run", "sct_init", "sct_subscript", "--n=200", "--repetitions=1", "--min-time=0.001"}, 0);
+  ExpectNothingLeft({"run", "sct_init", "sct_subscript", "--n=200", "--repetitions=1", "--min-time=0.001"},
+                    0);
 }
 
 TEST_CASE("rejected commands leave nothing alive", "[cli][leaks]") {

@@ -3,9 +3,8 @@
 // built with AddressSanitizer (the asan-ubsan preset: ASan and valgrind cannot share a process).
 #include <unistd.h>
 
-#include <string>
-
 #include <catch2/catch.hpp>
+#include <string>
 
 #include "experiments/scenarios/scenarios.h"
 #include "tests/cli/spawn.h"
@@ -23,14 +22,15 @@ std::string FindValgrind() {
 TEST_CASE("memcheck is clean on a small counts run of every scenario", "[memcheck]") {
   const std::string valgrind = FindValgrind();
   if (valgrind.empty() || kSanitized) {
-    WARN("memcheck skipped: " << (kSanitized ? "the CLI is built with AddressSanitizer" : "valgrind not found"));
+    WARN("memcheck skipped: " << (kSanitized ? "the CLI is built with AddressSanitizer"
+                                             : "valgrind not found"));
     return;
   }
   for (const std::string& scenario : ScenarioNames()) {
-    const ChildResult r =
-        RunChild({valgrind, "--quiet", "--error-exitcode=1", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect",
-                  DISPATCHLAB_CLI, "counts", scenario, "--n=300"},
-                 300);
+    const ChildResult r = RunChild(
+        {valgrind, "--quiet", "--error-exitcode=1", "--leak-check=full",
+         "--errors-for-leak-kinds=definite,indirect", DISPATCHLAB_CLI, "counts", scenario, "--n=300"},
+        300);
     INFO(scenario << "\n" << r.err);
     CHECK_FALSE(r.timed_out);
     CHECK(r.exit_status == 0);

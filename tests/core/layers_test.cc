@@ -51,8 +51,8 @@ TEST_CASE("the layer groups are generated from the group column", "[layers]") {
                                .With(Layer::kConversion)
                                .With(Layer::kTypeData);
   const LayerSet refcount = LayerSet::None().With(Layer::kImmortal).With(Layer::kAtomicRefcount);
-  STATIC_REQUIRE(LayerGroupMask(LayerGroup::kRefcount) ==
-                 ((1u << static_cast<int>(Layer::kImmortal)) | (1u << static_cast<int>(Layer::kAtomicRefcount))));
+  STATIC_REQUIRE(LayerGroupMask(LayerGroup::kRefcount) == ((1u << static_cast<int>(Layer::kImmortal)) |
+                                                           (1u << static_cast<int>(Layer::kAtomicRefcount))));
   CHECK(LayerGroupMask(LayerGroup::kElement) == element.bits());
   CHECK(LayerGroupMask(LayerGroup::kRefcount) == refcount.bits());
   CHECK(LayerGroupMask(LayerGroup::kNone) == (LayerSet::All().bits() & ~element.bits() & ~refcount.bits()));
@@ -67,8 +67,8 @@ TEST_CASE("the profiles are the rows of profiles.def, each the column of layers.
     names.emplace_back(p.name);
     CHECK_FALSE(p.description.empty());
   }
-  CHECK(names == std::vector<std::string>{"cpython36", "cpython311", "cpython312", "cpython313", "cpython313t",
-                                          "direct"});
+  CHECK(names == std::vector<std::string>{"cpython36", "cpython311", "cpython312", "cpython313",
+                                          "cpython313t", "direct"});
   const auto layers_of = [](const char* name) { return dispatchlab::ProfileFromName(name)->layers; };
   CHECK(layers_of("cpython36").Has(Layer::kMethodWrapper));
   CHECK_FALSE(layers_of("cpython311").Has(Layer::kMethodWrapper));

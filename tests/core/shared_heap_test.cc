@@ -1,4 +1,6 @@
 // SharedHeap: the arena allocator (best fit, split, merge, doubling, discard) and every backend.
+#include "core/shared_heap.h"
+
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,8 +10,6 @@
 #include <cstring>
 #include <memory>
 #include <vector>
-
-#include "core/shared_heap.h"
 
 namespace dispatchlab {
 namespace {

@@ -1,8 +1,9 @@
 // Method lookup: the MRO walk, the version-tagged method cache and its invalidation, the inline cache.
+#include "dispatch/lookup.h"
+
 #include "core/long.h"
 #include "core/type.h"
 #include "dispatch/ctypes_array.h"
-#include "dispatch/lookup.h"
 #include "dispatch/slots.h"
 #include "tests/test_support.h"
 

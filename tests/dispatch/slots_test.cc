@@ -1,11 +1,12 @@
 // The slot table and CPython's rule: which slots of a heap subtype stay C functions and which become
 // generic trampolines. Nothing here is hard-coded in the rule: the outcomes follow from the table.
+#include "dispatch/slots.h"
+
 #include <vector>
 
 #include "core/type.h"
 #include "dispatch/ctypes_array.h"
 #include "dispatch/descr.h"
-#include "dispatch/slots.h"
 #include "dispatch/trampolines.h"
 #include "dispatch/wrappers.h"
 #include "tests/test_support.h"
@@ -100,8 +101,10 @@ TEST_CASE("the slot table lists mapping entries before sequence entries") {
   const std::vector<SlotDef>& defs = SlotDefs();
   int mp_setitem = -1, sq_setitem = -1;
   for (size_t i = 0; i < defs.size(); ++i) {
-    if (defs[i].name_text == "__setitem__" && defs[i].slot == SlotId::kMpAssSubscript) mp_setitem = static_cast<int>(i);
-    if (defs[i].name_text == "__setitem__" && defs[i].slot == SlotId::kSqAssItem) sq_setitem = static_cast<int>(i);
+    if (defs[i].name_text == "__setitem__" && defs[i].slot == SlotId::kMpAssSubscript)
+      mp_setitem = static_cast<int>(i);
+    if (defs[i].name_text == "__setitem__" && defs[i].slot == SlotId::kSqAssItem)
+      sq_setitem = static_cast<int>(i);
   }
   REQUIRE(mp_setitem >= 0);
   REQUIRE(sq_setitem >= 0);

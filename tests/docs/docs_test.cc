@@ -186,8 +186,8 @@ std::string Shrink(const std::string& command) {
   std::string tail = cut == std::string::npos ? "" : c.substr(cut);
   while (!head.empty() && head.back() == ' ') head.pop_back();
   // --min-time is a time flag: an instruction count (cpython --metric=instructions) refuses it.
-  if (head.find("--min-time") == std::string::npos && head.find("--metric=instructions") == std::string::npos &&
-      HasFlag(subcommand, "min-time"))
+  if (head.find("--min-time") == std::string::npos &&
+      head.find("--metric=instructions") == std::string::npos && HasFlag(subcommand, "min-time"))
     head += " --min-time=0.01";
   if (head.find("--quick") == std::string::npos && HasFlag(subcommand, "quick")) head += " --quick";
   // Two repetitions (the fewest every command takes) rather than the default 3 to 9: the docs test runs
@@ -254,7 +254,8 @@ TEST_CASE("every one-script block of docs runs as written and exits 0") {
   const bool valgrind_works = !kAsan && RunShell("valgrind --version", &probe) == 0;  // not under ASan
   for (const Script& s : scripts) {
     auto has = [&](const char* what) { return s.body.find(what) != std::string::npos; };
-    const bool needs_perf = has("--tool=perf") || has("perf record") || has("perf report") || has("dispatchlab perf ");
+    const bool needs_perf =
+        has("--tool=perf") || has("perf record") || has("perf report") || has("dispatchlab perf ");
     const bool needs_valgrind = has("--tool=callgrind") || has("valgrind") || has("callgrind_annotate");
     if ((needs_perf && !perf_works) || (needs_valgrind && !valgrind_works)) {
       WARN(s.file << ":" << s.line << ": skipped, " << (needs_perf && !perf_works ? "perf" : "valgrind")
@@ -263,7 +264,8 @@ TEST_CASE("every one-script block of docs runs as written and exits 0") {
     }
     std::ofstream(workdir + "/script.sh") << "set -e\n" << s.body;
     std::string output;
-    const int rc = RunShell("cd '" + workdir + "' && PATH='" + workdir + "/bin':\"$PATH\" timeout 600 bash script.sh", &output);
+    const int rc = RunShell(
+        "cd '" + workdir + "' && PATH='" + workdir + "/bin':\"$PATH\" timeout 600 bash script.sh", &output);
     INFO(s.file << ":" << s.line << ": the block\n" << s.body << "output:\n" << output.substr(0, 3000));
     CHECK(rc == 0);
   }

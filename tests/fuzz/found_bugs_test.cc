@@ -1,10 +1,9 @@
 // One readable regression test per bug the fuzzer found (docs/hardening.md, "What the fuzzer found"); the
 // fuzzer's own input for each is replayed from fuzz/regressions/ as well.
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <limits>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 #include "core/errors.h"
 #include "core/layers.h"

@@ -1,9 +1,8 @@
 // Replays every input of fuzz/corpus/ (the seeds) and fuzz/regressions/ (each crash the fuzzer found,
 // docs/hardening.md) through the fuzzer's op interpreter: every invariant must hold on every compiler and
 // under the asan-ubsan preset.
-#include <string>
-
 #include <catch2/catch.hpp>
+#include <string>
 
 #include "core/errors.h"
 #include "fuzz/cpython_errors.h"
@@ -32,9 +31,7 @@ TEST_CASE("every crash the fuzzer found stays fixed", "[fuzz]") {
   ReplayDirectory(std::string(DISPATCHLAB_SOURCE_DIR) + "/fuzz/regressions", false);
 }
 
-TEST_CASE("the empty input is a complete program", "[fuzz]") {
-  CHECK(RunOps(nullptr, 0).ok());
-}
+TEST_CASE("the empty input is a complete program", "[fuzz]") { CHECK(RunOps(nullptr, 0).ok()); }
 
 TEST_CASE("the error table accepts CPython's messages and nothing else", "[fuzz]") {
   CHECK(GlobMatch("'*' object is not callable", "'int' object is not callable"));
@@ -43,7 +40,8 @@ TEST_CASE("the error table accepts CPython's messages and nothing else", "[fuzz]
   CHECK_FALSE(GlobMatch("a*b", "abc"));
   CHECK(IsCPythonError({ExcKind::kOverflowError, "array too large"}));
   CHECK(IsCPythonError({ExcKind::kAttributeError, "__setitem__"}));
-  CHECK_FALSE(IsCPythonError({ExcKind::kSystemError, "method-wrapper returned NULL without setting an exception"}));
+  CHECK_FALSE(
+      IsCPythonError({ExcKind::kSystemError, "method-wrapper returned NULL without setting an exception"}));
   CHECK_FALSE(IsCPythonError({ExcKind::kTypeError, ""}));
   CHECK_FALSE(IsCPythonError({ExcKind::kValueError, "array too large"}));
 }

@@ -1,5 +1,7 @@
 // Temporary directories, child processes and interruption of the profiling runs
 // (experiments/base/scratch_dir.h, subprocess.h).
+#include "experiments/base/scratch_dir.h"
+
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -7,7 +9,6 @@
 #include <fstream>
 #include <string>
 
-#include "experiments/base/scratch_dir.h"
 #include "experiments/base/subprocess.h"
 
 namespace dispatchlab::profiling {

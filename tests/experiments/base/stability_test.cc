@@ -1,6 +1,6 @@
 // The timing stability verdict (experiments/base/stability.h) on synthetic samples and machine states, the
-// progress helper (experiments/base/progress.h), and the verdict through the CLI: a short `run` warns with its
-// reasons, the same run with --quiet prints no warning and the same data.
+// progress helper (experiments/base/progress.h), and the verdict through the CLI: a short `run` warns with
+// its reasons, the same run with --quiet prints no warning and the same data.
 #include "experiments/base/stability.h"
 
 #include <catch2/catch.hpp>

@@ -9,8 +9,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "experiments/scenarios/counts.h"
 #include "experiments/explore/page.h"
+#include "experiments/scenarios/counts.h"
 #include "experiments/scenarios/scenarios.h"
 #include "tests/experiments/attribution/attribution_synthetic.h"
 

@@ -1,5 +1,6 @@
-// Reading the sibling build's Google Benchmark JSON (experiments/measure/sibling.h) with the JSON library: the
-// iteration entries by run name; aggregates skipped; anything that is not strict JSON of that shape refused.
+// Reading the sibling build's Google Benchmark JSON (experiments/measure/sibling.h) with the JSON library:
+// the iteration entries by run name; aggregates skipped; anything that is not strict JSON of that shape
+// refused.
 #include "experiments/measure/sibling.h"
 
 #include <catch2/catch.hpp>

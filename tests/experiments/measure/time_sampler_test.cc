@@ -1,5 +1,5 @@
-// MakeTimeSampler (experiments/measure/runner.h) calibrates per configuration, as docs/attribution.md says: the
-// first time a configuration is asked for, one short run of it sets its iteration count, kept for all its
+// MakeTimeSampler (experiments/measure/runner.h) calibrates per configuration, as docs/attribution.md says:
+// the first time a configuration is asked for, one short run of it sets its iteration count, kept for all its
 // later samples. Nothing here asserts a duration: the figures are whatever the machine gives.
 #include <catch2/catch.hpp>
 #include <memory>

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "experiments/base/json.h"
-#include "experiments/profiling/instruction_sampler.h"
 #include "experiments/base/subprocess.h"
+#include "experiments/profiling/instruction_sampler.h"
 
 namespace dispatchlab::profiling {
 namespace {

@@ -163,7 +163,7 @@ TEST_CASE("callgrind dump: several events, two position columns, omitted costs",
 
 TEST_CASE("callgrind dump: malformed input is rejected with the line", "[profiling]") {
   CHECK_FALSE(ParseCallgrindDump(std::string_view("hello world\n")).ok());
-  CHECK_FALSE(ParseCallgrindDump(std::string_view("events: Ir\n5 10\n")).ok());  // cost before fn=
+  CHECK_FALSE(ParseCallgrindDump(std::string_view("events: Ir\n5 10\n")).ok());         // cost before fn=
   CHECK_FALSE(ParseCallgrindDump(std::string_view("events: Ir\nfn=(3)\n5 1\n")).ok());  // undefined id
   absl::StatusOr<CallgrindDump> bad = ParseCallgrindDump(std::string_view("events: Ir\nfn=f\n5 x1\n"));
   REQUIRE_FALSE(bad.ok());

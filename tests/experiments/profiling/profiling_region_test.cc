@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "experiments/base/scratch_dir.h"
 #include "experiments/profiling/child_loop.h"
 #include "experiments/profiling/region.h"
-#include "experiments/base/scratch_dir.h"
 
 namespace dispatchlab::profiling {
 namespace {
@@ -89,7 +89,13 @@ TEST_CASE("The measured loop runs warm-up outside and iterations inside the perf
   options.warmup = 2;
   options.iterations = 3;
   options.perf = &*control;
-  CHECK(RunIterations([&] { ++runs; return absl::OkStatus(); }, options).ok());
+  CHECK(RunIterations(
+            [&] {
+              ++runs;
+              return absl::OkStatus();
+            },
+            options)
+            .ok());
   CHECK(runs == 5);
   CHECK(perf.Commands() == std::vector<std::string>{"enable", "disable"});
 }
@@ -134,14 +140,19 @@ TEST_CASE("The measured loop stops at the first failing run", "[profiling]") {
   LoopOptions options;
   options.warmup = 1;
   options.iterations = 10;
-  absl::Status s = RunIterations(
-      [&] { return ++runs == 3 ? absl::InternalError("boom") : absl::OkStatus(); }, options);
+  absl::Status s =
+      RunIterations([&] { return ++runs == 3 ? absl::InternalError("boom") : absl::OkStatus(); }, options);
   CHECK(s.message() == "boom");
   CHECK(runs == 3);
   runs = 0;
   options.warmup = 0;
   options.seconds = 1e-9;  // at least one run, whatever the clock
-  absl::StatusOr<int64_t> timed = RunForSeconds([&] { ++runs; return absl::OkStatus(); }, options);
+  absl::StatusOr<int64_t> timed = RunForSeconds(
+      [&] {
+        ++runs;
+        return absl::OkStatus();
+      },
+      options);
   REQUIRE(timed.ok());
   CHECK(*timed >= 1);
   CHECK(*timed == runs);

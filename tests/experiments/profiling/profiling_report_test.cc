@@ -2,8 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "experiments/base/json.h"
-#include "experiments/profiling/profile_report.h"
 #include "experiments/base/text.h"
+#include "experiments/profiling/profile_report.h"
 
 namespace dispatchlab::profiling {
 namespace {
@@ -73,7 +73,8 @@ TEST_CASE("Profile table lists layers, unattributed and total", "[profiling]") {
 namespace dispatchlab::profiling {
 namespace {
 
-TEST_CASE("Profile table explains a layer that is off yet charged, and marks unreachable layers", "[profiling]") {
+TEST_CASE("Profile table explains a layer that is off yet charged, and marks unreachable layers",
+          "[profiling]") {
   LayerProfile p = Sample();  // call and lookup on, the trampoline (their parent) off
   std::string table = ProfileTable(p);
   CHECK(table.find("(on, but unreachable: trampoline is off)") != std::string::npos);

@@ -30,7 +30,8 @@ TEST_CASE("profile-child arguments carry one bitmask per config", "[profiling]")
 
 TEST_CASE("The printed perf record line records only the measured region", "[profiling]") {
   std::string line = PerfRecordCommandLine("cpu-clock", "/b/dispatchlab", "perf sct_init --n=10");
-  CHECK(line.find("perf record -e cpu-clock --call-graph=fp --delay=-1 --control=fifo:") != std::string::npos);
+  CHECK(line.find("perf record -e cpu-clock --call-graph=fp --delay=-1 --control=fifo:") !=
+        std::string::npos);
   CHECK(line.find("-- /b/dispatchlab perf sct_init --n=10 --perf-ctl=") != std::string::npos);
   CHECK(line.find("mkfifo") == 0);
   CHECK(line.find("rm -f") != std::string::npos);

@@ -125,7 +125,8 @@ TEST_CASE("report charts are standalone SVG with error bars, noise drawn as nois
   // trampoline: a cost (10 +- 2); boxing: noise (5 +- 6, the interval includes 0); method_cache: a saving
   // (-2 +- 1); total 13 = 10 + 5 - 2.
   report::Bar bar{"sct_init",
-                  {{"trampoline", 10, 2, "#440154", "1"}, {"boxing", 5, 6, "#3b528b", "3"},
+                  {{"trampoline", 10, 2, "#440154", "1"},
+                   {"boxing", 5, 6, "#3b528b", "3"},
                    {"method_cache", -2, 1, "#21908c", "6"}},
                   13,
                   0.5};
@@ -145,7 +146,8 @@ TEST_CASE("report charts are standalone SVG with error bars, noise drawn as nois
   // One error bar per segment and one for the total.
   // One error bar (a line with a dot at the value) per segment and one for the total.
   size_t error_bars = 0;
-  for (size_t at = svg.find("r=\"2\" fill="); at != std::string::npos; at = svg.find("r=\"2\" fill=", at + 1)) {
+  for (size_t at = svg.find("r=\"2\" fill="); at != std::string::npos;
+       at = svg.find("r=\"2\" fill=", at + 1)) {
     ++error_bars;
   }
   CHECK(error_bars == 4);
@@ -170,7 +172,9 @@ TEST_CASE("report stacked bar ends at the total tick: savings cancel the end of 
   // floor 4, costs 10 and 5, saving -2: the positive stack reaches 19, the saving overlay starts at 17 =
   // the total, where the tick is.
   report::Bar bar{"x",
-                  {{"floor", 4, 0, "#9e9e9e", ""}, {"a", 10, 0, "#440154", "1"}, {"b", 5, 0, "#3b528b", "2"},
+                  {{"floor", 4, 0, "#9e9e9e", ""},
+                   {"a", 10, 0, "#440154", "1"},
+                   {"b", 5, 0, "#3b528b", "2"},
                    {"c", -2, 0, "#21908c", "3"}},
                   17,
                   0};

@@ -92,10 +92,13 @@ enum class OverrideCase { kInit, kSubscript, kInitPatchA, kInitPatchB };
 // hook's only way in from __init__).
 inline int64_t HookCalls(OverrideCase c, int64_t n, LayerSet L) {
   switch (c) {
-    case OverrideCase::kInit: return L.Has(Layer::kTrampoline) ? n : 0;
-    case OverrideCase::kInitPatchA: return 0;
+    case OverrideCase::kInit:
+      return L.Has(Layer::kTrampoline) ? n : 0;
+    case OverrideCase::kInitPatchA:
+      return 0;
     case OverrideCase::kSubscript:
-    case OverrideCase::kInitPatchB: return 1;
+    case OverrideCase::kInitPatchB:
+      return 1;
   }
   return -1;
 }
@@ -123,10 +126,10 @@ inline OverrideExpected OverrideCaseExpected(OverrideCase c, int64_t n, LayerSet
 
 inline Expected FromCounts(const Counts& c) {
   auto v = [&](Counter k) { return static_cast<int64_t>(c[k]); };
-  return {v(Counter::kTuples),         v(Counter::kLookups),     v(Counter::kGenericCalls),
-          v(Counter::kMethodWrappers), v(Counter::kScalars),     v(Counter::kTempInts),
-          v(Counter::kBoxedInts),      v(Counter::kConversions), v(Counter::kIndexConversions),
-          v(Counter::kTypeDataLookups), v(Counter::kStores),     v(Counter::kInlineCacheHits)};
+  return {v(Counter::kTuples),          v(Counter::kLookups),     v(Counter::kGenericCalls),
+          v(Counter::kMethodWrappers),  v(Counter::kScalars),     v(Counter::kTempInts),
+          v(Counter::kBoxedInts),       v(Counter::kConversions), v(Counter::kIndexConversions),
+          v(Counter::kTypeDataLookups), v(Counter::kStores),      v(Counter::kInlineCacheHits)};
 }
 
 }  // namespace dispatchlab::testing

@@ -1,5 +1,6 @@
 // Exact counts of the two seed paths against the reference's per-version columns.
 #include "experiments/scenarios/counts.h"
+
 #include "tests/experiments/scenarios/counts_formula.h"
 #include "tests/test_support.h"
 
@@ -59,7 +60,8 @@ TEST_CASE("sct_subscript under cpython311: no lookup, no tuple, no generic call;
 TEST_CASE("sct_init under cpython36: a method-wrapper and one 2-tuple per element") {
   const int64_t n = 1000;
   CountReport r = Count("sct_init", n, "cpython36");
-  RequireEqual(testing::FromCounts(r.totals), testing::SctInitExpected(n, ProfileFromName("cpython36")->layers));
+  RequireEqual(testing::FromCounts(r.totals),
+               testing::SctInitExpected(n, ProfileFromName("cpython36")->layers));
   CHECK(r.totals[Counter::kMethodWrappers] == static_cast<uint64_t>(n + 1));
   CHECK(r.totals[Counter::kTuples] == static_cast<uint64_t>(n + 1));
 }
@@ -67,7 +69,8 @@ TEST_CASE("sct_init under cpython36: a method-wrapper and one 2-tuple per elemen
 TEST_CASE("sct_init under cpython313: three type-data lookups per element, immortal skips") {
   const int64_t n = 1000;
   CountReport r = Count("sct_init", n, "cpython313");
-  RequireEqual(testing::FromCounts(r.totals), testing::SctInitExpected(n, ProfileFromName("cpython313")->layers));
+  RequireEqual(testing::FromCounts(r.totals),
+               testing::SctInitExpected(n, ProfileFromName("cpython313")->layers));
   CHECK(r.totals[Counter::kTypeDataLookups] == static_cast<uint64_t>(3 * n));
   CHECK(r.totals[Counter::kImmortalSkips] > 0);
 }

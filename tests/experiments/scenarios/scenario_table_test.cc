@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "experiments/cpython/reference_figures.h"
 #include "experiments/base/json.h"
-#include "experiments/shm/mp_run.h"
+#include "experiments/cpython/reference_figures.h"
 #include "experiments/report/report.h"
 #include "experiments/scenarios/scenarios.h"
+#include "experiments/shm/mp_run.h"
 #include "tests/cli/spawn.h"
 #include "tests/test_support.h"
 
@@ -91,8 +91,8 @@ TEST_CASE("cases.py has a case for exactly the scenarios marked cpython_case", "
     WARN("skipped: /usr/bin/python3 is not installed");
     return;
   }
-  const testing::ChildResult list =
-      testing::RunChild({kPython, std::string(DISPATCHLAB_SOURCE_DIR) + "/experiments/cpython/cases.py", "list"});
+  const testing::ChildResult list = testing::RunChild(
+      {kPython, std::string(DISPATCHLAB_SOURCE_DIR) + "/experiments/cpython/cases.py", "list"});
   REQUIRE(list.exit_status == 0);
   const Json cases = Json::parse(list.out);
   Names real;

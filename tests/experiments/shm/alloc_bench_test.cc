@@ -1,9 +1,10 @@
 // The allocation experiments: every (experiment, backend, n) gets its samples, first touch takes page
 // faults that a warm heap and a pre-faulted arena do not, and a full file system is an error row.
+#include "experiments/shm/alloc_bench.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "experiments/shm/alloc_bench.h"
 #include "tests/core/shared_heap_tmpfs.h"
 
 namespace dispatchlab {

@@ -6,10 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
-#include <cstdio>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -86,7 +86,8 @@ int NamesOf(const char* path, pid_t pid) {
   int count = 0;
   DIR* dir = opendir(path);
   if (dir == nullptr) return 0;
-  while (dirent* entry = readdir(dir)) count += std::strncmp(entry->d_name, prefix.c_str(), prefix.size()) == 0;
+  while (dirent* entry = readdir(dir))
+    count += std::strncmp(entry->d_name, prefix.c_str(), prefix.size()) == 0;
   closedir(dir);
   return count;
 }
@@ -95,8 +96,8 @@ TEST_CASE("mp store with 2 and 4 workers reports 0 wrong elements in JSON on eve
   for (const char* backend : {"anon", "shm", "file"}) {
     INFO(backend);
     for (const char* workers : {"2", "4"}) {
-      Output result = RunCli(std::string("mp store --n=1e5 --repetitions=1 --format=json --workers=") + workers +
-                             " --backend=" + backend);
+      Output result = RunCli(std::string("mp store --n=1e5 --repetitions=1 --format=json --workers=") +
+                             workers + " --backend=" + backend);
       INFO(result.out);
       CHECK(result.status == 0);
       CHECK(result.compact.find("\"scenario\":\"store\"") != std::string::npos);
@@ -121,10 +122,10 @@ TEST_CASE("mp on private memory loses every element, as the control should, and 
 }
 
 TEST_CASE("mp and alloc reject bad input with one line and status 2") {
-  for (const char* args : {"mp", "mp nosuch", "mp store --workers=0", "mp store --backend=tmpfs",
-                           "mp store --n=abc", "mp store --format=xml", "alloc --backend=anon,anon",
-                           "alloc --experiment=nope", "alloc --backend=file --tempdir=/nonexistent/dir",
-                           "alloc --n=0"}) {
+  for (const char* args :
+       {"mp", "mp nosuch", "mp store --workers=0", "mp store --backend=tmpfs", "mp store --n=abc",
+        "mp store --format=xml", "alloc --backend=anon,anon", "alloc --experiment=nope",
+        "alloc --backend=file --tempdir=/nonexistent/dir", "alloc --n=0"}) {
     INFO(args);
     Output result = RunCli(args);
     INFO(result.out);
@@ -135,8 +136,9 @@ TEST_CASE("mp and alloc reject bad input with one line and status 2") {
 }
 
 TEST_CASE("alloc reports every backend side by side and leaves nothing behind") {
-  Output result = RunCli("alloc --n=1000 --repetitions=1 --min-time=0.001 --format=json "
-                         "--experiment=warm,new_arena,new_arena_36");
+  Output result = RunCli(
+      "alloc --n=1000 --repetitions=1 --min-time=0.001 --format=json "
+      "--experiment=warm,new_arena,new_arena_36");
   INFO(result.out);
   CHECK(result.status == 0);
   for (const char* backend : {"anon", "shm", "file", "private"}) {
@@ -199,14 +201,15 @@ std::pair<int, pid_t> InterruptCli(const std::vector<std::string>& args, int sig
 TEST_CASE("An interrupted alloc or mp run leaves nothing in /dev/shm or the temp directory") {
   for (int sig : {SIGINT, SIGTERM}) {
     INFO("signal " << sig);
-    auto [status, pid] = InterruptCli({"alloc", "--n=1e7", "--repetitions=50",
-                                       "--experiment=new_arena,new_arena_36", "--backend=shm,file"},
-                                      sig);
+    auto [status, pid] = InterruptCli(
+        {"alloc", "--n=1e7", "--repetitions=50", "--experiment=new_arena,new_arena_36", "--backend=shm,file"},
+        sig);
     CHECK((WIFSIGNALED(status) ? WTERMSIG(status) == sig : WEXITSTATUS(status) == 0));
     CHECK(NamesOf("/dev/shm", pid) == 0);
     CHECK(NamesOf("/tmp", pid) == 0);
     // Arena names are unlinked before any worker is forked, so workers never hold one.
-    std::tie(status, pid) = InterruptCli({"mp", "store", "--n=2e7", "--repetitions=50", "--backend=file"}, sig);
+    std::tie(status, pid) =
+        InterruptCli({"mp", "store", "--n=2e7", "--repetitions=50", "--backend=file"}, sig);
     CHECK((WIFSIGNALED(status) ? WTERMSIG(status) == sig : WEXITSTATUS(status) == 0));
     CHECK(NamesOf("/tmp", pid) == 0);
   }

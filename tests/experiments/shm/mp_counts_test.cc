@@ -16,8 +16,8 @@
 #include "core/layers.h"
 #include "core/shared_heap.h"
 #include "experiments/scenarios/counts.h"
-#include "experiments/shm/mp_run.h"
 #include "experiments/scenarios/scenarios.h"
+#include "experiments/shm/mp_run.h"
 
 namespace dispatchlab {
 namespace {

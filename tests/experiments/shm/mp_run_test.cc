@@ -1,6 +1,8 @@
 // dispatchlab mp's runner: forked workers fill disjoint slices of one shared array and the parent finds
 // every element right (shared backends), or every element wrong (the private control); worker failures
 // are reported by worker and status; nothing is left in /dev/shm.
+#include "experiments/shm/mp_run.h"
+
 #include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
@@ -11,7 +13,6 @@
 
 #include "core/layers.h"
 #include "core/shm_names.h"
-#include "experiments/shm/mp_run.h"
 
 namespace dispatchlab {
 namespace {
@@ -31,7 +32,8 @@ int OurShmNames() {
   int count = 0;
   DIR* dir = opendir("/dev/shm");
   if (dir == nullptr) return 0;
-  while (dirent* entry = readdir(dir)) count += std::strncmp(entry->d_name, prefix.c_str(), prefix.size()) == 0;
+  while (dirent* entry = readdir(dir))
+    count += std::strncmp(entry->d_name, prefix.c_str(), prefix.size()) == 0;
   closedir(dir);
   return count;
 }
