@@ -13,7 +13,8 @@ required=(cmake ninja-build g++ libabsl-dev libbenchmark-dev catch2 nlohmann-jso
           libbenchmark-tools python3-scipy python3-numpy valgrind)
 # chromium, chromium-driver, python3-selenium: the browser test of the explorable page (tests/experiments/explore/
 # explore_page_test.py).
-tools=(linux-perf clang libclang-rt-14-dev chromium chromium-driver python3-selenium)
+# clang-format: the formatting check of the test command (scripts/check_format.sh).
+tools=(linux-perf clang libclang-rt-14-dev clang-format chromium chromium-driver python3-selenium)
 
 wanted=("${required[@]}")
 if [[ "${1:-}" == "--with-tools" ]]; then

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Command (2) of the README, and what CI runs (.ci/run): set up, then
+#   0. the formatting check: every tracked C++ source matches .clang-format (scripts/check_format.sh),
 #   1. the release build and its tests,
 #   2. the asan-ubsan build (the two CLIs and the test suite) and the same tests under AddressSanitizer,
 #      LeakSanitizer and UBSan (float-cast-overflow included): among them every subcommand with each
@@ -14,6 +15,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --with-tools
 start=$SECONDS
 stamp() { echo "test.sh: $1 done at $((SECONDS - start)) s" >&2; }
+
+scripts/check_format.sh
 
 scripts/build.sh release
 ctest --preset release --output-on-failure -j2
