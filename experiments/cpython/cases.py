@@ -44,7 +44,7 @@ CASES = [
 
 
 # The cases whose source is the list l.tolist() (the others read l, or nothing: sct_alloc).
-LIST_CASES = ("sct_init_list", "sct_subscript_list")
+LIST_CASES = ("sct_init_list", "sct_subscript_list", "sct_init_tuple")
 
 
 def fail(message):

@@ -1,7 +1,13 @@
 // scripts/bench.sh: its `key: value` output parsed strictly in quick mode (every line, the keys the docs
 // promise, numbers where a figure is due), its bad input (one line, exit 2), and its cleanup when
 // terminated (nothing left in TMPDIR, no child left running).
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <string>
@@ -135,15 +141,38 @@ TEST_CASE("bench.sh rejects bad input with one line and exit 2", "[scripts][benc
 
 TEST_CASE("bench.sh removes its temporary files and stops its child when terminated", "[scripts][bench]") {
   TempDir tmp;
-  // Terminated while `attribute` runs: exit 143 and TMPDIR empty (bench.sh's directory, and the CLI's
-  // own scratch files: the trap stops the running command, which removes them).
+  // An interpreter that never answers (it becomes `sleep`), kept outside TMPDIR: bench.sh's memory step
+  // is then still running `dispatchlab cpython`, which waits on it, when the TERM comes, whatever the
+  // machine's speed. Terminated: exit 143, TMPDIR empty (bench.sh's directory, and the CLI's own scratch
+  // files: the trap stops the running command, which removes them), and no process left behind.
+  TempDir fake_dir;
+  const std::string fake = fake_dir.path + "/python3";
+  const std::string marker = "299." + std::to_string(::getpid());  // sleep's argument, ours alone
+  {
+    std::ofstream out(fake);
+    out << "#!/bin/sh\nexec sleep " << marker << "\n";
+  }
+  REQUIRE(::chmod(fake.c_str(), 0755) == 0);
   const std::string command = "TMPDIR='" + tmp.path + "' '" + Script() + "' --build-dir='" + BuildDir() +
-                              "' --quick --only=attribute --runs=20 >/dev/null 2>&1 & pid=$!; sleep 3; "
-                              "kill -TERM $pid; wait $pid; echo $?";
+                              "' --quick --only=memory --python='" + fake +
+                              "' >/dev/null 2>&1 & pid=$!; sleep 3; kill -TERM $pid; wait $pid; echo $?";
   const ChildResult r = RunChild({"/bin/sh", "-c", command}, 120);
   REQUIRE(r.exit_status == 0);
   CHECK(r.out == "143\n");
   CHECK(EntriesOf(tmp.path).empty());
+  // The interpreter dies with its parent (PR_SET_PDEATHSIG): no `sleep MARKER` is left.
+  const auto sleeper_alive = [&marker] {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+      std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+      const std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (cmdline.find(std::string("sleep\0", 6) + marker) != std::string::npos) return true;
+    }
+    return false;
+  };
+  bool left = true;
+  for (int i = 0; i < 50 && (left = sleeper_alive()); ++i) ::usleep(100000);
+  CHECK_FALSE(left);
 }
 
 }  // namespace
