@@ -110,6 +110,8 @@ class CostTable {
   CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic statistic = Statistic::kMean,
             const std::vector<std::pair<ConfigMask, ConfigMask>>& shared = {});
   int k() const { return k_; }
+  // The number of measurements (configs[e] of the construction is entry e).
+  int entries() const { return static_cast<int>(mean_.size()); }
   bool Has(ConfigMask mask) const;
   // The measurement behind `mask` (equal for masks that share one); aborts if the mask has none.
   int Entry(ConfigMask mask) const;

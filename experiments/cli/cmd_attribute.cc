@@ -88,6 +88,10 @@ const CommandSpec& AttributeCommandSpec() {
            "is at most F times the total, 0..1; 0 = fixed design of R repetitions",
            "0.02, or 0 when --repetitions is given"},
           {"max-repetitions", "R", "the sequential design's limit per configuration, 2..1000", "50"},
+          {"allocation", "A",
+           "the sequential design's repetitions after the first round: neyman (each configuration in "
+           "proportion to its spread times its weight in the Shapley values) or equal",
+           "neyman"},
           {"no-sharing", "", "measure every configuration, even those doing identical work", ""},
           {"format", "FORMAT", "table, json or csv", "table"},
           {"profile", "P", "the layers not attributed stay as in this profile", "cpython311"},
@@ -169,6 +173,11 @@ int RunAttributeCommand(const ParsedArgs& args) {
     return UsageError(absl::StrFormat("--max-repetitions=%d is below the first round's %d repetitions",
                                       req.max_repetitions, req.min_repetitions));
   }
+  absl::StatusOr<std::string> allocation =
+      ParseChoice("allocation", args.Get("allocation", "neyman"), {"neyman", "equal"});
+  if (!allocation.ok()) return UsageFrom(allocation.status());
+  req.allocation =
+      *allocation == "neyman" ? attribution::Allocation::kNeyman : attribution::Allocation::kEqual;
   if (args.Has("permutations")) {
     absl::StatusOr<int64_t> p = ParseIntInRange("permutations", args.Get("permutations"), 1, 100000);
     if (!p.ok()) return UsageFrom(p.status());

@@ -101,7 +101,22 @@ TEST_CASE("dispatchlab attribute shares identical work and reports its design", 
   const int reps = doc.at("repetitions").get<int>();
   CHECK(reps >= 2);
   CHECK(reps <= 4);
-  CHECK(design.at("measurements") == 3 * reps);
+  // Neyman allocation by default: each configuration its own count, between the design's bounds.
+  CHECK(design.at("allocation") == "neyman");
+  CHECK(design.at("ci_method") == "shapley");
+  CHECK(design.at("repetitions_min") == reps);
+  CHECK(design.at("repetitions_max").get<int>() >= reps);
+  CHECK(design.at("repetitions_max").get<int>() <= 4);
+  CHECK(design.at("ci_half_width_share_all").get<double>() >= design.at("ci_half_width_share").get<double>());
+  int taken = 0;
+  for (const nlohmann::json& sample : doc.at("samples")) {
+    const int count = static_cast<int>(sample.at("values").size());
+    CHECK(count >= design.at("repetitions_min").get<int>());
+    CHECK(count <= design.at("repetitions_max").get<int>());
+    taken += count;
+  }
+  CHECK(design.at("measurements") == taken);
+  CHECK(doc.at("run_order").size() == static_cast<size_t>(taken));
   CHECK(doc.at("samples").size() == 3u);
   CHECK(doc.at("methods").at("shapley").size() == 2u);
 
