@@ -96,8 +96,8 @@ std::vector<double> AllocationSigma(const std::vector<ConfigSamples>& configs, d
   for (const ConfigSamples& c : configs) {
     const double dof = std::max(0, c.stats.count - 1);
     const double prior = pooled_cv * std::fabs(c.stats.mean);
-    const double var =
-        (dof * c.stats.stddev * c.stats.stddev + prior_dof * prior * prior) / std::max(dof + prior_dof, 1e-300);
+    const double var = (dof * c.stats.stddev * c.stats.stddev + prior_dof * prior * prior) /
+                       std::max(dof + prior_dof, 1e-300);
     sigma.push_back(std::sqrt(var));
   }
   return sigma;

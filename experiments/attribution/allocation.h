@@ -26,13 +26,14 @@ using LinearTerms = std::vector<std::pair<ConfigMask, double>>;
 
 // Per value: its coefficient on each measured configuration (entry e of `costs`, i.e. configs[e] of the
 // table's construction), masks sharing a measurement added together.
-std::vector<std::vector<double>> EntryCoefficients(const CostTable& costs, const std::vector<LinearTerms>& values);
+std::vector<std::vector<double>> EntryCoefficients(const CostTable& costs,
+                                                   const std::vector<LinearTerms>& values);
 
 struct AllocationInput {
   // Per value, per entry: coefficients (EntryCoefficients).
   std::vector<std::vector<double>> coefficients;
-  std::vector<double> sigma;  // per entry: the standard deviation of one sample (an estimate)
-  std::vector<int> count;     // per entry: samples taken so far
+  std::vector<double> sigma;   // per entry: the standard deviation of one sample (an estimate)
+  std::vector<int> count;      // per entry: samples taken so far
   double target_variance = 0;  // every value's variance must come down to this
   int floor = 2;               // the fewest samples of any entry
   int max_count = 50;          // the most samples of any entry

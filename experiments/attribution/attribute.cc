@@ -1,6 +1,7 @@
 #include "experiments/attribution/attribute.h"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <random>
@@ -96,10 +97,9 @@ std::vector<int> ShuffledRound(const std::vector<int>& want, std::mt19937_64& rn
 }
 
 // The per-layer methods over the current samples, and the largest confidence half-width of their values
-// relative to the total (the sequential design's stopping statistic). Returns the largest Student's t
-// quantile of the targeted intervals (0 when none has one).
-double Analyse(const AttributionRequest& request, const std::vector<Method>& methods,
-               const std::vector<std::vector<int>>& permutations, AttributionResult* result) {
+// relative to the total (the sequential design's stopping statistic).
+void Analyse(const AttributionRequest& request, const std::vector<Method>& methods,
+             const std::vector<std::vector<int>>& permutations, AttributionResult* result) {
   const CostTable costs(result->space.k(), result->configs, request.statistic, result->shared);
   result->base = costs.Cost(0);
   result->full = costs.Cost(result->space.full_mask());
@@ -116,7 +116,6 @@ double Analyse(const AttributionRequest& request, const std::vector<Method>& met
   // many configurations pools their spreads) times its standard error. The stopping rule reads Shapley's
   // intervals when Shapley is requested (the attribution users read), every method's otherwise.
   double widest_all = 0, widest_shapley = 0;
-  double t_targeted = 0;
   auto widen = [&](const std::vector<double>& se, const std::vector<double>& dof,
                    const std::vector<double>* sampling, double* widest) {
     for (size_t i = 0; i < se.size(); ++i) {
@@ -129,9 +128,6 @@ double Analyse(const AttributionRequest& request, const std::vector<Method>& met
       }
       const double t = boost::math::quantile(boost::math::students_t(dof[i]), 0.5 + request.confidence / 2);
       *widest = std::max(*widest, t * half);
-      if (widest == &widest_shapley || result->ci_method == "all") {
-        t_targeted = std::max(t_targeted, t);
-      }
     }
   };
   if (result->waterfall)
@@ -150,7 +146,6 @@ double Analyse(const AttributionRequest& request, const std::vector<Method>& met
   };
   result->ci_half_width_share_all = share(widest_all);
   result->ci_half_width_share = share(result->ci_method == "shapley" ? widest_shapley : widest_all);
-  return t_targeted;
 }
 
 }  // namespace
@@ -321,7 +316,7 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
     reps = next;
     ++result.rounds;
     for (ConfigSamples& c : result.configs) c.stats = Summarize(c.samples);
-    const double t = Analyse(request, methods, permutations, &result);
+    Analyse(request, methods, permutations, &result);
     if (!result.sequential) break;
     const double ratio = result.ci_half_width_share / request.ci_target;
     if (ratio <= 1) {
@@ -339,7 +334,11 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
         for (double& s : in.sigma) s *= std::sqrt(1.5707963267948966);  // the median's larger variance
       }
       for (const ConfigSamples& c : result.configs) in.count.push_back(c.stats.count);
-      const double half = request.ci_target * std::fabs(result.total) / std::max(t, 1.0);
+      // The interval's multiplier once the round is in: the next round pools many more degrees of
+      // freedom, so the normal quantile stands in for today's Student's t (which after a first round of
+      // two samples each would overshoot); the stopping rule still reads the measured intervals.
+      const double z = boost::math::quantile(boost::math::normal(), 0.5 + request.confidence / 2);
+      const double half = request.ci_target * std::fabs(result.total) / z;
       in.target_variance = half * half;
       in.floor = std::max(2, request.min_repetitions);
       in.max_count = max_reps;

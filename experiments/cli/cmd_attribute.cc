@@ -82,7 +82,7 @@ const CommandSpec& AttributeCommandSpec() {
           {"repetitions", "R",
            "samples per configuration, 2..1000 (9 or more for a stable verdict); with --ci-target > 0 "
            "the first round's",
-           "9 (fixed), 3 (first round)"},
+           "9 (fixed); first round 2 (neyman) or 3 (equal)"},
           {"ci-target", "F",
            "sequential design: add rounds until every attributed value's confidence interval half-width "
            "is at most F times the total, 0..1; 0 = fixed design of R repetitions",
@@ -103,8 +103,10 @@ const CommandSpec& AttributeCommandSpec() {
            "mean or median of each configuration's samples (the median resists a few disturbed samples)",
            "mean"},
           {"sample-time", "SECONDS",
-           "target duration of one time sample, at most 3600 (iterations calibrated per configuration)",
-           "0.05"},
+           "target duration of one time sample, at most 3600 (iterations calibrated per configuration; "
+           "the default makes a sample one call at n = 1e5: short samples spread over the run average the "
+           "machine's slow swings best)",
+           "0.001"},
           {"quiet", "", "no progress on stderr", ""},
           kFlagProgress,
           kFlagBackend,
@@ -163,6 +165,8 @@ int RunAttributeCommand(const ParsedArgs& args) {
       req.ci_target = *f;
     }
   }
+  // The first round: 2 each under Neyman allocation (its floor; the allocation adds where it matters),
+  // 3 under equal allocation.
   req.min_repetitions = args.Has("repetitions") ? *reps : 3;
   if (args.Has("max-repetitions")) {
     absl::StatusOr<int64_t> m = ParseIntInRange("max-repetitions", args.Get("max-repetitions"), 2, 1000);
@@ -202,7 +206,7 @@ int RunAttributeCommand(const ParsedArgs& args) {
     std::random_device rd;
     req.seed = ((uint64_t{rd()} << 32) | rd()) & ((uint64_t{1} << 53) - 1);
   }
-  double sample_time = 0.05;
+  double sample_time = 0.001;
   if (args.Has("sample-time")) {
     absl::StatusOr<double> t = ParsePositiveDouble("sample-time", args.Get("sample-time"));
     if (!t.ok()) return UsageFrom(t.status());

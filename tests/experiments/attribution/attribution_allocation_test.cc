@@ -82,7 +82,8 @@ TEST_CASE("Neyman allocation keeps what was taken and obeys the floor the cap an
   CHECK(AllocateRepetitions(in) == std::vector<int>{7, 3, 3});
 }
 
-TEST_CASE("entry coefficients add the coefficients of configurations sharing a measurement", "[attribution]") {
+TEST_CASE("entry coefficients add the coefficients of configurations sharing a measurement",
+          "[attribution]") {
   // Two layers; mask 2 (only the second) does the work of mask 0 (all off) and shares its measurement.
   std::vector<ConfigSamples> configs = {Config(0, {1, 1.2}), Config(1, {3, 3.2}), Config(3, {6, 6.4})};
   const CostTable costs(2, configs, Statistic::kMean, {{2, 0}});
