@@ -96,6 +96,20 @@ std::vector<int> ShuffledRound(const std::vector<int>& want, std::mt19937_64& rn
   return order;
 }
 
+// Every sample so far, in the order run, divided by the machine's factor at its time (drift.h).
+void AdjustDrift(int window, AttributionResult* result) {
+  std::vector<double> values;
+  values.reserve(result->run_order.size());
+  std::vector<size_t> seen(result->configs.size(), 0);
+  for (int c : result->run_order) values.push_back(result->configs[c].samples[seen[c]++]);
+  const std::vector<double> factor =
+      DriftFactors(values, result->run_order, static_cast<int>(result->configs.size()), window);
+  for (ConfigSamples& c : result->configs) c.adjusted.clear();
+  for (size_t t = 0; t < values.size(); ++t) {
+    result->configs[result->run_order[t]].adjusted.push_back(values[t] / factor[t]);
+  }
+}
+
 // The per-layer methods over the current samples, and the largest confidence half-width of their values
 // relative to the total (the sequential design's stopping statistic).
 void Analyse(const AttributionRequest& request, const std::vector<Method>& methods,
@@ -280,6 +294,7 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
             : "equal repetitions: Neyman allocation targets the Shapley values, which were not requested");
   }
   result.allocation = neyman ? "neyman" : "equal";
+  result.drift_window = std::max(0, request.drift_window);
   // The Shapley values as linear combinations of the measured configurations, for the allocation.
   std::vector<LinearTerms> targeted;
   if (neyman) {
@@ -315,7 +330,8 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
     result.run_order.insert(result.run_order.end(), round.begin(), round.end());
     reps = next;
     ++result.rounds;
-    for (ConfigSamples& c : result.configs) c.stats = Summarize(c.samples);
+    if (result.drift_window > 0) AdjustDrift(result.drift_window, &result);
+    for (ConfigSamples& c : result.configs) c.stats = Summarize(c.adjusted.empty() ? c.samples : c.adjusted);
     Analyse(request, methods, permutations, &result);
     if (!result.sequential) break;
     const double ratio = result.ci_half_width_share / request.ci_target;

@@ -21,6 +21,7 @@
 #include "core/layers.h"
 #include "experiments/attribution/allocation.h"
 #include "experiments/attribution/design.h"
+#include "experiments/attribution/drift.h"
 #include "experiments/attribution/factorial.h"
 #include "experiments/attribution/one_at_a_time.h"
 #include "experiments/attribution/shapley.h"
@@ -91,6 +92,10 @@ struct AttributionRequest {
   // min_repetitions each. Neyman applies when Shapley is requested and the factorial design is not (its
   // analysis needs equal replicates); otherwise the design falls back to kEqual (and says so).
   Allocation allocation = Allocation::kEqual;
+  // Drift adjustment (drift.h) when > 0: each sample divided by the machine's factor at the time,
+  // estimated from the `drift_window` samples run before and after it; the methods read the adjusted
+  // samples (the factorial design and the stability verdict the raw ones). 0: none.
+  int drift_window = 0;
   // Called after each batch of samples with (samples done, samples in all); may be empty. With a
   // progress callback the run order is measured in about 20 batches, otherwise in one.
   std::function<void(int64_t, int64_t)> progress;
@@ -129,6 +134,7 @@ struct AttributionResult {
   // The method whose intervals the stopping rule (and the allocation) targeted: "shapley" when Shapley
   // was requested, else "all" (the widest interval over every method computed).
   std::string ci_method = "all";
+  int drift_window = 0;      // the drift adjustment's window (0: none)
   int configurations = 0;    // configurations the methods read (measured or shared)
   int64_t measurements = 0;  // samples taken, over every configuration
   // The largest confidence half-width of a targeted value (ci_method's), over total (what ci_target

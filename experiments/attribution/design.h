@@ -92,7 +92,10 @@ struct ConfigSamples {
   ConfigMask mask = 0;
   LayerSet layers;
   std::vector<double> samples;
-  SampleStats stats;
+  // With drift adjustment (drift.h): the samples divided by the machine's factor at the time, parallel to
+  // `samples`; empty otherwise.
+  std::vector<double> adjusted;
+  SampleStats stats;  // of `adjusted` when it is set, else of `samples`
 };
 
 // The per-configuration summary the attribution methods read. The mean by default (every method is

@@ -317,6 +317,7 @@ std::string RenderJson(const AttributionResult& r, const RenderOptions& options)
                  {"ci_half_width_share_all",
                   std::isfinite(r.ci_half_width_share_all) ? Json(r.ci_half_width_share_all) : Json(nullptr)},
                  {"allocation", r.allocation},
+                 {"drift_window", r.drift_window},
                  {"repetitions_min", r.repetitions_min},
                  {"repetitions_max", r.repetitions_max},
                  {"configurations", r.configurations},
@@ -328,6 +329,15 @@ std::string RenderJson(const AttributionResult& r, const RenderOptions& options)
   for (size_t c = 0; c < r.configs.size(); ++c) {
     const ConfigSamples& cs = r.configs[c];
     Json entry = ConfigJson(r.space, cs.mask, cs.mask, cs.samples);
+    if (!cs.adjusted.empty()) {
+      // The statistics the methods read are the adjusted samples' (the raw ones stay in `values`).
+      const SampleStats st = Summarize(cs.adjusted);
+      entry["adjusted"] = cs.adjusted;
+      entry["mean"] = st.mean;
+      entry["median"] = st.median;
+      entry["stddev"] = st.stddev;
+      entry["cv"] = st.cv;
+    }
     entry["outliers"] =
         c < r.stability.per_config.size() ? Json(r.stability.per_config[c].outliers) : Json::array();
     samples.push_back(std::move(entry));

@@ -92,6 +92,10 @@ const CommandSpec& AttributeCommandSpec() {
            "the sequential design's repetitions after the first round: neyman (each configuration in "
            "proportion to its spread times its weight in the Shapley values) or equal",
            "neyman"},
+          {"drift-window", "W",
+           "divide each time sample by the machine's speed factor at the time, estimated from the W "
+           "samples run before and after it (0..1000; 0 = none; see docs/attribution.md)",
+           "0"},
           {"no-sharing", "", "measure every configuration, even those doing identical work", ""},
           {"format", "FORMAT", "table, json or csv", "table"},
           {"profile", "P", "the layers not attributed stay as in this profile", "cpython311"},
@@ -182,6 +186,11 @@ int RunAttributeCommand(const ParsedArgs& args) {
   if (!allocation.ok()) return UsageFrom(allocation.status());
   req.allocation =
       *allocation == "neyman" ? attribution::Allocation::kNeyman : attribution::Allocation::kEqual;
+  if (args.Has("drift-window")) {
+    absl::StatusOr<int64_t> w = ParseIntInRange("drift-window", args.Get("drift-window"), 0, 1000);
+    if (!w.ok()) return UsageFrom(w.status());
+    req.drift_window = static_cast<int>(*w);
+  }
   if (args.Has("permutations")) {
     absl::StatusOr<int64_t> p = ParseIntInRange("permutations", args.Get("permutations"), 1, 100000);
     if (!p.ok()) return UsageFrom(p.status());
