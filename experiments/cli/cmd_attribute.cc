@@ -186,6 +186,7 @@ int RunAttributeCommand(const ParsedArgs& args) {
   if (!allocation.ok()) return UsageFrom(allocation.status());
   req.allocation =
       *allocation == "neyman" ? attribution::Allocation::kNeyman : attribution::Allocation::kEqual;
+  if (!args.Has("repetitions") && req.allocation == attribution::Allocation::kNeyman) req.min_repetitions = 2;
   if (args.Has("drift-window")) {
     absl::StatusOr<int64_t> w = ParseIntInRange("drift-window", args.Get("drift-window"), 0, 1000);
     if (!w.ok()) return UsageFrom(w.status());
@@ -254,6 +255,11 @@ int RunAttributeCommand(const ParsedArgs& args) {
     if (!kCountingCompiledIn) req.fingerprint = nullptr;  // no counts to compare
   }
 
+  if (req.drift_window > 0 && req.ci_target > 0 && !args.Has("quiet")) {
+    absl::FPrintF(stderr,
+                  "attribute: warning: drift-adjusted intervals are optimistic with few samples per "
+                  "configuration, so the sequential design may stop early (docs/attribution.md)\n");
+  }
   if (req.ci_target == 0 && req.repetitions < 9) {
     absl::FPrintF(stderr,
                   "attribute: warning: %d repetitions; 9 or more are recommended for a stable "

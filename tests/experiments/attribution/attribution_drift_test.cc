@@ -38,7 +38,8 @@ TEST_CASE("a slow stretch of the machine is found from the neighbours and divide
   Shuffle(config, rng);
   const double cost[3] = {10, 25, 60};
   std::vector<double> values;
-  for (size_t t = 0; t < config.size(); ++t) values.push_back(cost[config[t]] * (t >= 40 && t < 80 ? 1.6 : 1));
+  for (size_t t = 0; t < config.size(); ++t)
+    values.push_back(cost[config[t]] * (t >= 40 && t < 80 ? 1.6 : 1));
   const std::vector<double> f = DriftFactors(values, config, 3, 5);
   // Away from the edges of the stretch the factors' ratio is the slowdown.
   CHECK(f[60] / f[10] == Approx(1.6).epsilon(0.02));
@@ -117,7 +118,8 @@ TEST_CASE("drift adjustment keeps the exact Shapley values and narrows their int
   double se_raw = 0, se_adj = 0;
   for (int i = 0; i < 6; ++i) {
     const double share = adj->shapley->value[i] / adj->total;
-    CHECK(std::fabs(share - truth.value[i] / true_total) <= 4 * adj->shapley->noise_se[i] / adj->total + 1e-12);
+    CHECK(std::fabs(share - truth.value[i] / true_total) <=
+          4 * adj->shapley->noise_se[i] / adj->total + 1e-12);
     se_raw = std::max(se_raw, raw->shapley->noise_se[i] / raw->total);
     se_adj = std::max(se_adj, adj->shapley->noise_se[i] / adj->total);
   }
