@@ -1,6 +1,7 @@
 #include "experiments/attribution/attribute.h"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <random>
@@ -44,6 +45,8 @@ const std::vector<MetricInfo>& MetricTable() {
   return table;
 }
 
+absl::string_view AllocationName(Allocation a) { return a == Allocation::kNeyman ? "neyman" : "equal"; }
+
 absl::StatusOr<MetricInfo> MetricFromName(absl::string_view name) {
   absl::StatusOr<const MetricInfo*> metric = LookupByName(MetricTable(), name, "metric", "metrics");
   if (!metric.ok()) return metric.status();
@@ -78,16 +81,33 @@ absl::StatusOr<std::vector<double>> Measure(const std::vector<LayerSet>& order, 
   return out;
 }
 
-// Each of `num` configurations `times` times, shuffled by `rng` (with a fresh engine seeded as the
-// request's seed, the first round is MakeRunOrder's order).
-std::vector<int> ShuffledRound(int num, int times, std::mt19937_64& rng) {
+// Configuration c want[c] times, shuffled by `rng` (listed repetition by repetition before the shuffle, so
+// that with equal wants and a fresh engine seeded as the request's seed, the first round is MakeRunOrder's
+// order).
+std::vector<int> ShuffledRound(const std::vector<int>& want, std::mt19937_64& rng) {
   std::vector<int> order;
-  order.reserve(static_cast<size_t>(num) * times);
-  for (int rep = 0; rep < times; ++rep) {
-    for (int c = 0; c < num; ++c) order.push_back(c);
+  const int most = want.empty() ? 0 : *std::max_element(want.begin(), want.end());
+  for (int rep = 0; rep < most; ++rep) {
+    for (size_t c = 0; c < want.size(); ++c) {
+      if (want[c] > rep) order.push_back(static_cast<int>(c));
+    }
   }
   Shuffle(order, rng);
   return order;
+}
+
+// Every sample so far, in the order run, divided by the machine's factor at its time (drift.h).
+void AdjustDrift(int window, AttributionResult* result) {
+  std::vector<double> values;
+  values.reserve(result->run_order.size());
+  std::vector<size_t> seen(result->configs.size(), 0);
+  for (int c : result->run_order) values.push_back(result->configs[c].samples[seen[c]++]);
+  const std::vector<double> factor =
+      DriftFactors(values, result->run_order, static_cast<int>(result->configs.size()), window);
+  for (ConfigSamples& c : result->configs) c.adjusted.clear();
+  for (size_t t = 0; t < values.size(); ++t) {
+    result->configs[result->run_order[t]].adjusted.push_back(values[t] / factor[t]);
+  }
 }
 
 // The per-layer methods over the current samples, and the largest confidence half-width of their values
@@ -107,30 +127,39 @@ void Analyse(const AttributionRequest& request, const std::vector<Method>& metho
     result->shapley = permutations.empty() ? ExactShapley(costs) : PermutationShapley(costs, permutations);
   }
   // Each value's interval: Student's t at its Welch-Satterthwaite degrees of freedom (a value read from
-  // many configurations pools their spreads) times its standard error.
-  double widest = 0;
+  // many configurations pools their spreads) times its standard error. The stopping rule reads Shapley's
+  // intervals when Shapley is requested (the attribution users read), every method's otherwise.
+  double widest_all = 0, widest_shapley = 0;
   auto widen = [&](const std::vector<double>& se, const std::vector<double>& dof,
-                   const std::vector<double>* sampling) {
+                   const std::vector<double>* sampling, double* widest) {
     for (size_t i = 0; i < se.size(); ++i) {
       const double s = sampling != nullptr && i < sampling->size() ? (*sampling)[i] : 0;
       const double half = std::sqrt(se[i] * se[i] + s * s);
       if (half == 0) continue;
       if (!(dof[i] > 0)) {  // no spread measured yet: no interval
-        widest = INFINITY;
+        *widest = INFINITY;
         continue;
       }
       const double t = boost::math::quantile(boost::math::students_t(dof[i]), 0.5 + request.confidence / 2);
-      widest = std::max(widest, t * half);
+      *widest = std::max(*widest, t * half);
     }
   };
-  if (result->waterfall) widen(result->waterfall->noise_se, result->waterfall->noise_dof, nullptr);
-  if (result->loo) widen(result->loo->noise_se, result->loo->noise_dof, nullptr);
-  if (result->add_one_in) widen(result->add_one_in->noise_se, result->add_one_in->noise_dof, nullptr);
-  if (result->shapley) {
-    widen(result->shapley->noise_se, result->shapley->noise_dof, &result->shapley->sampling_se);
+  if (result->waterfall)
+    widen(result->waterfall->noise_se, result->waterfall->noise_dof, nullptr, &widest_all);
+  if (result->loo) widen(result->loo->noise_se, result->loo->noise_dof, nullptr, &widest_all);
+  if (result->add_one_in) {
+    widen(result->add_one_in->noise_se, result->add_one_in->noise_dof, nullptr, &widest_all);
   }
-  result->ci_half_width_share =
-      result->total != 0 ? widest / std::fabs(result->total) : (widest > 0 ? INFINITY : 0.0);
+  if (result->shapley) {
+    widen(result->shapley->noise_se, result->shapley->noise_dof, &result->shapley->sampling_se,
+          &widest_shapley);
+  }
+  widest_all = std::max(widest_all, widest_shapley);
+  auto share = [&](double widest) {
+    return result->total != 0 ? widest / std::fabs(result->total) : (widest > 0 ? INFINITY : 0.0);
+  };
+  result->ci_half_width_share_all = share(widest_all);
+  result->ci_half_width_share = share(result->ci_method == "shapley" ? widest_shapley : widest_all);
 }
 
 }  // namespace
@@ -250,18 +279,40 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
   }
 
   // Measure in rounds, each in a random interleaved order, filing each sample under its configuration.
-  // The fixed design is one round of `repetitions`; the sequential one adds rounds until the intervals
-  // are tight.
+  // The fixed design is one round of `repetitions`; the sequential one adds rounds until the targeted
+  // intervals are tight, spreading each round's samples equally or by Neyman allocation (allocation.h).
   result.sequential = request.ci_target > 0;
   result.ci_target = request.ci_target;
+  result.ci_method = Wants(methods, Method::kShapley) ? "shapley" : "all";
+  const bool neyman = result.sequential && request.allocation == Allocation::kNeyman &&
+                      Wants(methods, Method::kShapley) && !Wants(methods, Method::kFactorial);
+  if (result.sequential && request.allocation == Allocation::kNeyman && !neyman) {
+    result.notes.push_back(
+        Wants(methods, Method::kShapley)
+            ? "equal repetitions: the factorial design needs the same number of replicates of every "
+              "configuration"
+            : "equal repetitions: Neyman allocation targets the Shapley values, which were not requested");
+  }
+  result.allocation = neyman ? "neyman" : "equal";
+  result.drift_window = std::max(0, request.drift_window);
+  // The Shapley values as linear combinations of the measured configurations, for the allocation.
+  std::vector<LinearTerms> targeted;
+  if (neyman) {
+    for (int i = 0; i < k; ++i) {
+      targeted.push_back(permutations.empty() ? ExactShapleyTerms(k, i)
+                                              : PermutationShapleyTerms(i, permutations));
+    }
+  }
   const int num = static_cast<int>(result.configs.size());
   std::mt19937_64 order_rng(request.seed);
   int reps = 0;
   int next = result.sequential ? std::max(2, request.min_repetitions) : request.repetitions;
   const int max_reps = result.sequential ? std::max(next, request.max_repetitions) : request.repetitions;
+  // Samples still to take per configuration in the coming round.
+  std::vector<int> want(num, next);
   result.rounds = 0;
   for (;;) {
-    const std::vector<int> round = ShuffledRound(num, next - reps, order_rng);
+    const std::vector<int> round = ShuffledRound(want, order_rng);
     std::vector<LayerSet> order;
     order.reserve(round.size());
     for (int c : round) order.push_back(result.configs[c].layers);
@@ -279,13 +330,52 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
     result.run_order.insert(result.run_order.end(), round.begin(), round.end());
     reps = next;
     ++result.rounds;
-    for (ConfigSamples& c : result.configs) c.stats = Summarize(c.samples);
+    if (result.drift_window > 0) AdjustDrift(result.drift_window, &result);
+    for (ConfigSamples& c : result.configs) c.stats = Summarize(c.adjusted.empty() ? c.samples : c.adjusted);
     Analyse(request, methods, permutations, &result);
     if (!result.sequential) break;
     const double ratio = result.ci_half_width_share / request.ci_target;
     if (ratio <= 1) {
       result.stopped = "ci_target";
       break;
+    }
+    if (neyman) {
+      // The smallest Neyman allocation whose intervals would meet the target at today's spreads, at
+      // most doubling the samples taken.
+      const CostTable costs(k, result.configs, request.statistic, result.shared);
+      AllocationInput in;
+      in.coefficients = EntryCoefficients(costs, targeted);
+      in.sigma = AllocationSigma(result.configs);
+      if (request.statistic == Statistic::kMedian) {
+        for (double& s : in.sigma) s *= std::sqrt(1.5707963267948966);  // the median's larger variance
+      }
+      for (const ConfigSamples& c : result.configs) in.count.push_back(c.stats.count);
+      // The interval's multiplier once the round is in: the next round pools many more degrees of
+      // freedom, so the normal quantile stands in for today's Student's t (which after a first round of
+      // two samples each would overshoot); the stopping rule still reads the measured intervals.
+      const double z = boost::math::quantile(boost::math::normal(), 0.5 + request.confidence / 2);
+      const double half = request.ci_target * std::fabs(result.total) / z;
+      in.target_variance = half * half;
+      in.floor = std::max(2, request.min_repetitions);
+      in.max_count = max_reps;
+      in.max_total = 2 * static_cast<long long>(result.run_order.size());
+      // The spreads allocated by are shrunk estimates and the degrees of freedom grow with the samples:
+      // when the allocation would add nothing while the measured intervals still miss the target, it
+      // aims lower, by the factor the intervals miss it by.
+      int64_t added = 0;
+      for (int attempt = 0; attempt < 8 && added == 0; ++attempt) {
+        const std::vector<int> r = AllocateRepetitions(in);
+        for (int c = 0; c < num; ++c) {
+          want[c] = r[c] - result.configs[c].stats.count;
+          added += want[c];
+        }
+        in.target_variance /= std::max(ratio * ratio, 1.1);
+      }
+      if (added == 0) {
+        result.stopped = "max_repetitions";
+        break;
+      }
+      continue;
     }
     if (reps >= max_reps) {
       result.stopped = "max_repetitions";
@@ -294,8 +384,14 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
     // Standard errors shrink as 1/sqrt(r): aim at the r that meets the target, at most doubling per round.
     const int aim = static_cast<int>(std::ceil(reps * ratio * ratio));
     next = std::min(max_reps, std::clamp(aim, reps + 1, 2 * reps));
+    std::fill(want.begin(), want.end(), next - reps);
   }
-  result.repetitions = reps;
+  result.repetitions_min = result.configs.empty() ? 0 : INT32_MAX;
+  for (const ConfigSamples& c : result.configs) {
+    result.repetitions_min = std::min(result.repetitions_min, c.stats.count);
+    result.repetitions_max = std::max(result.repetitions_max, c.stats.count);
+  }
+  result.repetitions = neyman ? result.repetitions_min : reps;
   result.measurements = static_cast<int64_t>(result.run_order.size());
   if (Wants(methods, Method::kFactorial)) {
     absl::StatusOr<FactorialResult> f = AnalyzeFactorial(k, result.configs, request.confidence);
@@ -304,7 +400,9 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
   }
   StabilityLimits limits;
   // A sequential design that met its target needs no more repetitions than it took.
-  if (result.stopped == "ci_target") limits.min_repetitions = std::min(limits.min_repetitions, reps);
+  if (result.stopped == "ci_target") {
+    limits.min_repetitions = std::min(limits.min_repetitions, result.repetitions_min);
+  }
   result.stability = JudgeStability(result.space, result.configs, limits);
   return result;
 }

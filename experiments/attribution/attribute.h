@@ -19,7 +19,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "core/layers.h"
+#include "experiments/attribution/allocation.h"
 #include "experiments/attribution/design.h"
+#include "experiments/attribution/drift.h"
 #include "experiments/attribution/factorial.h"
 #include "experiments/attribution/one_at_a_time.h"
 #include "experiments/attribution/shapley.h"
@@ -49,6 +51,10 @@ struct MetricInfo {
 };
 const std::vector<MetricInfo>& MetricTable();
 absl::StatusOr<MetricInfo> MetricFromName(absl::string_view name);
+
+// The sequential design's spreading of repetitions over configurations (allocation.h).
+enum class Allocation { kEqual, kNeyman };
+absl::string_view AllocationName(Allocation a);  // "equal", "neyman"
 
 struct AttributionRequest {
   std::string scenario;
@@ -80,6 +86,16 @@ struct AttributionRequest {
   double ci_target = 0;
   int min_repetitions = 3;
   int max_repetitions = 50;
+  // How the sequential design spreads the repetitions of the rounds after the first (allocation.h):
+  // kEqual, every configuration the same number; kNeyman, each configuration in proportion to its
+  // standard deviation times the size of its coefficients in the Shapley values, at least
+  // min_repetitions each. Neyman applies when Shapley is requested and the factorial design is not (its
+  // analysis needs equal replicates); otherwise the design falls back to kEqual (and says so).
+  Allocation allocation = Allocation::kEqual;
+  // Drift adjustment (drift.h) when > 0: each sample divided by the machine's factor at the time,
+  // estimated from the `drift_window` samples run before and after it; the methods read the adjusted
+  // samples (the factorial design and the stability verdict the raw ones). 0: none.
+  int drift_window = 0;
   // Called after each batch of samples with (samples done, samples in all); may be empty. With a
   // progress callback the run order is measured in about 20 batches, otherwise in one.
   std::function<void(int64_t, int64_t)> progress;
@@ -112,10 +128,19 @@ struct AttributionResult {
   double ci_target = 0;
   std::string stopped = "fixed";  // "fixed", "ci_target" (sequential, target met), "max_repetitions"
   int rounds = 1;
+  std::string allocation = "equal";  // "equal" or "neyman": the allocation actually used
+  int repetitions_min = 0;           // the fewest and the most samples of a measured configuration
+  int repetitions_max = 0;
+  // The method whose intervals the stopping rule (and the allocation) targeted: "shapley" when Shapley
+  // was requested, else "all" (the widest interval over every method computed).
+  std::string ci_method = "all";
+  int drift_window = 0;      // the drift adjustment's window (0: none)
   int configurations = 0;    // configurations the methods read (measured or shared)
   int64_t measurements = 0;  // samples taken, over every configuration
-  // The largest confidence half-width of an attributed value, over total (what ci_target bounds).
+  // The largest confidence half-width of a targeted value (ci_method's), over total (what ci_target
+  // bounds); and the largest over every method's values, for reference.
   double ci_half_width_share = 0;
+  double ci_half_width_share_all = 0;
   // (mask, mask measured for it) for each configuration that shares another's measurement.
   std::vector<std::pair<ConfigMask, ConfigMask>> shared;
 };

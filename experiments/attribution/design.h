@@ -92,7 +92,10 @@ struct ConfigSamples {
   ConfigMask mask = 0;
   LayerSet layers;
   std::vector<double> samples;
-  SampleStats stats;
+  // With drift adjustment (drift.h): the samples divided by the machine's factor at the time, parallel to
+  // `samples`; empty otherwise.
+  std::vector<double> adjusted;
+  SampleStats stats;  // of `adjusted` when it is set, else of `samples`
 };
 
 // The per-configuration summary the attribution methods read. The mean by default (every method is
@@ -110,6 +113,8 @@ class CostTable {
   CostTable(int k, const std::vector<ConfigSamples>& configs, Statistic statistic = Statistic::kMean,
             const std::vector<std::pair<ConfigMask, ConfigMask>>& shared = {});
   int k() const { return k_; }
+  // The number of measurements (configs[e] of the construction is entry e).
+  int entries() const { return static_cast<int>(mean_.size()); }
   bool Has(ConfigMask mask) const;
   // The measurement behind `mask` (equal for masks that share one); aborts if the mask has none.
   int Entry(ConfigMask mask) const;

@@ -66,11 +66,15 @@ std::string DesignLine(const AttributionResult& r) {
   if (!r.shared.empty()) absl::StrAppendFormat(&out, " (%d share identical work)", r.shared.size());
   absl::StrAppendFormat(&out, ", %d samples", r.measurements);
   if (r.sequential) {
+    absl::StrAppendFormat(&out, "; sequential, %d rounds, %s repetitions (%d to %d per configuration)",
+                          r.rounds, r.allocation == "neyman" ? "Neyman-allocated" : "equal",
+                          r.repetitions_min, r.repetitions_max);
     absl::StrAppendFormat(&out,
-                          "; sequential, %d rounds, stopped at %s: largest %.0f%% CI half-width %.2f%% of "
-                          "the total (target %.2f%%)",
-                          r.rounds, r.stopped == "ci_target" ? "the target" : "the repetition limit",
-                          100 * r.confidence, 100 * r.ci_half_width_share, 100 * r.ci_target);
+                          ", stopped at %s: largest %.0f%% CI half-width of %s %.2f%% of the total "
+                          "(target %.2f%%; %.2f%% over every method)",
+                          r.stopped == "ci_target" ? "the target" : "the repetition limit",
+                          100 * r.confidence, r.ci_method == "shapley" ? "the Shapley values" : "any value",
+                          100 * r.ci_half_width_share, 100 * r.ci_target, 100 * r.ci_half_width_share_all);
   } else {
     absl::StrAppendFormat(&out, "; fixed, %d repetitions each", r.repetitions);
   }
@@ -309,6 +313,13 @@ std::string RenderJson(const AttributionResult& r, const RenderOptions& options)
                  {"rounds", r.rounds},
                  {"ci_half_width_share",
                   std::isfinite(r.ci_half_width_share) ? Json(r.ci_half_width_share) : Json(nullptr)},
+                 {"ci_method", r.ci_method},
+                 {"ci_half_width_share_all",
+                  std::isfinite(r.ci_half_width_share_all) ? Json(r.ci_half_width_share_all) : Json(nullptr)},
+                 {"allocation", r.allocation},
+                 {"drift_window", r.drift_window},
+                 {"repetitions_min", r.repetitions_min},
+                 {"repetitions_max", r.repetitions_max},
                  {"configurations", r.configurations},
                  {"measured_configurations", static_cast<int64_t>(r.configs.size())},
                  {"measurements", r.measurements},
@@ -318,6 +329,15 @@ std::string RenderJson(const AttributionResult& r, const RenderOptions& options)
   for (size_t c = 0; c < r.configs.size(); ++c) {
     const ConfigSamples& cs = r.configs[c];
     Json entry = ConfigJson(r.space, cs.mask, cs.mask, cs.samples);
+    if (!cs.adjusted.empty()) {
+      // The statistics the methods read are the adjusted samples' (the raw ones stay in `values`).
+      const SampleStats st = Summarize(cs.adjusted);
+      entry["adjusted"] = cs.adjusted;
+      entry["mean"] = st.mean;
+      entry["median"] = st.median;
+      entry["stddev"] = st.stddev;
+      entry["cv"] = st.cv;
+    }
     entry["outliers"] =
         c < r.stability.per_config.size() ? Json(r.stability.per_config[c].outliers) : Json::array();
     samples.push_back(std::move(entry));

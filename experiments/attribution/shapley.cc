@@ -23,28 +23,34 @@ std::vector<double> CoalitionWeights(int k) {
 
 }  // namespace
 
+std::vector<std::pair<ConfigMask, double>> ExactShapleyTerms(int k, int i) {
+  const std::vector<double> w = CoalitionWeights(k);
+  const ConfigMask bit = ConfigMask{1} << i;
+  const ConfigMask n = ConfigMask{1} << k;
+  std::vector<std::pair<ConfigMask, double>> terms;
+  terms.reserve(n);
+  for (ConfigMask s = 0; s < n; ++s) {
+    if (s & bit) continue;
+    const double ws = w[__builtin_popcount(s)];
+    terms.push_back({s | bit, ws});
+    terms.push_back({s, -ws});
+  }
+  return terms;
+}
+
 ShapleyResult ExactShapley(const CostTable& costs) {
   const int k = costs.k();
-  const std::vector<double> w = CoalitionWeights(k);
   ShapleyResult r;
   r.value.assign(k, 0);
   r.noise_se.assign(k, 0);
   r.noise_dof.assign(k, 0);
-  const ConfigMask n = ConfigMask{1} << k;
   for (int i = 0; i < k; ++i) {
-    const ConfigMask bit = ConfigMask{1} << i;
+    const std::vector<std::pair<ConfigMask, double>> terms = ExactShapleyTerms(k, i);
+    // The terms come in pairs (S + i, +w) (S, -w): the marginals are summed pairwise, so a layer whose
+    // switching never changes the measurement (shared configurations) gets exactly 0.
     double value = 0;
-    // Every mask T appears once as S + i (coefficient +w[|T|-1]) or once as S (coefficient -w[|S|]).
-    // The marginals are summed pairwise, so a layer whose switching never changes the measurement
-    // (shared configurations) gets exactly 0.
-    std::vector<std::pair<ConfigMask, double>> terms;
-    terms.reserve(n);
-    for (ConfigMask s = 0; s < n; ++s) {
-      if (s & bit) continue;
-      const double ws = w[__builtin_popcount(s)];
-      value += ws * (costs.Cost(s | bit) - costs.Cost(s));
-      terms.push_back({s | bit, ws});
-      terms.push_back({s, -ws});
+    for (size_t t = 0; t + 1 < terms.size(); t += 2) {
+      value += terms[t].second * (costs.Cost(terms[t].first) - costs.Cost(terms[t + 1].first));
     }
     r.value[i] = value;
     r.noise_se[i] = std::sqrt(costs.LinearVariance(terms, &r.noise_dof[i]));
@@ -113,6 +119,27 @@ ShapleyResult PermutationShapley(const CostTable& costs, const std::vector<std::
         std::vector<std::pair<ConfigMask, double>>(coef[i].begin(), coef[i].end()), &r.noise_dof[i]));
   }
   return r;
+}
+
+std::vector<std::pair<ConfigMask, double>> PermutationShapleyTerms(
+    int i, const std::vector<std::vector<int>>& permutations) {
+  const double m = static_cast<double>(permutations.size());
+  absl::flat_hash_map<ConfigMask, double> coef;
+  for (const auto& perm : permutations) {
+    ConfigMask before = 0;
+    for (int j : perm) {
+      const ConfigMask after = before | (ConfigMask{1} << j);
+      if (j == i) {
+        coef[after] += 1.0 / m;
+        coef[before] -= 1.0 / m;
+        break;
+      }
+      before = after;
+    }
+  }
+  std::vector<std::pair<ConfigMask, double>> terms(coef.begin(), coef.end());
+  std::sort(terms.begin(), terms.end());
+  return terms;
 }
 
 int DefaultPermutationCount(int k) { return 16 * k; }

@@ -11,6 +11,7 @@
 #define DISPATCHLAB_EXPERIMENTS_ATTRIBUTION_SHAPLEY_H_
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "experiments/attribution/design.h"
@@ -33,6 +34,10 @@ struct ShapleyResult {
   std::vector<double> sampling_se;
 };
 
+// Layer i's exact Shapley value as a linear combination of the 2^k configuration costs: every mask T
+// appears once, as S + i (coefficient +w(|S|)) or as S (coefficient -w(|S|)), w(s) = s! (k - s - 1)! / k!.
+std::vector<std::pair<ConfigMask, double>> ExactShapleyTerms(int k, int i);
+
 // Exact Shapley values over all 2^k masks of `costs` (every mask must be measured). O(k 2^k).
 ShapleyResult ExactShapley(const CostTable& costs);
 
@@ -47,6 +52,10 @@ std::vector<ConfigMask> PermutationConfigs(const std::vector<std::vector<int>>& 
 // measured). The estimate sums exactly to the total; sampling_se[i] = sd(marginals of i) / sqrt(count).
 // noise_se is the measurement noise of the estimate, propagated through its weights.
 ShapleyResult PermutationShapley(const CostTable& costs, const std::vector<std::vector<int>>& permutations);
+
+// Layer i's permutation estimate as a linear combination of the visited configuration costs.
+std::vector<std::pair<ConfigMask, double>> PermutationShapleyTerms(
+    int i, const std::vector<std::vector<int>>& permutations);
 
 // The default number of sampled permutations for k layers beyond exactness.
 int DefaultPermutationCount(int k);

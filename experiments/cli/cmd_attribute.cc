@@ -82,12 +82,20 @@ const CommandSpec& AttributeCommandSpec() {
           {"repetitions", "R",
            "samples per configuration, 2..1000 (9 or more for a stable verdict); with --ci-target > 0 "
            "the first round's",
-           "9 (fixed), 3 (first round)"},
+           "9 (fixed); first round 2 (neyman) or 3 (equal)"},
           {"ci-target", "F",
            "sequential design: add rounds until every attributed value's confidence interval half-width "
            "is at most F times the total, 0..1; 0 = fixed design of R repetitions",
            "0.02, or 0 when --repetitions is given"},
           {"max-repetitions", "R", "the sequential design's limit per configuration, 2..1000", "50"},
+          {"allocation", "A",
+           "the sequential design's repetitions after the first round: neyman (each configuration in "
+           "proportion to its spread times its weight in the Shapley values) or equal",
+           "neyman"},
+          {"drift-window", "W",
+           "divide each time sample by the machine's speed factor at the time, estimated from the W "
+           "samples run before and after it (0..1000; 0 = none; see docs/attribution.md)",
+           "0"},
           {"no-sharing", "", "measure every configuration, even those doing identical work", ""},
           {"format", "FORMAT", "table, json or csv", "table"},
           {"profile", "P", "the layers not attributed stay as in this profile", "cpython311"},
@@ -99,8 +107,10 @@ const CommandSpec& AttributeCommandSpec() {
            "mean or median of each configuration's samples (the median resists a few disturbed samples)",
            "mean"},
           {"sample-time", "SECONDS",
-           "target duration of one time sample, at most 3600 (iterations calibrated per configuration)",
-           "0.05"},
+           "target duration of one time sample, at most 3600 (iterations calibrated per configuration; "
+           "the default makes a sample one call at n = 1e5: short samples spread over the run average the "
+           "machine's slow swings best)",
+           "0.001"},
           {"quiet", "", "no progress on stderr", ""},
           kFlagProgress,
           kFlagBackend,
@@ -159,6 +169,8 @@ int RunAttributeCommand(const ParsedArgs& args) {
       req.ci_target = *f;
     }
   }
+  // The first round: 2 each under Neyman allocation (its floor; the allocation adds where it matters),
+  // 3 under equal allocation.
   req.min_repetitions = args.Has("repetitions") ? *reps : 3;
   if (args.Has("max-repetitions")) {
     absl::StatusOr<int64_t> m = ParseIntInRange("max-repetitions", args.Get("max-repetitions"), 2, 1000);
@@ -168,6 +180,17 @@ int RunAttributeCommand(const ParsedArgs& args) {
   if (req.ci_target > 0 && req.max_repetitions < req.min_repetitions) {
     return UsageError(absl::StrFormat("--max-repetitions=%d is below the first round's %d repetitions",
                                       req.max_repetitions, req.min_repetitions));
+  }
+  absl::StatusOr<std::string> allocation =
+      ParseChoice("allocation", args.Get("allocation", "neyman"), {"neyman", "equal"});
+  if (!allocation.ok()) return UsageFrom(allocation.status());
+  req.allocation =
+      *allocation == "neyman" ? attribution::Allocation::kNeyman : attribution::Allocation::kEqual;
+  if (!args.Has("repetitions") && req.allocation == attribution::Allocation::kNeyman) req.min_repetitions = 2;
+  if (args.Has("drift-window")) {
+    absl::StatusOr<int64_t> w = ParseIntInRange("drift-window", args.Get("drift-window"), 0, 1000);
+    if (!w.ok()) return UsageFrom(w.status());
+    req.drift_window = static_cast<int>(*w);
   }
   if (args.Has("permutations")) {
     absl::StatusOr<int64_t> p = ParseIntInRange("permutations", args.Get("permutations"), 1, 100000);
@@ -193,7 +216,7 @@ int RunAttributeCommand(const ParsedArgs& args) {
     std::random_device rd;
     req.seed = ((uint64_t{rd()} << 32) | rd()) & ((uint64_t{1} << 53) - 1);
   }
-  double sample_time = 0.05;
+  double sample_time = 0.001;
   if (args.Has("sample-time")) {
     absl::StatusOr<double> t = ParsePositiveDouble("sample-time", args.Get("sample-time"));
     if (!t.ok()) return UsageFrom(t.status());
@@ -232,6 +255,11 @@ int RunAttributeCommand(const ParsedArgs& args) {
     if (!kCountingCompiledIn) req.fingerprint = nullptr;  // no counts to compare
   }
 
+  if (req.drift_window > 0 && req.ci_target > 0 && !args.Has("quiet")) {
+    absl::FPrintF(stderr,
+                  "attribute: warning: drift-adjusted intervals are optimistic with few samples per "
+                  "configuration, so the sequential design may stop early (docs/attribution.md)\n");
+  }
   if (req.ci_target == 0 && req.repetitions < 9) {
     absl::FPrintF(stderr,
                   "attribute: warning: %d repetitions; 9 or more are recommended for a stable "

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -93,6 +94,19 @@ TEST_CASE("bench.sh --quick prints every figure as a parsable key: value line", 
     CHECK(Number(f, std::string("attribute.share.") + layer + ".cv") >= 0);
   }
   CHECK(Number(f, "attribute.max_cv_shares_over_2pct") >= 0);
+  CHECK(f.at("attribute.flags") == "--layers=trampoline,boxing --repetitions=2 --sample-time=0.001");
+  CHECK(Number(f, "attribute.max_seconds") >= Number(f, "attribute.seconds.1"));
+  double widest = 0;
+  for (const char* run : {"1", "2"}) {
+    Number(f, std::string("attribute.load_average.") + run);
+    const double half = Number(f, std::string("attribute.ci_half_width_share.") + run);
+    CHECK(half >= 0);
+    widest = std::max(widest, half);
+    CHECK(Number(f, std::string("attribute.measurements.") + run) == 8);  // 4 configurations, 2 each
+    CHECK(Number(f, std::string("attribute.rounds.") + run) == 1);
+    CHECK(Number(f, std::string("attribute.median_config_cv.") + run) >= 0);
+  }
+  CHECK(Number(f, "attribute.max_ci_half_width_share") == Approx(widest).margin(1e-6));
   if (memory) {
     CHECK(Number(f, "memory.n") == 10000);
     for (const char* s : {"sct_init", "sct_subscript", "sct_init_list", "sct_subscript_list"}) {
@@ -122,6 +136,7 @@ TEST_CASE("bench.sh rejects bad input with one line and exit 2", "[scripts][benc
                                                      {"--runs=x"},
                                                      {"--only=speed"},
                                                      {"--only="},
+                                                     {"--attribute-flags=ci-target=0.01"},
                                                      {"--build-dir=/nonexistent"},
                                                      {"--python=/nonexistent/python", "--only=memory"}};
   for (const std::vector<std::string>& args : bad) {

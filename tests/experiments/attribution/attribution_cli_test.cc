@@ -37,6 +37,10 @@ TEST_CASE("attribute rejects bad input with exit status 2", "[attribution]") {
   CHECK(Run({"sct_init", "--ci-target=2"}) == kExitUsage);
   CHECK(Run({"sct_init", "--ci-target=inf"}) == kExitUsage);
   CHECK(Run({"sct_init", "--max-repetitions=1"}) == kExitUsage);
+  CHECK(Run({"sct_init", "--allocation=optimal"}) == kExitUsage);
+  CHECK(Run({"sct_init", "--drift-window=-1"}) == kExitUsage);
+  CHECK(Run({"sct_init", "--drift-window=1001"}) == kExitUsage);
+  CHECK(Run({"sct_init", "--drift-window=five"}) == kExitUsage);
   CHECK(Run({"sct_init", "--repetitions=9", "--ci-target=0.02", "--max-repetitions=5"}) == kExitUsage);
   // More than 10 layers for a factorial design alone is refused before measuring.
   CHECK(Run({"sct_init", "--layers=all", "--method=factorial", "--quiet"}) == kExitUsage);
@@ -84,6 +88,38 @@ TEST_CASE("dispatchlab attribute runs end to end and prints the JSON keys", "[at
 
 // Sharing and the sequential design through the binary: `lookup` lives inside the trampoline, so with the
 // trampoline off switching it changes nothing and the two configurations share one measurement.
+// Drift adjustment through the binary: every sample keeps its raw value and gets an adjusted one, and the
+// statistics are the adjusted samples'.
+TEST_CASE("dispatchlab attribute --drift-window adjusts the samples and keeps the raw ones",
+          "[attribution]") {
+  const auto [status, out] = RunBinary(
+      "attribute sct_init --layers=trampoline,boxing --method=shapley --n=1000 --repetitions=4 "
+      "--drift-window=2 --sample-time=0.001 --quiet --format=json --seed=7");
+  REQUIRE(status == kExitOk);
+  const nlohmann::json doc = nlohmann::json::parse(out);
+  CHECK(doc.at("design").at("drift_window") == 2);
+  CHECK(doc.at("design").at("allocation") == "equal");  // a fixed design: no rounds to allocate
+  for (const nlohmann::json& sample : doc.at("samples")) {
+    const std::vector<double> raw = sample.at("values").get<std::vector<double>>();
+    const std::vector<double> adjusted = sample.at("adjusted").get<std::vector<double>>();
+    REQUIRE(adjusted.size() == raw.size());
+    double mean = 0;
+    for (double a : adjusted) {
+      CHECK(a > 0);
+      mean += a / adjusted.size();
+    }
+    CHECK(sample.at("mean").get<double>() == Approx(mean));
+  }
+  // Without the flag: no adjusted samples, window 0.
+  const auto [status2, out2] = RunBinary(
+      "attribute sct_init --layers=trampoline --method=shapley --n=1000 --repetitions=2 --sample-time=0.001 "
+      "--quiet --format=json --seed=7");
+  REQUIRE(status2 == kExitOk);
+  const nlohmann::json doc2 = nlohmann::json::parse(out2);
+  CHECK(doc2.at("design").at("drift_window") == 0);
+  for (const nlohmann::json& sample : doc2.at("samples")) CHECK(!sample.contains("adjusted"));
+}
+
 TEST_CASE("dispatchlab attribute shares identical work and reports its design", "[attribution]") {
   const auto [status, out] = RunBinary(
       "attribute sct_init --layers=trampoline,lookup --method=shapley --n=1000 --repetitions=2 "
@@ -101,7 +137,22 @@ TEST_CASE("dispatchlab attribute shares identical work and reports its design", 
   const int reps = doc.at("repetitions").get<int>();
   CHECK(reps >= 2);
   CHECK(reps <= 4);
-  CHECK(design.at("measurements") == 3 * reps);
+  // Neyman allocation by default: each configuration its own count, between the design's bounds.
+  CHECK(design.at("allocation") == "neyman");
+  CHECK(design.at("ci_method") == "shapley");
+  CHECK(design.at("repetitions_min") == reps);
+  CHECK(design.at("repetitions_max").get<int>() >= reps);
+  CHECK(design.at("repetitions_max").get<int>() <= 4);
+  CHECK(design.at("ci_half_width_share_all").get<double>() >= design.at("ci_half_width_share").get<double>());
+  int taken = 0;
+  for (const nlohmann::json& sample : doc.at("samples")) {
+    const int count = static_cast<int>(sample.at("values").size());
+    CHECK(count >= design.at("repetitions_min").get<int>());
+    CHECK(count <= design.at("repetitions_max").get<int>());
+    taken += count;
+  }
+  CHECK(design.at("measurements") == taken);
+  CHECK(doc.at("run_order").size() == static_cast<size_t>(taken));
   CHECK(doc.at("samples").size() == 3u);
   CHECK(doc.at("methods").at("shapley").size() == 2u);
 

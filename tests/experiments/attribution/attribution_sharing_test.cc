@@ -2,6 +2,7 @@
 // layer inside a switched-off layer costs nothing, as in the real model): configurations doing identical
 // work share one measurement (sharing.h), and the sequential design stops when its intervals are tight.
 // Both must give the exact Shapley values.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
@@ -98,7 +99,7 @@ TEST_CASE("sharing and the sequential design stay within their intervals of the 
   const SyntheticModel model = NestedSixLayerModel(0.3);
   AttributionRequest req = NestedRequest(SixLayers());
   req.fingerprint = FingerprintOf(model);
-  req.ci_target = 0.005;
+  req.ci_target = 0.003;
   req.min_repetitions = 3;
   req.max_repetitions = 200;
   req.confidence = 0.95;
@@ -106,22 +107,94 @@ TEST_CASE("sharing and the sequential design stay within their intervals of the 
   REQUIRE(r.ok());
   CHECK(r->sequential);
   CHECK(r->stopped == "ci_target");
-  CHECK(r->rounds >= 2);  // noise 0.3 on a total near 47: 3 repetitions are not enough for 0.5%
-  CHECK(r->ci_half_width_share <= 0.005);
+  CHECK(r->allocation == "equal");
+  // Shapley requested: its intervals are the ones the design targets (waterfall's and loo's, read from
+  // two configurations each, are wider).
+  CHECK(r->ci_method == "shapley");
+  CHECK(r->ci_half_width_share_all > r->ci_half_width_share);
+  CHECK(r->rounds >= 2);  // noise 0.3 on a total near 47: 3 repetitions are not enough for 0.3%
+  CHECK(r->ci_half_width_share <= 0.003);
   CHECK(r->measurements == static_cast<int64_t>(r->configs.size()) * r->repetitions);
   for (const ConfigSamples& c : r->configs) CHECK(c.stats.count == r->repetitions);
+  CHECK(r->repetitions_min == r->repetitions);
+  CHECK(r->repetitions_max == r->repetitions);
   const std::vector<double> truth = TrueShapley(model, req);
   double sum = 0;
   for (int i = 0; i < 6; ++i) {
     sum += r->shapley->value[i];
     // Within 4 standard errors (the 95% intervals, with room: six layers are checked).
     CHECK(std::fabs(r->shapley->value[i] - truth[i]) <= 4 * r->shapley->noise_se[i] + 1e-12);
-    CHECK(1.96 * r->shapley->noise_se[i] <= 0.005 * std::fabs(r->total));
+    CHECK(1.96 * r->shapley->noise_se[i] <= 0.003 * std::fabs(r->total));
     // Pooled over many configurations (call_tuple never runs: no noise, no degrees of freedom).
     if (r->shapley->noise_se[i] > 0) CHECK(r->shapley->noise_dof[i] > r->repetitions - 1);
   }
   CHECK(sum == Approx(r->total));
   CHECK(r->stability.stable);
+}
+
+TEST_CASE("without Shapley the sequential design targets every method's intervals", "[attribution]") {
+  const SyntheticModel model = NestedSixLayerModel(0.3);
+  AttributionRequest req = NestedRequest(SixLayers());
+  req.methods = {Method::kWaterfall, Method::kLeaveOneOut};
+  req.ci_target = 0.005;
+  req.allocation = Allocation::kNeyman;  // targets Shapley only: falls back to equal, with a note
+  absl::StatusOr<AttributionResult> r = Attribute(req, MakeSyntheticSampler(model, 11));
+  REQUIRE(r.ok());
+  CHECK(r->ci_method == "all");
+  CHECK(r->allocation == "equal");
+  CHECK(r->ci_half_width_share == r->ci_half_width_share_all);
+  CHECK(r->ci_half_width_share <= 0.005);
+  bool noted = false;
+  for (const std::string& note : r->notes) noted |= note.find("equal repetitions") != std::string::npos;
+  CHECK(noted);
+}
+
+TEST_CASE("Neyman allocation meets the target with fewer samples and stays within its intervals",
+          "[attribution]") {
+  // Noise proportional to nothing in particular: every configuration the same sd, so the allocation is
+  // driven by the Shapley coefficients (all off and all on weigh 1/k, the middle ones far less).
+  const SyntheticModel model = NestedSixLayerModel(0.3);
+  AttributionRequest req = NestedRequest(SixLayers());
+  req.methods = {Method::kShapley};
+  req.fingerprint = FingerprintOf(model);
+  req.ci_target = 0.003;
+  req.min_repetitions = 2;
+  req.max_repetitions = 200;
+  AttributionRequest equal = req;
+  req.allocation = Allocation::kNeyman;
+  std::map<uint32_t, int> calls;
+  absl::StatusOr<AttributionResult> r = Attribute(req, MakeSyntheticSampler(model, 11, &calls));
+  absl::StatusOr<AttributionResult> e = Attribute(equal, MakeSyntheticSampler(model, 11));
+  REQUIRE(r.ok());
+  REQUIRE(e.ok());
+  CHECK(r->allocation == "neyman");
+  CHECK(r->stopped == "ci_target");
+  CHECK(r->ci_half_width_share <= 0.003);
+  CHECK(r->measurements < e->measurements);
+  // Every configuration at least the floor; the extremes (largest coefficients) the most.
+  int64_t total = 0;
+  for (const ConfigSamples& c : r->configs) {
+    CHECK(c.stats.count >= 2);
+    CHECK(c.stats.count == calls[c.layers.bits()]);
+    total += c.stats.count;
+  }
+  CHECK(total == r->measurements);
+  CHECK(r->repetitions == r->repetitions_min);
+  CHECK(r->repetitions_max > r->repetitions_min);
+  const CostTable costs(6, r->configs, Statistic::kMean, r->shared);
+  const int all_off = costs.Entry(0), all_on = costs.Entry(r->space.full_mask());
+  std::vector<int> counts;
+  for (const ConfigSamples& c : r->configs) counts.push_back(c.stats.count);
+  std::sort(counts.begin(), counts.end());
+  CHECK(r->configs[all_off].stats.count > counts[counts.size() / 2]);
+  CHECK(r->configs[all_on].stats.count > counts[counts.size() / 2]);
+  const std::vector<double> truth = TrueShapley(model, req);
+  double sum = 0;
+  for (int i = 0; i < 6; ++i) {
+    sum += r->shapley->value[i];
+    CHECK(std::fabs(r->shapley->value[i] - truth[i]) <= 4 * r->shapley->noise_se[i] + 1e-12);
+  }
+  CHECK(sum == Approx(r->total));
 }
 
 TEST_CASE("the sequential design stops at its limit when the target is out of reach", "[attribution]") {
