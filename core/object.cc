@@ -139,10 +139,11 @@ void FreeObject(Object* o) {
 
 void FreeForgottenObject(Object* o, TypeObject* type) {
   Count(Counter::kFrees);
+  // The memory came from AllocObject, so it goes back through PyObject_Free (pymalloc's block, or malloc's).
   if (PyType_HasFeature(type, Py_TPFLAGS_HAVE_GC)) {
-    std::free(HeadOf(o));
+    PyObject_Free(HeadOf(o));
   } else {
-    std::free(o);
+    PyObject_Free(o);
   }
 }
 
