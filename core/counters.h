@@ -52,6 +52,12 @@ inline void Count(Counter c, uint64_t n = 1) {
   if constexpr (kCountingCompiledIn) internal::g_counters[static_cast<int>(c)] += n;
 }
 
+// Takes back `n` counted in advance, on a failure path (a count made before the work it counts, so that
+// the hot path is one add with no test of the outcome).
+inline void Uncount(Counter c, uint64_t n = 1) {
+  if constexpr (kCountingCompiledIn) internal::g_counters[static_cast<int>(c)] -= n;
+}
+
 Counts SnapshotCounts();
 void ResetCounts();
 

@@ -56,7 +56,8 @@ inline bool PyTypeNum_ISFLEXIBLE(int t) { return t >= NPY_STRING && t <= NPY_VOI
 Object* gentype_alloc(TypeObject* type, Py_ssize_t nitems) {
   const size_t size =
       (static_cast<size_t>(type->tp_basicsize + (nitems + 1) * type->tp_itemsize) + 7) & ~size_t{7};
-  Object* o = AllocObject(type, size);
+  // Counted by PyArray_Scalar, the one caller: `allocations` is derived from `scalars` (core/counters.cc).
+  Object* o = internal::AllocObjectCountedByCaller(type, size);
   if (o == nullptr) return nullptr;
   std::memset(reinterpret_cast<char*>(o) + sizeof(Object), 0, size - sizeof(Object));
   return o;
@@ -135,18 +136,20 @@ DISPATCHLAB_LAYER_FN Object* PyArray_Scalar(void* data, PyArray_Descr* descr, Ob
   Object* obj = type->tp_itemsize != 0 ? type->tp_alloc(type, itemsize) : type->tp_alloc(type, 0);
   if (obj == nullptr) return nullptr;
   if (PyTypeNum_ISDATETIME(type_num) || PyTypeNum_ISFLEXIBLE(type_num)) {
+    Count(Counter::kAllocations);  // allocated, but no scalar to derive the allocation from
     Py_DECREF(obj);
     PyErr_SetString(ExcKind::kSystemError, "PyArray_Scalar: dtype not modelled");
     return nullptr;
   }
   void* destptr = scalar_value(obj, descr);
   if (destptr == nullptr) [[unlikely]] {
+    Count(Counter::kAllocations);
     Py_DECREF(obj);
     PyErr_SetString(ExcKind::kSystemError, "PyArray_Scalar: dtype not modelled");
     return nullptr;
   }
   copyswap(destptr, data, swap, base);
-  Count(Counter::kScalars);
+  Count(Counter::kScalars);  // also its allocation (derived, core/counters.cc)
   return obj;
 }
 

@@ -82,6 +82,20 @@ bool LayeredDecref(Object* o) {
   return shared != 0;
 }
 
+void SlowIncref(Object* o) {
+  if (IsTagged(o)) return;
+  Count(Counter::kIncrefs);
+  if (LayeredIncref(o)) return;
+  ++o->ob_refcnt;
+}
+
+void SlowDecref(Object* o) {
+  if (IsTagged(o)) return;
+  Count(Counter::kDecrefs);
+  if (LayeredDecref(o)) return;
+  if (--o->ob_refcnt == 0) _Py_Dealloc(o);
+}
+
 }  // namespace internal
 
 void _Py_Dealloc(Object* o) { Py_TYPE(o)->tp_dealloc(o); }
@@ -107,22 +121,38 @@ void InitStaticObject(Object* o, TypeObject* type) {
   o->ob_flags = 0;
 }
 
-Object* AllocObject(TypeObject* type, size_t size) {
-  const bool gc = PyType_HasFeature(type, Py_TPFLAGS_HAVE_GC);
-  const size_t total = size + (gc ? sizeof(GcHead) : 0);
-  void* memory = PyObject_Malloc(total);
-  if (memory == nullptr) {
+namespace {
+
+// Two allocation sites, one per kind, so that no flag stays live across PyObject_Malloc: the counting
+// build then compiles this as the counting-free one, plus one add (docs/counting.md).
+template <bool kCountAllocation>
+[[gnu::always_inline]] inline Object* AllocObjectImpl(TypeObject* type, size_t size) {
+  Object* o = nullptr;
+  if (PyType_HasFeature(type, Py_TPFLAGS_HAVE_GC)) {
+    auto* head = static_cast<GcHead*>(PyObject_Malloc(size + sizeof(GcHead)));
+    if (head != nullptr) {
+      head->next = nullptr;
+      head->prev = nullptr;
+      o = reinterpret_cast<Object*>(head + 1);
+    }
+  } else {
+    o = static_cast<Object*>(PyObject_Malloc(size));
+  }
+  if (o == nullptr) [[unlikely]] {
     PyErr_SetString(ExcKind::kMemoryError, "");
     return nullptr;
   }
-  Count(Counter::kAllocations);
-  Object* o = gc ? reinterpret_cast<Object*>(static_cast<GcHead*>(memory) + 1) : static_cast<Object*>(memory);
-  if (gc) {
-    HeadOf(o)->next = nullptr;
-    HeadOf(o)->prev = nullptr;
-  }
+  if constexpr (kCountAllocation) Count(Counter::kAllocations);
   internal::InitObjectHeaderCounted(o, type);  // `objects` counts it through `allocations`
   return o;
+}
+
+}  // namespace
+
+Object* AllocObject(TypeObject* type, size_t size) { return AllocObjectImpl<true>(type, size); }
+
+Object* internal::AllocObjectCountedByCaller(TypeObject* type, size_t size) {
+  return AllocObjectImpl<false>(type, size);
 }
 
 void FreeObject(Object* o) {
@@ -139,10 +169,11 @@ void FreeObject(Object* o) {
 
 void FreeForgottenObject(Object* o, TypeObject* type) {
   Count(Counter::kFrees);
+  // The memory came from AllocObject, so it goes back through PyObject_Free (pymalloc's block, or malloc's).
   if (PyType_HasFeature(type, Py_TPFLAGS_HAVE_GC)) {
-    std::free(HeadOf(o));
+    PyObject_Free(HeadOf(o));
   } else {
-    std::free(o);
+    PyObject_Free(o);
   }
 }
 

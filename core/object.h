@@ -166,29 +166,30 @@ extern thread_local uint32_t t_thread_tag;
 // The reference-count paths of the immortal and atomic_refcount layers. Return true when done.
 bool LayeredIncref(Object* o);
 bool LayeredDecref(Object* o);
+// The slow paths of Py_INCREF / Py_DECREF, out of line: a tagged immediate (nothing to do, nothing
+// counted), else the count and the layered path, else the plain operation. Out of line so that the fast
+// path's count is one add that the compiler does not merge with this path's (docs/counting.md).
+void SlowIncref(Object* o);
+void SlowDecref(Object* o);
 }  // namespace internal
 
 void _Py_Dealloc(Object* o);
 
 inline void Py_INCREF(Object* o) {
   if (reinterpret_cast<uintptr_t>(o) & internal::g_refcount_slow_mask) [[unlikely]] {
-    if (IsTagged(o)) return;
-    Count(Counter::kIncrefs);
-    if (internal::LayeredIncref(o)) return;
-  } else {
-    Count(Counter::kIncrefs);
+    internal::SlowIncref(o);
+    return;
   }
+  Count(Counter::kIncrefs);
   ++o->ob_refcnt;
 }
 
 inline void Py_DECREF(Object* o) {
   if (reinterpret_cast<uintptr_t>(o) & internal::g_refcount_slow_mask) [[unlikely]] {
-    if (IsTagged(o)) return;
-    Count(Counter::kDecrefs);
-    if (internal::LayeredDecref(o)) return;
-  } else {
-    Count(Counter::kDecrefs);
+    internal::SlowDecref(o);
+    return;
   }
+  Count(Counter::kDecrefs);
   if (--o->ob_refcnt == 0) _Py_Dealloc(o);
 }
 
@@ -215,6 +216,9 @@ namespace internal {
 // InitObjectHeader for a creation already counted as an allocation (AllocObject) or a tuple free-list hit:
 // the `objects` counter is derived from those two (core/counters.cc), so it is not incremented here.
 void InitObjectHeaderCounted(Object* o, TypeObject* type);
+// AllocObject for a creation its caller counts in a counter the `allocations` counter is derived from
+// (numpy's scalars: core/counters.cc), so that the hot path pays one increment per object.
+Object* AllocObjectCountedByCaller(TypeObject* type, size_t size);
 }  // namespace internal
 // Ends an object's life without freeing its memory (an object parked on a free list).
 void ForgetObject(Object* o);

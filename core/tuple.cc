@@ -60,10 +60,6 @@ namespace {
 // (docs/counting.md, "Derived counters"). The per-item operations below are Py_INCREF / Py_DECREF without
 // their Count; an item the single operations would not count (nullptr, a tagged immediate) takes its count
 // back, on the slow path only.
-inline void Uncount(Counter c) {
-  if constexpr (kCountingCompiledIn) --internal::g_counters[static_cast<int>(c)];
-}
-
 inline Object* NewRefCountedByCaller(Object* o) {
   if (reinterpret_cast<uintptr_t>(o) & internal::g_refcount_slow_mask) [[unlikely]] {
     if (IsTagged(o)) {

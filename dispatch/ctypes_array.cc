@@ -352,16 +352,19 @@ DISPATCHLAB_LAYER_FN int Array_ass_item(Object* myself, Py_ssize_t index, Object
   }
   const Py_ssize_t size = info->size / info->length;
   char* ptr = AsCData(myself)->b_ptr + index * size;
+  Count(Counter::kStores);  // in advance; taken back when the store fails
   const int result = LayerOn(Layer::kSetfunc)
                          ? layers::setfunc::PyCData_set(myself, info->proto, value, index, size, ptr)
                          : StoreInline(info->kind, ptr, value);
-  if (result < 0 && !LayerOn(Layer::kSetfunc) && CDataObject_Check(value)) {
-    // Same error as _PyCData_set's (a CData value never converts), checked only on the failure path so
-    // the inlined store costs nothing more.
-    PyErr_Format(ExcKind::kTypeError, "incompatible types, %s instance instead of %s instance",
-                 Py_TYPE(value)->tp_name, info->proto->tp_name);
+  if (result < 0) [[unlikely]] {
+    Uncount(Counter::kStores);
+    if (!LayerOn(Layer::kSetfunc) && CDataObject_Check(value)) {
+      // Same error as _PyCData_set's (a CData value never converts), checked only on the failure path so
+      // the inlined store costs nothing more.
+      PyErr_Format(ExcKind::kTypeError, "incompatible types, %s instance instead of %s instance",
+                   Py_TYPE(value)->tp_name, info->proto->tp_name);
+    }
   }
-  if (result == 0) Count(Counter::kStores);
   return result;
 }
 }  // namespace essential

@@ -8,6 +8,8 @@
 #include <set>
 #include <vector>
 
+#include "core/code.h"
+#include "core/frame.h"
 #include "core/long.h"
 #include "core/ndarray.h"
 #include "tests/test_support.h"
@@ -138,6 +140,30 @@ TEST_CASE(
     Py_DECREF(o);
     REQUIRE(GetPymallocStats().pools_in_use == before.pools_in_use);
   }
+}
+
+TEST_CASE("3.6's frames come from pymalloc and go back to it from the zombie slot and the free list") {
+  // frame_dealloc parks the first frame of a code on the code (co_zombieframe) and the next ones on the
+  // free list; both are freed later by PyFrame_FreeZombie / PyFrame_ClearFreeList. Their memory came from
+  // PyObject_Malloc, so it must go back through PyObject_Free (std::free of a pymalloc block corrupts
+  // the C library's heap).
+  RuntimeScope scope(WithPymalloc(true));
+  const PymallocStats before = GetPymallocStats();
+  Object* code = PyCode_New("f", 0, 1, 2, {}, {}, {}, nullptr);
+  REQUIRE(code != nullptr);
+  PyFrameObject* outer = _PyFrame_New_NoTrack(AsCode(code), nullptr, nullptr);
+  REQUIRE(outer != nullptr);
+  PyFrameObject* inner = _PyFrame_New_NoTrack(AsCode(code), nullptr, outer);
+  REQUIRE(inner != nullptr);
+  CHECK(PymallocOwns(outer));
+  CHECK(PymallocOwns(inner));
+  CHECK(GetPymallocStats().blocks_in_use > before.blocks_in_use);
+  Py_DECREF(&inner->ob_base);  // inner -> the code's zombie (it drops its reference to outer)
+  CHECK(AsCode(code)->co_zombieframe == inner);
+  Py_DECREF(&outer->ob_base);  // the zombie slot is taken: outer -> the free list
+  PyFrame_ClearFreeList();     // frees outer
+  Py_DECREF(code);             // frees the zombie (inner)
+  CHECK(GetPymallocStats().blocks_in_use == before.blocks_in_use);
 }
 
 }  // namespace
