@@ -27,6 +27,9 @@ namespace dispatchlab::cli {
 
 namespace {
 
+// The sequential design's default limit per configuration under Neyman allocation.
+constexpr int kNeymanMaxRepetitions = 200;
+
 using attribution::AttributionRequest;
 using attribution::AttributionResult;
 
@@ -87,7 +90,8 @@ const CommandSpec& AttributeCommandSpec() {
            "sequential design: add rounds until every attributed value's confidence interval half-width "
            "is at most F times the total, 0..1; 0 = fixed design of R repetitions",
            "0.02, or 0 when --repetitions is given"},
-          {"max-repetitions", "R", "the sequential design's limit per configuration, 2..1000", "50"},
+          {"max-repetitions", "R", "the sequential design's limit per configuration, 2..1000",
+           "200 (Neyman allocation), 50 (equal)"},
           {"allocation", "A",
            "the sequential design's repetitions after the first round: neyman (each configuration in "
            "proportion to its spread times its weight in the Shapley values) or equal",
@@ -187,6 +191,11 @@ int RunAttributeCommand(const ParsedArgs& args) {
   req.allocation =
       *allocation == "neyman" ? attribution::Allocation::kNeyman : attribution::Allocation::kEqual;
   if (!args.Has("repetitions") && req.allocation == attribution::Allocation::kNeyman) req.min_repetitions = 2;
+  // Neyman allocation gives most samples to the few configurations every value reads ("all on", "all
+  // off"), so their limit is higher: at 50 a noisy machine could stop them short of the target.
+  if (!args.Has("max-repetitions") && req.allocation == attribution::Allocation::kNeyman) {
+    req.max_repetitions = kNeymanMaxRepetitions;
+  }
   if (args.Has("drift-window")) {
     absl::StatusOr<int64_t> w = ParseIntInRange("drift-window", args.Get("drift-window"), 0, 1000);
     if (!w.ok()) return UsageFrom(w.status());
