@@ -6,9 +6,12 @@
 #include "experiments/attribution/allocation.h"
 #include "experiments/attribution/design.h"
 #include "experiments/attribution/shapley.h"
+#include "tests/experiments/attribution/attribution_synthetic.h"
 
 namespace dispatchlab::attribution {
 namespace {
+
+using testing::MeasuredConfig;
 
 double Variance(const AllocationInput& in, const std::vector<int>& r, size_t value) {
   double v = 0;
@@ -17,14 +20,6 @@ double Variance(const AllocationInput& in, const std::vector<int>& r, size_t val
     v += a * a * in.sigma[e] * in.sigma[e] / r[e];
   }
   return v;
-}
-
-ConfigSamples Config(ConfigMask mask, std::vector<double> samples) {
-  ConfigSamples c;
-  c.mask = mask;
-  c.samples = std::move(samples);
-  c.stats = Summarize(c.samples);
-  return c;
 }
 
 TEST_CASE("Neyman allocation puts samples where coefficient times spread is large", "[attribution]") {
@@ -85,7 +80,8 @@ TEST_CASE("Neyman allocation keeps what was taken and obeys the floor the cap an
 TEST_CASE("entry coefficients add the coefficients of configurations sharing a measurement",
           "[attribution]") {
   // Two layers; mask 2 (only the second) does the work of mask 0 (all off) and shares its measurement.
-  std::vector<ConfigSamples> configs = {Config(0, {1, 1.2}), Config(1, {3, 3.2}), Config(3, {6, 6.4})};
+  std::vector<ConfigSamples> configs = {MeasuredConfig(0, {1, 1.2}), MeasuredConfig(1, {3, 3.2}),
+                                        MeasuredConfig(3, {6, 6.4})};
   const CostTable costs(2, configs, Statistic::kMean, {{2, 0}});
   std::vector<LinearTerms> values = {ExactShapleyTerms(2, 0), ExactShapleyTerms(2, 1)};
   const std::vector<std::vector<double>> a = EntryCoefficients(costs, values);
@@ -109,7 +105,8 @@ TEST_CASE("entry coefficients add the coefficients of configurations sharing a m
 
 TEST_CASE("allocation spreads shrink towards the pooled coefficient of variation", "[attribution]") {
   // Two samples alike by chance: their own spread is 0, the pooled CV (the median) gives them some.
-  std::vector<ConfigSamples> configs = {Config(0, {10, 10}), Config(1, {10, 12}), Config(3, {20, 24})};
+  std::vector<ConfigSamples> configs = {MeasuredConfig(0, {10, 10}), MeasuredConfig(1, {10, 12}),
+                                        MeasuredConfig(3, {20, 24})};
   const std::vector<double> sigma = AllocationSigma(configs, 4);
   REQUIRE(sigma.size() == 3);
   CHECK(sigma[0] > 0);

@@ -16,6 +16,7 @@ namespace {
 using testing::NestedSixLayerModel;
 using testing::SixLayers;
 using testing::SyntheticModel;
+using testing::TrueShapley;
 
 TEST_CASE("drift factors are 1 without drift, without a window and for unusable samples", "[attribution]") {
   // Two configurations alternating, exactly their costs: no residual, every factor 1.
@@ -104,22 +105,13 @@ TEST_CASE("drift adjustment keeps the exact Shapley values and narrows their int
   CHECK(adj->drift_window == 5);
   // The exact values of the model at the run's typical speed (factor 1 at geometric mean 1 is close to
   // 1: most samples run at full speed); shares do not depend on the scale.
-  std::vector<ConfigSamples> truth_configs;
   const LayerSpace space = MakeLayerSpace(req.base, req.chosen);
-  for (ConfigMask m = 0; m <= space.full_mask(); ++m) {
-    ConfigSamples c;
-    c.mask = m;
-    c.samples = {model.Cost(space.LayersFor(m))};
-    c.stats = Summarize(c.samples);
-    truth_configs.push_back(c);
-  }
-  const ShapleyResult truth = ExactShapley(CostTable(6, truth_configs));
+  const std::vector<double> truth = TrueShapley(model, req);
   const double true_total = model.Cost(space.LayersFor(space.full_mask())) - model.Cost(space.LayersFor(0));
   double se_raw = 0, se_adj = 0;
   for (int i = 0; i < 6; ++i) {
     const double share = adj->shapley->value[i] / adj->total;
-    CHECK(std::fabs(share - truth.value[i] / true_total) <=
-          4 * adj->shapley->noise_se[i] / adj->total + 1e-12);
+    CHECK(std::fabs(share - truth[i] / true_total) <= 4 * adj->shapley->noise_se[i] / adj->total + 1e-12);
     se_raw = std::max(se_raw, raw->shapley->noise_se[i] / raw->total);
     se_adj = std::max(se_adj, adj->shapley->noise_se[i] / adj->total);
   }

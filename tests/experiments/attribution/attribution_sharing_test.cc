@@ -18,6 +18,7 @@ using testing::MakeSyntheticSampler;
 using testing::NestedSixLayerModel;
 using testing::SixLayers;
 using testing::SyntheticModel;
+using testing::TrueShapley;
 
 Fingerprinter FingerprintOf(const SyntheticModel& model) {
   return [model](LayerSet s) -> absl::StatusOr<WorkFingerprint> { return model.Fingerprint(s); };
@@ -37,19 +38,6 @@ AttributionRequest NestedRequest(LayerSet chosen) {
 }
 
 // The exact Shapley values of the model itself: every one of the 2^k configurations' true cost.
-std::vector<double> TrueShapley(const SyntheticModel& model, const AttributionRequest& req) {
-  const LayerSpace space = MakeLayerSpace(req.base, req.chosen);
-  std::vector<ConfigSamples> configs;
-  for (ConfigMask m = 0; m <= space.full_mask(); ++m) {
-    ConfigSamples c;
-    c.mask = m;
-    c.samples = {model.Cost(space.LayersFor(m))};
-    c.stats = Summarize(c.samples);
-    configs.push_back(c);
-  }
-  return ExactShapley(CostTable(space.k(), configs)).value;
-}
-
 TEST_CASE("identical work is grouped: unreachable and off-path layers are cleared", "[attribution]") {
   const SyntheticModel model = NestedSixLayerModel(0);
   const LayerSpace space = MakeLayerSpace(LayerSet().With(Layer::kTrampoline), SixLayers());

@@ -3,27 +3,22 @@
 #include <catch2/catch.hpp>
 
 #include "experiments/attribution/stability.h"
+#include "tests/experiments/attribution/attribution_synthetic.h"
 
 namespace dispatchlab::attribution {
 namespace {
 
+using testing::MeasuredConfig;
+
 LayerSpace TwoLayers() {
   return MakeLayerSpace(LayerSet::None(), LayerSet().With(Layer::kTrampoline).With(Layer::kBoxing));
-}
-
-ConfigSamples Config(ConfigMask mask, std::vector<double> samples) {
-  ConfigSamples c;
-  c.mask = mask;
-  c.samples = std::move(samples);
-  c.stats = Summarize(c.samples);
-  return c;
 }
 
 const std::vector<double> kQuiet = {100, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100.3, 99.7};
 
 TEST_CASE("quiet configurations are stable", "[attribution]") {
   std::vector<ConfigSamples> configs;
-  for (ConfigMask m = 0; m < 4; ++m) configs.push_back(Config(m, kQuiet));
+  for (ConfigMask m = 0; m < 4; ++m) configs.push_back(MeasuredConfig(m, kQuiet));
   const StabilityVerdict v = JudgeStability(TwoLayers(), configs);
   CHECK(v.stable);
   CHECK(v.reasons.empty());
@@ -33,8 +28,8 @@ TEST_CASE("quiet configurations are stable", "[attribution]") {
 
 TEST_CASE("stability flags a noisy configuration by name", "[attribution]") {
   std::vector<ConfigSamples> configs;
-  for (ConfigMask m = 0; m < 3; ++m) configs.push_back(Config(m, kQuiet));
-  configs.push_back(Config(3, {80, 120, 90, 110, 85, 115, 100, 95, 105}));
+  for (ConfigMask m = 0; m < 3; ++m) configs.push_back(MeasuredConfig(m, kQuiet));
+  configs.push_back(MeasuredConfig(3, {80, 120, 90, 110, 85, 115, 100, 95, 105}));
   const StabilityVerdict v = JudgeStability(TwoLayers(), configs);
   CHECK_FALSE(v.stable);
   REQUIRE(v.reasons.size() == 1u);
@@ -47,7 +42,7 @@ TEST_CASE("stability flags outliers beyond the Tukey fences", "[attribution]") {
   spiky[4] = 104;  // within CV 5% overall, but far outside the quartiles
   CHECK(TukeyOutliers(spiky, 1.5) == std::vector<int>{4});
   std::vector<ConfigSamples> configs;
-  for (ConfigMask m = 0; m < 4; ++m) configs.push_back(Config(m, m == 1 ? spiky : kQuiet));
+  for (ConfigMask m = 0; m < 4; ++m) configs.push_back(MeasuredConfig(m, m == 1 ? spiky : kQuiet));
   configs[2].samples[0] = 96;
   configs[2].stats = Summarize(configs[2].samples);
   const StabilityVerdict v = JudgeStability(TwoLayers(), configs);
@@ -60,7 +55,7 @@ TEST_CASE("stability flags outliers beyond the Tukey fences", "[attribution]") {
 
 TEST_CASE("stability asks for nine repetitions", "[attribution]") {
   std::vector<ConfigSamples> configs;
-  for (ConfigMask m = 0; m < 4; ++m) configs.push_back(Config(m, {100, 100.1, 99.9}));
+  for (ConfigMask m = 0; m < 4; ++m) configs.push_back(MeasuredConfig(m, {100, 100.1, 99.9}));
   const StabilityVerdict v = JudgeStability(TwoLayers(), configs);
   CHECK_FALSE(v.stable);
   REQUIRE(v.reasons.size() == 1u);

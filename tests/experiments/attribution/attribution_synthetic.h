@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "core/layers.h"
+#include "experiments/attribution/attribute.h"
+#include "experiments/attribution/design.h"
+#include "experiments/attribution/shapley.h"
 #include "experiments/measure/sampler.h"
 
 namespace dispatchlab::testing {
@@ -89,6 +92,27 @@ inline BatchSampler MakeSyntheticSampler(SyntheticModel model, uint64_t seed,
     }
     return out;
   };
+}
+
+// A measured configuration as the design files it: its samples and their summary.
+inline attribution::ConfigSamples MeasuredConfig(attribution::ConfigMask mask, std::vector<double> samples) {
+  attribution::ConfigSamples c;
+  c.mask = mask;
+  c.samples = std::move(samples);
+  c.stats = attribution::Summarize(c.samples);
+  return c;
+}
+
+// The model's exact Shapley values over the request's chosen layers, from every configuration's noiseless
+// cost.
+inline std::vector<double> TrueShapley(const SyntheticModel& model,
+                                       const attribution::AttributionRequest& req) {
+  const attribution::LayerSpace space = attribution::MakeLayerSpace(req.base, req.chosen);
+  std::vector<attribution::ConfigSamples> configs;
+  for (attribution::ConfigMask m = 0; m <= space.full_mask(); ++m) {
+    configs.push_back(MeasuredConfig(m, {model.Cost(space.LayersFor(m))}));
+  }
+  return attribution::ExactShapley(attribution::CostTable(space.k(), configs)).value;
 }
 
 }  // namespace dispatchlab::testing
