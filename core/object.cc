@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/layer_frame.h"
 #include "core/obmalloc.h"
+#include "core/type.h"
 
 namespace dispatchlab {
 
@@ -23,8 +24,6 @@ struct GcHead {
 };
 
 GcHead g_generation0 = {&g_generation0, &g_generation0};
-size_t g_gc_tracked = 0;
-Py_ssize_t g_live_objects = 0;
 std::atomic<uint32_t> g_next_thread_tag{1};
 
 GcHead* HeadOf(Object* o) { return reinterpret_cast<GcHead*>(o) - 1; }
@@ -106,7 +105,6 @@ void internal::InitObjectHeaderCounted(Object* o, TypeObject* type) {
   o->ob_tid = internal::t_thread_tag;
   o->ob_flags = 0;
   ++type->live_instances;
-  ++g_live_objects;
 }
 
 void InitObjectHeader(Object* o, TypeObject* type) {
@@ -158,7 +156,6 @@ Object* internal::AllocObjectCountedByCaller(TypeObject* type, size_t size) {
 void FreeObject(Object* o) {
   TypeObject* type = o->ob_type;
   --type->live_instances;
-  --g_live_objects;
   Count(Counter::kFrees);
   if (PyType_HasFeature(type, Py_TPFLAGS_HAVE_GC)) {
     PyObject_Free(HeadOf(o));
@@ -182,11 +179,6 @@ void _Py_SetImmortal(Object* o) {
   o->ob_refcnt = kImmortalRefcnt;
 }
 
-void ForgetObject(Object* o) {
-  --o->ob_type->live_instances;
-  --g_live_objects;
-}
-
 void GcTrack(Object* o) {
   GcHead* h = HeadOf(o);
   GcHead* last = g_generation0.prev;
@@ -194,7 +186,6 @@ void GcTrack(Object* o) {
   h->next = &g_generation0;
   last->next = h;
   g_generation0.prev = h;
-  ++g_gc_tracked;
 }
 
 void GcUntrack(Object* o) {
@@ -204,11 +195,18 @@ void GcUntrack(Object* o) {
   h->next->prev = h->prev;
   h->next = nullptr;
   h->prev = nullptr;
-  --g_gc_tracked;
 }
 
-size_t GcTrackedCount() { return g_gc_tracked; }
+size_t GcTrackedCount() {
+  size_t n = 0;
+  for (const GcHead* h = g_generation0.next; h != &g_generation0; h = h->next) ++n;
+  return n;
+}
 
-Py_ssize_t LiveObjects() { return g_live_objects; }
+Py_ssize_t LiveObjects() {
+  Py_ssize_t n = 0;
+  for (const TypeObject* t : AllTypes()) n += t->live_instances;
+  return n;
+}
 
 }  // namespace dispatchlab

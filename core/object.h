@@ -126,7 +126,7 @@ struct TypeObject {
   PyMappingMethods as_mapping;
   PyBufferProcs as_buffer;
 
-  Py_ssize_t live_instances = 0;  // instances allocated and not yet deallocated
+  Py_ssize_t live_instances = 0;  // instances allocated and not yet deallocated (leak accounting)
 };
 
 extern TypeObject PyType_Type;
@@ -205,6 +205,12 @@ inline Object* Py_NewRef(Object* o) {
 }
 
 // ---- Allocation ----
+// Leak accounting: each type counts its live instances (TypeObject::live_instances), one add when an
+// object is made and one subtract when it dies, for the leak checks of the tests, the fuzzer and `counts`.
+// CPython keeps no such count outside its debug build (_Py_RefTotal); the model keeps this one in both
+// builds, so that counting compiled in costs only the counters (docs/counting.md), and derives the total
+// and the GC list's length when asked.
+//
 // Allocates an object of `size` bytes of `type` with refcount 1 (counts objects and allocations). GC
 // types get a tracking header in front, as CPython's PyObject_GC_New. Returns nullptr with MemoryError.
 Object* AllocObject(TypeObject* type, size_t size);
@@ -220,8 +226,9 @@ void InitObjectHeaderCounted(Object* o, TypeObject* type);
 // (numpy's scalars: core/counters.cc), so that the hot path pays one increment per object.
 Object* AllocObjectCountedByCaller(TypeObject* type, size_t size);
 }  // namespace internal
-// Ends an object's life without freeing its memory (an object parked on a free list).
-void ForgetObject(Object* o);
+// Ends an object's life without freeing its memory (an object parked on a free list): for the leak
+// accounting (live_instances), nothing else.
+inline void ForgetObject(Object* o) { --o->ob_type->live_instances; }
 // Frees the memory of an object parked by ForgetObject (a free list emptied), counting the free.
 void FreeForgottenObject(Object* o, TypeObject* type);
 // _Py_SetImmortal: an allocated object that lives for the rest of the process (module-level state such
@@ -233,9 +240,11 @@ void InitStaticObject(Object* o, TypeObject* type);
 // GC tracking (a doubly linked list of container objects, as CPython's generation 0).
 void GcTrack(Object* o);
 void GcUntrack(Object* o);
-size_t GcTrackedCount();
 
-// Objects allocated and not yet deallocated, over all types (statics and types excluded).
+// Containers tracked now (walks the list: for tests).
+size_t GcTrackedCount();
+// Objects allocated and not yet deallocated, over all types (statics and types excluded): the sum of every
+// type's live_instances (for the leak checks, not for a hot path).
 Py_ssize_t LiveObjects();
 
 }  // namespace dispatchlab
