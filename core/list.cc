@@ -1,6 +1,7 @@
 #include "core/list.h"
 
 #include "core/errors.h"
+#include "core/tuple.h"
 #include "core/type.h"
 
 namespace dispatchlab {
@@ -48,6 +49,11 @@ void PyList_Append(Object* list, Object* item) {
     items->reserve((newsize + (newsize >> 3) + 6) & ~size_t{3});
   }
   items->push_back(Py_NewRef(item));
+}
+
+Object* PyList_AsTuple(Object* list) {
+  std::vector<Object*>* items = reinterpret_cast<ListObject*>(list)->items;
+  return PyTuple_FromArray(items->data(), static_cast<Py_ssize_t>(items->size()));
 }
 
 void InitListType() {

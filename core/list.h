@@ -32,6 +32,9 @@ inline Py_ssize_t PyList_GET_SIZE(Object* o) {
 inline Object* PyList_GET_ITEM(Object* o, Py_ssize_t i) {
   return (*reinterpret_cast<ListObject*>(o)->items)[i];
 }
+// PyList_AsTuple (Objects/listobject.c): a new tuple of the list's items, copied in one pass with their
+// new references (_PyTuple_FromArray over ob_item), no per-item slot call. nullptr with MemoryError.
+Object* PyList_AsTuple(Object* list);
 
 void InitListType();
 

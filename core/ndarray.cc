@@ -6,6 +6,7 @@
 
 #include "core/buffer.h"
 #include "core/errors.h"
+#include "core/iterobject.h"
 #include "core/layer_frame.h"
 #include "core/long.h"
 #include "core/type.h"
@@ -225,6 +226,16 @@ int array_getbuffer(Object* o, Py_buffer* view, int /*flags*/) {
   return 0;
 }
 
+// array_iter (numpy/core/src/multiarray/arrayobject.c): the ndarray's tp_iter, a sequence iterator over
+// its first axis (each step is array_item); a 0-d array cannot be iterated.
+Object* array_iter(Object* o) {
+  if (AsNdArray(o)->nd == 0) {
+    PyErr_SetString(ExcKind::kTypeError, "iteration over a 0-d array");
+    return nullptr;
+  }
+  return PySeqIter_New(o);
+}
+
 // numpy.int64.__index__: a fresh int every call (from the small-int cache when -5..256).
 Object* scalar_index(Object* o) {
   Count(Counter::kTempInts);
@@ -296,6 +307,7 @@ void InitNdArrayTypes() {
   g_array_as_sequence.sq_length = array_length;
   g_array_as_sequence.sq_item = array_item;
   PyArray_Type.tp_as_sequence = &g_array_as_sequence;
+  PyArray_Type.tp_iter = array_iter;
   g_array_as_buffer.bf_getbuffer = array_getbuffer;
   PyArray_Type.tp_as_buffer = &g_array_as_buffer;
 

@@ -51,6 +51,8 @@ using descrgetfunc = Object* (*)(Object*, Object*, Object*);
 using vectorcallfunc = Object* (*)(Object* callable, Object* const* args, size_t nargsf, Object* kwnames);
 using getbufferproc = int (*)(Object*, Py_buffer*, int);
 using releasebufferproc = void (*)(Object*, Py_buffer*);
+using getiterfunc = Object* (*)(Object*);
+using iternextfunc = Object* (*)(Object*);
 using allocfunc = Object* (*)(TypeObject*, Py_ssize_t nitems);
 using freefunc = void (*)(void*);
 
@@ -99,6 +101,8 @@ struct TypeObject {
   Py_ssize_t tp_vectorcall_offset = 0;  // where instances keep a vectorcallfunc; 0: no vector entry
   descrgetfunc tp_descr_get = nullptr;
   initproc tp_init = nullptr;
+  getiterfunc tp_iter = nullptr;
+  iternextfunc tp_iternext = nullptr;
   allocfunc tp_alloc = nullptr;  // set only where a type allocates its own way (numpy's scalars)
   freefunc tp_free = nullptr;
   PyNumberMethods* tp_as_number = nullptr;

@@ -6,6 +6,7 @@
 #include "core/float.h"
 #include "core/frame.h"
 #include "core/function.h"
+#include "core/iterobject.h"
 #include "core/list.h"
 #include "core/long.h"
 #include "core/memoryview.h"
@@ -37,6 +38,7 @@ void InitCoreTypes() {
   InitFloatType();
   InitTupleType();
   InitListType();
+  InitSeqIterType();
   InitSliceType();
   InitMemoryViewType();
   InitNdArrayTypes();
@@ -50,7 +52,7 @@ void InitCoreTypes() {
       &PyMemoryView_Type,    &PyArray_Type,          &PyGenericArrType_Type,
       &PyNumberArrType_Type, &PyIntegerArrType_Type, &PySignedIntegerArrType_Type,
       &PyInt64ArrType_Type,  &PyCode_Type,           &PyFunction_Type,
-      &PyMethod_Type,        &PyFrame_Type};
+      &PyMethod_Type,        &PyFrame_Type,          &PySeqIter_Type};
   for (TypeObject* t : *g_types) ReadyBase(t);
 }
 

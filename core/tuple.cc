@@ -161,6 +161,34 @@ Object* PyTuple_GetSlice(Object* t, Py_ssize_t low, Py_ssize_t high) {
   return PyTuple_FromArray(AsTuple(t)->ob_item + low, high - low);
 }
 
+int _PyTuple_Resize(Object** pv, Py_ssize_t newsize) {
+  Object* v = *pv;
+  if (v == nullptr || Py_TYPE(v) != &PyTuple_Type || (PyTuple_GET_SIZE(v) != 0 && v->ob_refcnt != 1) ||
+      newsize < 0) {
+    *pv = nullptr;
+    Py_XDECREF(v);
+    PyErr_SetString(ExcKind::kSystemError, "bad argument to internal function");
+    return -1;
+  }
+  const Py_ssize_t oldsize = PyTuple_GET_SIZE(v);
+  if (oldsize == newsize) return 0;
+  Object* sv = PyTuple_New(newsize);
+  if (sv == nullptr) {
+    *pv = nullptr;
+    Py_DECREF(v);
+    return -1;
+  }
+  // The items move without touching their counts; the ones cut off are released with the old tuple.
+  const Py_ssize_t kept = oldsize < newsize ? oldsize : newsize;
+  for (Py_ssize_t i = 0; i < kept; ++i) {
+    AsTuple(sv)->ob_item[i] = AsTuple(v)->ob_item[i];
+    AsTuple(v)->ob_item[i] = nullptr;
+  }
+  Py_DECREF(v);
+  *pv = sv;
+  return 0;
+}
+
 void ClearTupleFreeLists() {
   for (FreeList& list : g_free_lists) {
     while (list.head != nullptr) {

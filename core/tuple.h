@@ -29,6 +29,11 @@ inline void PyTuple_SET_ITEM(Object* o, Py_ssize_t i, Object* v) { AsTuple(o)->o
 // A new tuple of `size` empty (nullptr) slots, GC-tracked; the caller fills every slot. size 0 returns
 // the shared empty tuple. nullptr with MemoryError.
 Object* PyTuple_New(Py_ssize_t size);
+// _PyTuple_Resize (Objects/tupleobject.c): *pv, a tuple only its caller holds, grown (new slots empty) or
+// shrunk (the items cut off released) to `newsize`. CPython reallocates in place (PyObject_GC_Resize);
+// the model allocates the new size, moves the items, and frees the old tuple. -1 with *pv = nullptr and
+// SystemError (a shared tuple) or MemoryError.
+int _PyTuple_Resize(Object** pv, Py_ssize_t newsize);
 // A new tuple holding new references to src[0..n) (_PyTuple_FromArray).
 Object* PyTuple_FromArray(Object* const* src, Py_ssize_t n);
 // A new tuple of items [low, high) of `t` (PyTuple_GetSlice).

@@ -1,7 +1,11 @@
 #include "dispatch/abstract.h"
 
+#include <cstdint>
+
 #include "core/errors.h"
+#include "core/iterobject.h"
 #include "core/layer_frame.h"
+#include "core/list.h"
 #include "core/long.h"
 #include "core/slice.h"
 #include "core/tuple.h"
@@ -113,23 +117,114 @@ Object* PyObject_GetItem(Object* o, Object* key) {
   return nullptr;
 }
 
-Object* PySequence_Tuple(Object* v) {
-  if (Py_TYPE(v) == &PyTuple_Type) return Py_NewRef(v);
-  const Py_ssize_t n = PySequence_Size(v);
-  if (n < 0) {
-    PyErr_Format(ExcKind::kTypeError, "'%s' object is not iterable", Py_TYPE(v)->tp_name);
+bool PySequence_Check(const Object* s) {
+  const PySequenceMethods* m = Py_TYPE(s)->tp_as_sequence;
+  return m != nullptr && m->sq_item != nullptr;
+}
+
+Object* PyObject_GetIter(Object* o) {
+  const getiterfunc f = Py_TYPE(o)->tp_iter;
+  if (f == nullptr) {
+    if (PySequence_Check(o)) return PySeqIter_New(o);
+    PyErr_Format(ExcKind::kTypeError, "'%s' object is not iterable", Py_TYPE(o)->tp_name);
     return nullptr;
   }
-  Object* result = PyTuple_New(n);
-  if (result == nullptr) return nullptr;
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    Object* item = PySequence_GetItem(v, i);
-    if (item == nullptr) {
-      Py_DECREF(result);
-      return nullptr;
-    }
-    PyTuple_SET_ITEM(result, i, item);
+  Count(Counter::kSlotCalls);
+  Object* res = f(o);
+  if (res != nullptr && Py_TYPE(res)->tp_iternext == nullptr) {  // PyIter_Check
+    PyErr_Format(ExcKind::kTypeError, "iter() returned non-iterator of type '%s'", Py_TYPE(res)->tp_name);
+    Py_DECREF(res);
+    return nullptr;
   }
+  return res;
+}
+
+// CPython's PyIter_Next also clears a StopIteration the iterator raised; the model's iterators end
+// without one.
+Object* PyIter_Next(Object* iter) {
+  Count(Counter::kSlotCalls);
+  return Py_TYPE(iter)->tp_iternext(iter);
+}
+
+// iter_iternext (Objects/iterobject.c): the sequence iterator's tp_iternext, beside the sequence protocol
+// it calls (core/ cannot call dispatch/; InitRuntime installs it). The item at it_index through
+// PySequence_GetItem; an IndexError (or the model's none: StopIteration) ends the iteration, which
+// drops the sequence.
+Object* iter_iternext(Object* iterator) {
+  auto* it = reinterpret_cast<SeqIterObject*>(iterator);
+  Object* seq = it->it_seq;
+  if (seq == nullptr) return nullptr;
+  if (it->it_index == PTRDIFF_MAX) {
+    PyErr_SetString(ExcKind::kOverflowError, "iter index too large");
+    return nullptr;
+  }
+  Object* result = PySequence_GetItem(seq, it->it_index);
+  if (result != nullptr) {
+    ++it->it_index;
+    return result;
+  }
+  if (PyErr_ExceptionMatches(ExcKind::kIndexError)) {
+    PyErr_Clear();
+    it->it_seq = nullptr;
+    Py_DECREF(seq);
+  }
+  return nullptr;
+}
+
+Py_ssize_t PyObject_LengthHint(Object* o, Py_ssize_t defaultvalue) {
+  const TypeObject* t = Py_TYPE(o);
+  const bool has_len = (t->tp_as_sequence != nullptr && t->tp_as_sequence->sq_length != nullptr) ||
+                       (t->tp_as_mapping != nullptr && t->tp_as_mapping->mp_length != nullptr);
+  if (has_len) {
+    const Py_ssize_t res = PySequence_Size(o);
+    if (res >= 0) return res;
+    if (!PyErr_ExceptionMatches(ExcKind::kTypeError)) return -1;
+    PyErr_Clear();
+  }
+  return defaultvalue;
+}
+
+Object* PySequence_Tuple(Object* v) {
+  // CPython's two special cases (Objects/abstract.c): an exact tuple is itself, an exact list is copied
+  // by PyList_AsTuple.
+  if (Py_TYPE(v) == &PyTuple_Type) return Py_NewRef(v);
+  if (PyList_Check(v)) return PyList_AsTuple(v);
+  Object* it = PyObject_GetIter(v);
+  if (it == nullptr) return nullptr;
+  Py_ssize_t n = PyObject_LengthHint(v, 10);
+  Object* result = n >= 0 ? PyTuple_New(n) : nullptr;
+  if (result == nullptr) {
+    Py_DECREF(it);
+    return nullptr;
+  }
+  Py_ssize_t j = 0;
+  for (;; ++j) {
+    Object* item = PyIter_Next(it);
+    if (item == nullptr) {
+      if (PyErr_Occurred()) {
+        Py_DECREF(result);
+        Py_DECREF(it);
+        return nullptr;
+      }
+      break;
+    }
+    if (j >= n) {
+      // CPython's over-allocation: grow by ten, then a quarter (cut back below).
+      n += 10;
+      n += n >> 2;
+      if (_PyTuple_Resize(&result, n) != 0) {
+        Py_DECREF(item);
+        Py_DECREF(it);
+        return nullptr;
+      }
+    }
+    PyTuple_SET_ITEM(result, j, item);
+  }
+  if (j < n && _PyTuple_Resize(&result, j) != 0) {
+    Py_DECREF(it);
+    return nullptr;
+  }
+  Py_DECREF(it);
   return result;
 }
 

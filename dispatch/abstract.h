@@ -26,7 +26,23 @@ int PyObject_SetItem(Object* o, Object* key, Object* value);
 int StoreSlice(Object* container, Object* start, Object* stop, Object* v);
 Object* PyObject_GetItem(Object* o, Object* key);
 
-// PySequence_Tuple: a new tuple of the sequence's items (`tuple(source)`).
+// PySequence_Check: a type with sq_item (CPython also excludes dicts; the model has none).
+bool PySequence_Check(const Object* s);
+// PyObject_GetIter: tp_iter, or a sequence iterator (core/iterobject.h) for a sequence without one;
+// nullptr with TypeError "'<type>' object is not iterable" (or "iter() returned non-iterator of type
+// '<type>'").
+Object* PyObject_GetIter(Object* o);
+// PyIter_Next: the next item (new reference) through tp_iternext; nullptr at the end with no error set,
+// or nullptr with the error.
+Object* PyIter_Next(Object* iter);
+// iter_iternext: the sequence iterator's tp_iternext (installed on PySeqIter_Type by InitRuntime).
+Object* iter_iternext(Object* iterator);
+// PyObject_LengthHint: the length of an object that has one; else `defaultvalue` (the model's types
+// define no __length_hint__). -1 with the error of a failing length other than TypeError.
+Py_ssize_t PyObject_LengthHint(Object* o, Py_ssize_t defaultvalue);
+// PySequence_Tuple: a new tuple of the sequence's items (`tuple(source)`, and `f(*source)`'s packing).
+// An exact tuple is itself and an exact list is copied (PyList_AsTuple); any other iterable is iterated
+// (PyObject_GetIter, PyObject_LengthHint, PyIter_Next, _PyTuple_Resize), as CPython does.
 Object* PySequence_Tuple(Object* v);
 namespace layers::args_tuple {
 // CALL_FUNCTION_EX's `f(*source)`: all initializers packed into one tuple before the call.

@@ -4,8 +4,10 @@
 #include "core/errors.h"
 #include "core/frame.h"
 #include "core/function.h"
+#include "core/iterobject.h"
 #include "core/runtime.h"
 #include "core/tuple.h"
+#include "dispatch/abstract.h"
 #include "dispatch/ceval.h"
 #include "dispatch/ctypes_array.h"
 #include "dispatch/ctypes_types.h"
@@ -21,6 +23,7 @@ void InitRuntime() {
   done = true;
   InitCoreTypes();
   SetFunctionVectorcalls(_PyFunction_Vectorcall, method_vectorcall);
+  PySeqIter_Type.tp_iternext = iter_iternext;
   InitDescrTypes();
   InitCtypesTypes();
   InitCtypesArrayType();

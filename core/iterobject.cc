@@ -1,0 +1,35 @@
+#include "core/iterobject.h"
+
+#include "core/type.h"
+
+namespace dispatchlab {
+
+TypeObject PySeqIter_Type;
+
+namespace {
+
+// iter_dealloc: untrack, drop the sequence (if not yet exhausted), free.
+void iter_dealloc(Object* o) {
+  GcUntrack(o);
+  Py_XDECREF(reinterpret_cast<SeqIterObject*>(o)->it_seq);
+  FreeObject(o);
+}
+
+}  // namespace
+
+Object* PySeqIter_New(Object* seq) {
+  Object* o = AllocObject(&PySeqIter_Type, sizeof(SeqIterObject));
+  if (o == nullptr) return nullptr;
+  auto* it = reinterpret_cast<SeqIterObject*>(o);
+  it->it_index = 0;
+  it->it_seq = Py_NewRef(seq);
+  GcTrack(o);
+  return o;
+}
+
+void InitSeqIterType() {
+  InitStaticType(&PySeqIter_Type, "iterator", &PyBaseObject_Type, sizeof(SeqIterObject), Py_TPFLAGS_HAVE_GC);
+  PySeqIter_Type.tp_dealloc = iter_dealloc;
+}
+
+}  // namespace dispatchlab
