@@ -45,7 +45,8 @@ Object* Squares(Py_ssize_t items) {
 
 std::vector<int64_t> Values(Object* tuple) {
   std::vector<int64_t> out;
-  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tuple); ++i) out.push_back(PyLong_Value(PyTuple_GET_ITEM(tuple, i)));
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tuple); ++i)
+    out.push_back(PyLong_Value(PyTuple_GET_ITEM(tuple, i)));
   return out;
 }
 
