@@ -41,6 +41,8 @@ int RunListCommand(const ParsedArgs& args) {
                         {"on", l.on},
                         {"off", l.off},
                         {"mirrors", l.mirrors},
+                        // the layer whose code reaches this one (core/layers.def), null for a top layer
+                        {"parent", l.parent.empty() ? Json(nullptr) : Json(std::string(l.parent))},
                         {"profiles", in_profiles}});
     }
     for (const Profile& p : ProfileTable()) {

@@ -3,12 +3,14 @@
 // added to an output without the docs, or documented without the output, fails here.
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "core/layers.h"
 #include "experiments/base/json.h"
 #include "experiments/cli/commands.h"
 #include "tests/cli/json_schema.h"
@@ -97,6 +99,31 @@ TEST_CASE("counts, list and sweep --format=json match docs/cli.md", "[cli][json]
   CheckOutput({"sweep", "sct_init", "sct_subscript", "--n=500,1000", "--repetitions=2", "--min-time=0.002",
                "--quiet", "--format=json"},
               "sweep");
+}
+
+TEST_CASE("list --format=json gives each layer's parent from the layer table, null for a top layer",
+          "[cli][json]") {
+  const ChildResult r = RunCli({"list", "--format=json"}, 60);
+  REQUIRE(r.exit_status == 0);
+  absl::StatusOr<Json> doc = ParseJson(r.out);
+  REQUIRE(doc.ok());
+  std::map<std::string, Json> parents;
+  for (const Json& layer : (*doc)["layers"]) parents[layer["name"].get<std::string>()] = layer["parent"];
+  CHECK(parents.size() == LayerTable().size());
+  CHECK(parents["trampoline"].is_null());
+  CHECK(parents["call"] == "trampoline");
+  CHECK(parents["call_tuple"] == "call");
+  CHECK(parents["method_cache"] == "lookup");
+  CHECK(parents["conversion"] == "boxing");
+  CHECK(parents["frame_object"] == "eval");
+  for (const LayerInfo& info : LayerTable()) {
+    INFO(info.name);
+    if (info.parent.empty()) {
+      CHECK(parents[std::string(info.name)].is_null());
+    } else {
+      CHECK(parents[std::string(info.name)] == std::string(info.parent));
+    }
+  }
 }
 
 // The peak RSS of a counts run, from its JSON metadata.
