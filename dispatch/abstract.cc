@@ -184,11 +184,39 @@ Py_ssize_t PyObject_LengthHint(Object* o, Py_ssize_t defaultvalue) {
   return defaultvalue;
 }
 
+namespace {
+
+// A sequence without an iterator of its own (a ctypes array) is read by its length, item by item through
+// sq_item. CPython iterates it with a sequence iterator until IndexError: the same items whenever
+// __getitem__ ends where __len__ says, which the model's own types do. The fuzzer can give an array type a
+// __getitem__ that never raises IndexError, which CPython would iterate forever; this keeps it finite.
+Object* SequenceTupleByLength(Object* v) {
+  const Py_ssize_t n = PySequence_Size(v);
+  if (n < 0) {
+    PyErr_Format(ExcKind::kTypeError, "'%s' object is not iterable", Py_TYPE(v)->tp_name);
+    return nullptr;
+  }
+  Object* result = PyTuple_New(n);
+  if (result == nullptr) return nullptr;
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    Object* item = PySequence_GetItem(v, i);
+    if (item == nullptr) {
+      Py_DECREF(result);
+      return nullptr;
+    }
+    PyTuple_SET_ITEM(result, i, item);
+  }
+  return result;
+}
+
+}  // namespace
+
 Object* PySequence_Tuple(Object* v) {
   // CPython's two special cases (Objects/abstract.c): an exact tuple is itself, an exact list is copied
   // by PyList_AsTuple.
   if (Py_TYPE(v) == &PyTuple_Type) return Py_NewRef(v);
   if (PyList_Check(v)) return PyList_AsTuple(v);
+  if (Py_TYPE(v)->tp_iter == nullptr) return SequenceTupleByLength(v);
   Object* it = PyObject_GetIter(v);
   if (it == nullptr) return nullptr;
   Py_ssize_t n = PyObject_LengthHint(v, 10);

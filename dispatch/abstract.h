@@ -41,8 +41,9 @@ Object* iter_iternext(Object* iterator);
 // define no __length_hint__). -1 with the error of a failing length other than TypeError.
 Py_ssize_t PyObject_LengthHint(Object* o, Py_ssize_t defaultvalue);
 // PySequence_Tuple: a new tuple of the sequence's items (`tuple(source)`, and `f(*source)`'s packing).
-// An exact tuple is itself and an exact list is copied (PyList_AsTuple); any other iterable is iterated
-// (PyObject_GetIter, PyObject_LengthHint, PyIter_Next, _PyTuple_Resize), as CPython does.
+// An exact tuple is itself and an exact list is copied (PyList_AsTuple); a type with tp_iter (numpy's
+// array) is iterated (PyObject_GetIter, PyObject_LengthHint, PyIter_Next, _PyTuple_Resize), as CPython
+// does; a sequence without tp_iter (a ctypes array) is read by its length (dispatch/abstract.cc says why).
 Object* PySequence_Tuple(Object* v);
 namespace layers::args_tuple {
 // CALL_FUNCTION_EX's `f(*source)`: all initializers packed into one tuple before the call.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/counters.h"
+#include "core/iterobject.h"
 #include "core/list.h"
 #include "core/long.h"
 #include "core/ndarray.h"
@@ -19,7 +20,8 @@ namespace {
 using testing::RuntimeScope;
 using testing::TakeError;
 
-// A sequence with sq_item and no sq_length (so no length hint): items 0, 1, 4, 9, ... below g_items.
+// An iterable with sq_item, a sequence iterator for tp_iter, and no sq_length (so no length hint):
+// items 0, 1, 4, 9, ... below g_items.
 Py_ssize_t g_items = 0;
 Object* squares_item(Object* /*self*/, Py_ssize_t i) {
   if (i >= g_items) {
@@ -37,6 +39,7 @@ Object* Squares(Py_ssize_t items) {
     InitStaticType(&g_squares_type, "squares", &PyBaseObject_Type, sizeof(Object), 0);
     g_squares_as_sequence.sq_item = squares_item;
     g_squares_type.tp_as_sequence = &g_squares_as_sequence;
+    g_squares_type.tp_iter = PySeqIter_New;
     InitStaticObject(&g_squares, &g_squares_type);
   }
   g_items = items;
