@@ -281,19 +281,7 @@ absl::Status Interpreter::OpLengthAndTuple() {
   Object* t = PySequence_Tuple(target);
   if (absl::Status s = CheckOutcome("tuple", t == nullptr); !s.ok()) return s;
   if (t != nullptr) {
-    // tuple() reads until the iterator ends; len() is only its size hint, and a TypeError from __len__ is
-    // ignored (PyObject_LengthHint), as in CPython. When len() answers, the two agree.
-    const Py_ssize_t length = PySequence_Size(target);
-    if (length < 0) {
-      if (!PyErr_ExceptionMatches(ExcKind::kTypeError)) {
-        Py_DECREF(t);
-        return CheckOutcome("len after tuple", true);
-      }
-      PyErr_Clear();
-    } else if (PyTuple_GET_SIZE(t) != length) {
-      Py_DECREF(t);
-      return Violation("tuple", "length differs");
-    }
+    if (PyTuple_GET_SIZE(t) != PySequence_Size(target)) return Violation("tuple", "length differs");
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t); ++i) {
       if (PyTuple_GET_ITEM(t, i) == nullptr) return Violation("tuple", "an empty slot");
     }
