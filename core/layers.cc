@@ -137,6 +137,22 @@ absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base) {
   return result;
 }
 
+absl::Status CheckBuildRuns(LayerSet layers) {
+  if (kTaggedCompiledIn || UntaggedBuildRuns(layers)) return absl::OkStatus();
+  std::vector<std::string> wrong;
+  for (const LayerInfo& info : LayerTable()) {
+    const uint32_t bit = 1u << static_cast<int>(info.layer);
+    if ((kUntaggedFixedOn & bit) != 0 && !layers.Has(info.layer))
+      wrong.push_back(absl::StrCat("-", info.name));
+    if ((kUntaggedFixedOff & bit) != 0 && layers.Has(info.layer))
+      wrong.push_back(absl::StrCat("+", info.name));
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("dispatchlab-untagged cannot switch ", absl::StrJoin(wrong, ","),
+                   ": it is built with the boxing layers always on and the refcount layers always off "
+                   "(docs/faithfulness.md, \"The untagged build\"); run dispatchlab or dispatchlab-nocount"));
+}
+
 void SetActiveLayers(LayerSet layers) {
   internal::g_active_layers = layers.bits();
   // The one test of Py_INCREF / Py_DECREF (core/object.h): the tag bit, or every bit under a refcount layer.

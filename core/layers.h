@@ -102,6 +102,30 @@ inline constexpr absl::string_view kDefaultProfile = "cpython311";
 // (InvalidArgument; the message names the layer, not where the list came from: the CLI adds its flag).
 absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base);
 
+// Whether this build has the switch of the layers that live in Py_INCREF, Py_DECREF and Py_TYPE
+// (DISPATCHLAB_TAGGED; 1 unless the build says otherwise): tagged immediates (the boxing layers off) and the
+// refcount layers. The `_untagged` build (dispatchlab-untagged) compiles that test out, so that those three
+// are CPython 3.11's, with no test (docs/faithfulness.md, "The untagged build"); it runs only the layer sets
+// UntaggedBuildRuns accepts.
+#ifndef DISPATCHLAB_TAGGED
+#define DISPATCHLAB_TAGGED 1
+#endif
+inline constexpr bool kTaggedCompiledIn = DISPATCHLAB_TAGGED != 0;
+
+// The layers an untagged build fixes: on (the boxing layers: a value is always an object) and off (the
+// refcount group: Py_INCREF is one add).
+inline constexpr uint32_t kUntaggedFixedOn =
+    (1u << static_cast<int>(Layer::kBoxing)) | (1u << static_cast<int>(Layer::kIndexBoxing));
+inline constexpr uint32_t kUntaggedFixedOff = LayerGroupMask(LayerGroup::kRefcount);
+// Whether an untagged build runs `layers` as asked: the boxing layers on and no refcount layer on (CPython
+// 3.6 to 3.11's profiles).
+constexpr bool UntaggedBuildRuns(LayerSet layers) {
+  return (layers.bits() & kUntaggedFixedOn) == kUntaggedFixedOn && (layers.bits() & kUntaggedFixedOff) == 0;
+}
+// OK when this build runs `layers`; in an untagged build that cannot, FailedPrecondition naming the layers
+// and the build that can.
+absl::Status CheckBuildRuns(LayerSet layers);
+
 // The process-wide active set, read by every switch in the hot paths.
 namespace internal {
 extern uint32_t g_active_layers;

@@ -87,6 +87,7 @@ inline constexpr uint64_t Py_TPFLAGS_METHOD_DESCRIPTOR = 1ul << 17;
 inline constexpr uint64_t Py_TPFLAGS_VALID_VERSION_TAG = 1ul << 19;
 inline constexpr uint64_t Py_TPFLAGS_LONG_SUBCLASS = 1ul << 24;
 inline constexpr uint64_t Py_TPFLAGS_TUPLE_SUBCLASS = 1ul << 26;
+inline constexpr uint64_t Py_TPFLAGS_TYPE_SUBCLASS = 1ul << 31;
 
 // A type's attribute dictionary, keyed by interned names (pointer identity). Values are owned.
 using TypeDict = absl::flat_hash_map<StrObject*, Object*>;
@@ -141,16 +142,22 @@ extern Object _Py_NoneStruct;
 inline Object* const Py_None = &_Py_NoneStruct;
 
 // ---- Tagged immediates ----
+// In the `_untagged` build (kTaggedCompiledIn false, core/layers.h) no value is ever tagged: FitsTagged is
+// false, so the boxing layers always box, and Py_TYPE has no test.
 inline constexpr int64_t kTaggedMax = (int64_t{1} << 61) - 1;
 inline constexpr int64_t kTaggedMin = -(int64_t{1} << 61);
-inline bool IsTagged(const Object* o) { return (reinterpret_cast<uintptr_t>(o) & 1u) != 0; }
-inline bool FitsTagged(int64_t v) { return v >= kTaggedMin && v <= kTaggedMax; }
+inline bool IsTagged(const Object* o) {
+  return kTaggedCompiledIn && (reinterpret_cast<uintptr_t>(o) & 1u) != 0;
+}
+inline bool FitsTagged(int64_t v) { return kTaggedCompiledIn && v >= kTaggedMin && v <= kTaggedMax; }
 inline Object* TagInt(int64_t v) { return reinterpret_cast<Object*>((static_cast<uintptr_t>(v) << 1) | 1u); }
 inline int64_t UntagInt(const Object* o) { return static_cast<int64_t>(reinterpret_cast<intptr_t>(o)) >> 1; }
 
 inline TypeObject* Py_TYPE(const Object* o) { return IsTagged(o) ? &PyLong_Type : o->ob_type; }
 inline bool Py_IS_TYPE(const Object* o, const TypeObject* t) { return Py_TYPE(o) == t; }
 inline bool PyType_HasFeature(const TypeObject* t, uint64_t flag) { return (t->tp_flags & flag) != 0; }
+// PyType_Check: `o` is a type (its type has Py_TPFLAGS_TYPE_SUBCLASS, set on `type` and inherited).
+inline bool PyType_Check(const Object* o) { return PyType_HasFeature(Py_TYPE(o), Py_TPFLAGS_TYPE_SUBCLASS); }
 inline Object* AsObject(TypeObject* t) { return &t->ob_base; }
 inline TypeObject* AsType(Object* o) { return reinterpret_cast<TypeObject*>(o); }
 
@@ -161,7 +168,8 @@ inline TypeObject* AsType(Object* o) { return reinterpret_cast<TypeObject*>(o); 
 // test of the pointer against a mask kept by SetActiveLayers (one `test reg, mem` and a branch): bit 0 alone
 // (a tagged pointer is odd) while no refcount layer is on; every bit when one is, so every operation takes
 // the layered path. The hot path of a cpython311 run is then the test, the branch and CPython's own work
-// (docs/faithfulness.md, "The trampoline's overhead").
+// (docs/faithfulness.md, "The trampoline's overhead"). The `_untagged` build has neither, so the test is
+// compiled out there (RefcountSlowPath is constant false).
 namespace internal {
 inline constexpr uint32_t kRefcountLayerMask = LayerGroupMask(LayerGroup::kRefcount);
 // 1 while no refcount layer is on, ~0 while one is (set with the active layers, core/layers.cc).
@@ -175,12 +183,16 @@ bool LayeredDecref(Object* o);
 // path's count is one add that the compiler does not merge with this path's (docs/counting.md).
 void SlowIncref(Object* o);
 void SlowDecref(Object* o);
+// Whether `o` takes the slow path of Py_INCREF / Py_DECREF: the one test above.
+inline bool RefcountSlowPath(const Object* o) {
+  return kTaggedCompiledIn && (reinterpret_cast<uintptr_t>(o) & g_refcount_slow_mask) != 0;
+}
 }  // namespace internal
 
 void _Py_Dealloc(Object* o);
 
 inline void Py_INCREF(Object* o) {
-  if (reinterpret_cast<uintptr_t>(o) & internal::g_refcount_slow_mask) [[unlikely]] {
+  if (internal::RefcountSlowPath(o)) [[unlikely]] {
     internal::SlowIncref(o);
     return;
   }
@@ -189,7 +201,7 @@ inline void Py_INCREF(Object* o) {
 }
 
 inline void Py_DECREF(Object* o) {
-  if (reinterpret_cast<uintptr_t>(o) & internal::g_refcount_slow_mask) [[unlikely]] {
+  if (internal::RefcountSlowPath(o)) [[unlikely]] {
     internal::SlowDecref(o);
     return;
   }

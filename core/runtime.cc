@@ -28,7 +28,7 @@ void none_dealloc(Object*) {}
 void InitCoreTypes() {
   if (g_types != nullptr) return;
   PymallocInitResidentHeap();
-  InitStaticType(&PyType_Type, "type", &PyBaseObject_Type, sizeof(TypeObject), 0);
+  InitStaticType(&PyType_Type, "type", &PyBaseObject_Type, sizeof(TypeObject), Py_TPFLAGS_TYPE_SUBCLASS);
   InitStaticType(&PyBaseObject_Type, "object", nullptr, sizeof(Object), 0);
   InitStaticType(&PyNone_Type, "NoneType", &PyBaseObject_Type, sizeof(Object), 0);
   PyNone_Type.tp_dealloc = none_dealloc;

@@ -61,7 +61,7 @@ namespace {
 // their Count; an item the single operations would not count (nullptr, a tagged immediate) takes its count
 // back, on the slow path only.
 inline Object* NewRefCountedByCaller(Object* o) {
-  if (reinterpret_cast<uintptr_t>(o) & internal::g_refcount_slow_mask) [[unlikely]] {
+  if (internal::RefcountSlowPath(o)) [[unlikely]] {
     if (IsTagged(o)) {
       Uncount(Counter::kIncrefs);
       return o;
@@ -77,7 +77,7 @@ inline void XDecrefCountedByCaller(Object* o) {
     Uncount(Counter::kDecrefs);
     return;
   }
-  if (reinterpret_cast<uintptr_t>(o) & internal::g_refcount_slow_mask) [[unlikely]] {
+  if (internal::RefcountSlowPath(o)) [[unlikely]] {
     if (IsTagged(o)) {
       Uncount(Counter::kDecrefs);
       return;

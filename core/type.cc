@@ -76,8 +76,8 @@ void ReadyBase(TypeObject* type) {
       InheritSlot(type->tp_as_buffer->bf_getbuffer, base->tp_as_buffer->bf_getbuffer);
       InheritSlot(type->tp_as_buffer->bf_releasebuffer, base->tp_as_buffer->bf_releasebuffer);
     }
-    type->tp_flags |=
-        base->tp_flags & (Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_TUPLE_SUBCLASS);
+    type->tp_flags |= base->tp_flags & (Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_LONG_SUBCLASS |
+                                        Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_TYPE_SUBCLASS);
   }
   type->tp_flags |= Py_TPFLAGS_READY;
 }

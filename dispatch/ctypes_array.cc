@@ -63,8 +63,15 @@ DISPATCHLAB_LAYER_FN StgInfo* PyStgInfo_FromType(TypeObject* type) {
 
 namespace layers::setfunc {
 
-// KeepRef: i_set's result is None, which needs no keeping.
-inline int KeepRef(Object* /*target*/, Py_ssize_t /*index*/, Object* keep) {
+// KeepRef (Modules/_ctypes/_ctypes.c): keeps a setfunc's result alive in the target's b_objects; None needs
+// no keeping. A static function CPython's builds do not inline (its frame holds unique_key's key buffer), so
+// a frame here too. Every setfunc of the model returns None: the rest (CData_GetContainer, unique_key,
+// PyDict_SetItem into b_objects) is not modelled, and another result is only released.
+DISPATCHLAB_LAYER_FN int KeepRef(Object* /*target*/, Py_ssize_t /*index*/, Object* keep) {
+  if (keep == Py_None) {
+    Py_DECREF(Py_None);
+    return 0;
+  }
   Py_DECREF(keep);
   return 0;
 }
@@ -77,7 +84,8 @@ DISPATCHLAB_LAYER_FN Object* _PyCData_set(Object* /*dst*/, TypeObject* type, Obj
                  Py_TYPE(value)->tp_name, type->tp_name);
     return nullptr;
   }
-  StgInfo* info = LayerOn(Layer::kTypeData) ? type_data::PyStgInfo_FromType(type) : StgInfoOfType(type);
+  StgInfo* info =
+      LayerOn(Layer::kTypeData) ? type_data::PyStgInfo_FromType(type) : PyType_stgdict(AsObject(type));
   if (info == nullptr || info->setfunc_ == nullptr) {
     PyErr_Format(ExcKind::kTypeError, "don't know how to store into %s", type->tp_name);
     return nullptr;
@@ -344,7 +352,7 @@ DISPATCHLAB_LAYER_FN int Array_ass_item(Object* myself, Py_ssize_t index, Object
     if (!layers::type_data::PyType_GetModuleByDef(Py_TYPE(myself), kCtypesModuleDef)) return -1;
     info = layers::type_data::PyStgInfo_FromType(Py_TYPE(myself));
   } else {
-    info = StgInfoOfType(Py_TYPE(myself));
+    info = PyObject_stgdict(myself);  // never null for an array instance (CPython asserts it)
   }
   if (index < 0 || index >= info->length) {
     PyErr_SetString(ExcKind::kIndexError, "invalid index");

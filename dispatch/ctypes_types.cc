@@ -24,6 +24,13 @@ const char kCtypesModuleDef[] = "_ctypes";
 
 bool CDataObject_Check(const Object* o) { return PyObject_TypeCheck(o, &PyCData_Type); }
 
+StgInfo* PyObject_stgdict(Object* self) { return StgInfoOfType(Py_TYPE(self)); }
+
+StgInfo* PyType_stgdict(Object* obj) {
+  if (!PyType_Check(obj)) return nullptr;
+  return StgInfoOfType(AsType(obj));
+}
+
 namespace layers::conversion {
 // get_long's slow half: PyLong_AsUnsignedLongMask on a non-int -> _PyNumber_Index (nb_index, a
 // temporary int), _PyLong_AsUnsignedLongMask, DECREF.

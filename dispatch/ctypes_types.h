@@ -43,8 +43,16 @@ extern TypeObject c_double_Type;       // ctypes.c_double (format "<d")
 // The module identity of _ctypes (PyType_GetModuleByDef's def).
 extern const char kCtypesModuleDef[];
 
-// PyObject_stgdict / PyType_stgdict (<= 3.12): the storage info a ctypes type carries.
+// The storage info a ctypes type carries (nullptr for any other type), read directly: what the model's
+// own set-up, checks and per-call paths use.
 inline StgInfo* StgInfoOfType(const TypeObject* type) { return static_cast<StgInfo*>(type->tp_type_data); }
+
+// PyObject_stgdict / PyType_stgdict (Modules/_ctypes/stgdict.c, 3.6 to 3.12): the storage info of an
+// instance's type / of a type (PyType_Check first), or nullptr. Real functions in CPython, called once per
+// store (Array_ass_item, _PyCData_set), so out of line here too. CPython's test is that tp_dict is set and
+// is exactly a StgDict; the model keeps the info beside the type, so its test is that the pointer is set.
+StgInfo* PyObject_stgdict(Object* self);
+StgInfo* PyType_stgdict(Object* obj);
 
 // CDataObject_Check: a subtype walk (counted).
 bool CDataObject_Check(const Object* o);

@@ -40,13 +40,6 @@ Object* type_getattro(TypeObject* type, StrObject* name) {
   return nullptr;
 }
 
-bool PyType_Check(const Object* o) {
-  for (const TypeObject* t : Py_TYPE(o)->tp_mro) {
-    if (t == &PyType_Type) return true;
-  }
-  return false;
-}
-
 Object* PyObject_GetAttr(Object* o, StrObject* name) {
   if (PyType_Check(o)) return type_getattro(AsType(o), name);
   TypeObject* tp = Py_TYPE(o);

@@ -19,9 +19,6 @@ namespace dispatchlab {
 // AttributeError "type object '<type>' has no attribute '<name>'".
 Object* type_getattro(TypeObject* type, StrObject* name);
 
-// PyType_Check: the object's type is `type` or a subclass (a metatype such as PyCArrayType). Uncounted.
-bool PyType_Check(const Object* o);
-
 // PyObject_GetAttr for what dispatchlab's objects have: a type's attribute through type_getattro; an
 // instance's through its type (PyObject_GenericGetAttr without an instance dictionary: the descriptor
 // bound by tp_descr_get). New reference or nullptr with AttributeError "'<type>' object has no attribute

@@ -166,7 +166,11 @@ int RunProfileChildCommand(const ParsedArgs& args) {
     if (!bits.has_value() || (*bits & ~uint64_t{LayerSet::All().bits()}) != 0) {
       return UsageError(profiling::Cat("profile-child: --configs: '", item, "' is not a layer-set bitmask"));
     }
-    configs.push_back(LayerSet(static_cast<uint32_t>(*bits)));
+    const LayerSet config(static_cast<uint32_t>(*bits));
+    if (absl::Status runs = CheckBuildRuns(config); !runs.ok()) {
+      return UsageError(absl::StrCat("profile-child: ", runs.message()));
+    }
+    configs.push_back(config);
   }
   profiling::WorkloadFactory factory = profiling::ScenarioWorkloadFactory();
   for (size_t i = 0; i < configs.size(); ++i) {

@@ -24,14 +24,15 @@ namespace dispatchlab::cli {
 
 const std::vector<Command>& CommandTable() {
   static const std::vector<Command> table = {
-      {RunCommandSpec, RunRunCommand},
+      {RunCommandSpec, RunRunCommand, /*hidden=*/false, /*untagged=*/true},
       {CountsCommandSpec, RunCountsCommand},
-      {ListCommandSpec, RunListCommand},
+      {ListCommandSpec, RunListCommand, /*hidden=*/false, /*untagged=*/true},
       {SweepCommandSpec, RunSweepCommand},
       {AttributeCommandSpec, RunAttributeCommand},
       {PerfCommandSpec, RunPerfCommand},
       {ProfileCommandSpec, RunProfileCommand},
-      {ProfileChildCommandSpec, RunProfileChildCommand, /*hidden=*/true},  // what valgrind runs
+      {ProfileChildCommandSpec, RunProfileChildCommand, /*hidden=*/true,
+       /*untagged=*/true},  // valgrind runs it
       {ReportCommandSpec, RunReportCommand},
       {ExploreCommandSpec, RunExploreCommand},
       {MpCommandSpec, RunMpCommand},
@@ -57,7 +58,7 @@ void PrintUsage(std::ostream& out) {
          "An instrumented miniature of CPython's dispatch: time, count and attribute each layer of\n"
          "indirection between RawArray(c_int, numpy_array) and the buffer.\n\ncommands:\n";
   for (const Command& c : CommandTable()) {
-    if (c.hidden) continue;
+    if (c.hidden || (!kTaggedCompiledIn && !c.untagged)) continue;
     out << absl::StrFormat("  %-10s %s\n", c.spec().name, c.spec().synopsis);
   }
   out << "\n'dispatchlab COMMAND --help' explains one command; 'dispatchlab --version' names the build.\n"
@@ -77,11 +78,18 @@ int Dispatch(int argc, char** argv) {
     if (argc > 2) return UsageError("--version takes no arguments");
     // The same git describe as the "version" of every JSON's metadata.
     std::cout << "dispatchlab " << DispatchlabVersion() << " (" << CompilerName() << ", "
-              << (kCountingCompiledIn ? "counting compiled in" : "counting compiled out") << ")\n";
+              << (kCountingCompiledIn ? "counting compiled in" : "counting compiled out")
+              << (kTaggedCompiledIn ? "" : ", untagged") << ")\n";
     return kExitOk;
   }
   for (const Command& c : CommandTable()) {
     if (c.spec().name != name) continue;
+    if (!kTaggedCompiledIn && !c.untagged) {
+      return UsageError(absl::StrFormat(
+          "'%s' switches layers that dispatchlab-untagged has fixed; it runs only run, list and the model "
+          "side of 'dispatchlab cpython': use dispatchlab or dispatchlab-nocount",
+          name));
+    }
     std::vector<std::string> words(argv + 2, argv + argc);
     absl::StatusOr<ParsedArgs> args = ParseArgs(c.spec(), words);
     if (!args.ok()) return UsageError(args.status().message());

@@ -16,6 +16,10 @@ struct Command {
   // Bad input is reported on stderr as one line: "dispatchlab: <what was wrong>".
   int (*run)(const ParsedArgs& args);
   bool hidden = false;  // internal commands (run by the tool itself) are left out of the usage text
+  // Whether dispatchlab-untagged offers it: the commands that run one layer set the caller names (the
+  // model side of `dispatchlab cpython`), never the ones that switch the boxing or refcount layers
+  // themselves (core/layers.h, kTaggedCompiledIn).
+  bool untagged = false;
 };
 
 const std::vector<Command>& CommandTable();

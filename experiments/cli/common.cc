@@ -48,6 +48,7 @@ absl::StatusOr<ProfileAndLayers> ResolveProfileAndLayers(const ParsedArgs& args,
     out.layers = *layers;
     if (out.layers != profile->layers) out.profile = absl::StrCat(profile->name, "+edits");
   }
+  if (absl::Status runs = CheckBuildRuns(out.layers); !runs.ok()) return runs;
   return out;
 }
 

@@ -22,8 +22,8 @@ void Finish(Side* side) {
   side->median = stats::Median(side->rounds);
 }
 
-absl::Status TimeRounds(const Interpreter& python, const std::string& profile, const CompareRequest& request,
-                        std::vector<CaseResult>* results) {
+absl::Status TimeRounds(const Interpreter& python, const std::string& profile, const std::string& binary,
+                        const CompareRequest& request, std::vector<CaseResult>* results) {
   struct Item {
     bool real;
     size_t index;
@@ -37,9 +37,9 @@ absl::Status TimeRounds(const Interpreter& python, const std::string& profile, c
     for (size_t k = 0; k < items.size(); ++k) {
       const Item& item = items[(k + static_cast<size_t>(round)) % items.size()];
       CaseResult& r = (*results)[item.index];
-      absl::StatusOr<Timing> t =
-          item.real ? TimeReal(python, r.scenario, request.n, request.min_time, request.env)
-                    : TimeModel(request.model_binary, r.scenario, request.n, profile, request.min_time);
+      absl::StatusOr<Timing> t = item.real
+                                     ? TimeReal(python, r.scenario, request.n, request.min_time, request.env)
+                                     : TimeModel(binary, r.scenario, request.n, profile, request.min_time);
       if (!t.ok()) return t.status();
       Side& side = item.real ? r.cpython : r.model;
       side.rounds.push_back(t->ns_per_element);
@@ -63,8 +63,8 @@ void Keep(const InstructionCount& count, bool by_function, Side* side) {
   if (by_function) side->functions = count.functions;
 }
 
-absl::Status CountAll(const Interpreter& python, const std::string& profile, const CompareRequest& request,
-                      std::vector<CaseResult>* results) {
+absl::Status CountAll(const Interpreter& python, const std::string& profile, const std::string& binary,
+                      const CompareRequest& request, std::vector<CaseResult>* results) {
   for (CaseResult& r : *results) {
     if (request.progress != nullptr)
       request.progress->Step(absl::StrCat("CPython ", python.version, " ", r.scenario));
@@ -75,7 +75,7 @@ absl::Status CountAll(const Interpreter& python, const std::string& profile, con
     if (request.progress != nullptr)
       request.progress->Step(absl::StrCat("dispatchlab ", profile, " ", r.scenario));
     absl::StatusOr<InstructionCount> model =
-        CountModel(request.model_binary, r.scenario, request.n, ProfileFromName(profile)->layers);
+        CountModel(binary, r.scenario, request.n, ProfileFromName(profile)->layers);
     if (!model.ok()) return model.status();
     Keep(*model, request.by_function, &r.model);
   }
@@ -177,6 +177,9 @@ absl::StatusOr<InterpreterRun> Compare(const Interpreter& python, const std::vec
   } else {
     run.profile_note = std::string(p.status().message());
   }
+  if (!run.profile.empty()) {
+    run.model_binary = ModelBinaryFor(ProfileFromName(run.profile)->layers, request.model_binary);
+  }
   for (const std::string& name : cases) {
     CaseResult r;
     r.scenario = name;
@@ -191,8 +194,8 @@ absl::StatusOr<InterpreterRun> Compare(const Interpreter& python, const std::vec
     }
   }
   absl::Status measured = request.metric == Metric::kTime
-                              ? TimeRounds(python, run.profile, request, &run.results)
-                              : CountAll(python, run.profile, request, &run.results);
+                              ? TimeRounds(python, run.profile, run.model_binary, request, &run.results)
+                              : CountAll(python, run.profile, run.model_binary, request, &run.results);
   if (!measured.ok()) return measured;
   const CaseResult* ref = nullptr;
   for (const CaseResult& r : run.results) {

@@ -39,7 +39,7 @@ struct CompareRequest {
   std::string profile;           // forced profile; empty = the one matching each interpreter's version
   Env env;                       // --python-env, for the real side
   bool by_function = false;      // instructions: keep the per-function costs
-  std::string model_binary;      // dispatchlab-nocount
+  std::string model_binary;      // dispatchlab-nocount (the untagged build beside it is used where it runs)
   Progress* progress = nullptr;  // one step per measurement (experiments/base/progress.h)
 };
 
@@ -63,9 +63,10 @@ struct CaseResult {
 
 struct InterpreterRun {
   Interpreter python;
-  std::string profile;               // the model's profile; empty when there is none for this version
-  std::string profile_note;          // why there is none
-  std::string reference;             // the case ratios are taken to
+  std::string profile;       // the model's profile; empty when there is none for this version
+  std::string profile_note;  // why there is none
+  std::string model_binary;  // the build the model side ran in (ModelBinaryFor); empty without a profile
+  std::string reference;     // the case ratios are taken to
   std::vector<std::string> skipped;  // "sct_init: needs numpy (...)"
   std::vector<CaseResult> results;
 };

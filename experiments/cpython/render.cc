@@ -46,10 +46,15 @@ std::string Shorten(std::string s, size_t width) {
   return s;
 }
 
+// The file name of the build the model side ran in (dispatchlab-untagged or dispatchlab-nocount).
+std::string ModelBinaryName(const InterpreterRun& run) {
+  return run.model_binary.substr(run.model_binary.rfind('/') + 1);
+}
+
 std::string Header(const InterpreterRun& run) {
   std::string numpy = run.python.numpy.has_value() ? absl::StrCat("numpy ", *run.python.numpy) : "no numpy";
   std::string model = run.profile.empty() ? absl::StrCat("dispatchlab: ", run.profile_note)
-                                          : absl::StrCat("dispatchlab-nocount, profile ", run.profile);
+                                          : absl::StrCat(ModelBinaryName(run), ", profile ", run.profile);
   return absl::StrCat("CPython ", run.python.Label(), ", ", numpy, "  |  ", model, "\n");
 }
 
@@ -259,6 +264,7 @@ std::string ComparisonJson(const std::vector<InterpreterRun>& runs, const std::v
     j["machine"] = run.python.machine;
     j["profile"] = optional(run.profile);
     j["profile_note"] = optional(run.profile_note);
+    j["model_binary"] = optional(ModelBinaryName(run));
     j["skipped"] = run.skipped;
     interpreters.push_back(std::move(j));
   }

@@ -1,6 +1,8 @@
 // The two sides of one measurement (see sides.h).
 #include "experiments/cpython/sides.h"
 
+#include <unistd.h>
+
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -83,6 +85,12 @@ absl::StatusOr<std::string> CountingFreeBinary() {
                                             "--preset release --target dispatchlab-nocount"));
   }
   return sibling;
+}
+
+std::string ModelBinaryFor(LayerSet layers, const std::string& counting_free) {
+  if (!UntaggedBuildRuns(layers)) return counting_free;
+  const std::string untagged = counting_free.substr(0, counting_free.rfind('/') + 1) + "dispatchlab-untagged";
+  return access(untagged.c_str(), X_OK) == 0 ? untagged : counting_free;
 }
 
 absl::StatusOr<Timing> TimeModel(const std::string& binary, const std::string& scenario, int64_t n,

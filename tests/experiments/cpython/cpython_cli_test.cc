@@ -167,6 +167,28 @@ TEST_CASE("cpython --metric=time prints strict JSON with both sides for list cas
   CHECK(meta["interpreters"][0]["version"].is_string());
   CHECK(meta["interpreters"][0]["ctypes"].get<std::string>().find("_ctypes") != std::string::npos);
   CHECK(meta["dispatchlab"]["machine"].is_object());
+  // cpython311 keeps CPython 3.11's reference counting: the model side runs in the untagged build wherever
+  // it is built (every build but the sanitizers': tests/CMakeLists.txt), else in the counting-free one.
+#ifdef DISPATCHLAB_UNTAGGED_CLI
+  CHECK(meta["interpreters"][0]["model_binary"] == "dispatchlab-untagged");
+#else
+  CHECK(meta["interpreters"][0]["model_binary"] == "dispatchlab-nocount");
+#endif
+}
+
+TEST_CASE("cpython runs a profile with refcount layers in dispatchlab-nocount and names the build",
+          "[cpython]") {
+  if (!HavePython()) {
+    WARN("skipped: /usr/bin/python3 is not installed");
+    return;
+  }
+  // cpython313 switches the immortal layer on: the untagged build cannot run it.
+  const ChildResult r = RunCli(
+      {"cpython", "sct_subscript_list", "--n=2000", "--rounds=1", "--min-time=0.001", "--profile=cpython313"},
+      300);
+  INFO(r.err);
+  REQUIRE(r.exit_status == 0);
+  CHECK(absl::StrContains(r.out, "|  dispatchlab-nocount, profile cpython313\n"));
 }
 
 TEST_CASE("cpython --metric=instructions counts both sides under callgrind, with --by-function",

@@ -1,0 +1,107 @@
+// dispatchlab-untagged (CMakeLists.txt; core/layers.h, kTaggedCompiledIn): the build the model side of
+// `dispatchlab cpython` runs in for CPython 3.6 to 3.11's profiles, with Py_INCREF, Py_DECREF and Py_TYPE
+// as CPython 3.11 has them. It runs the scenarios under those profiles and refuses, with one line and exit
+// 2, every layer set and every command it cannot honour.
+//
+// Built only where the test suite asks for it (not under the sanitizers: tests/CMakeLists.txt), so the
+// cases exist only where DISPATCHLAB_UNTAGGED_CLI names the binary.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "core/layers.h"
+#include "experiments/base/json.h"
+#include "tests/cli/spawn.h"
+
+namespace dispatchlab::testing {
+namespace {
+
+TEST_CASE("UntaggedBuildRuns accepts exactly the profiles with boxed values and plain reference counts",
+          "[layers][untagged]") {
+  for (const Profile& p : ProfileTable()) {
+    INFO(p.name);
+    const bool plain = p.name == "cpython36" || p.name == "cpython311";
+    CHECK(UntaggedBuildRuns(p.layers) == plain);
+  }
+  const LayerSet cpython311 = ProfileFromName("cpython311")->layers;
+  CHECK_FALSE(UntaggedBuildRuns(cpython311.Without(Layer::kBoxing)));
+  CHECK_FALSE(UntaggedBuildRuns(cpython311.Without(Layer::kIndexBoxing)));
+  CHECK_FALSE(UntaggedBuildRuns(cpython311.With(Layer::kImmortal)));
+  CHECK_FALSE(UntaggedBuildRuns(cpython311.With(Layer::kAtomicRefcount)));
+  CHECK(UntaggedBuildRuns(cpython311.Without(Layer::kTrampoline)));  // only the four layers matter
+  // This build (the test suite's) switches every layer: it runs every set.
+  CHECK(kTaggedCompiledIn);
+  CHECK(CheckBuildRuns(LayerSet::None()).ok());
+  CHECK(CheckBuildRuns(LayerSet::All()).ok());
+}
+
+#ifdef DISPATCHLAB_UNTAGGED_CLI
+
+ChildResult RunUntagged(const std::vector<std::string>& args, int timeout_seconds = 120) {
+  std::vector<std::string> argv{DISPATCHLAB_UNTAGGED_CLI};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunChild(argv, timeout_seconds);
+}
+
+void ExpectRefused(const std::vector<std::string>& args, const std::string& mentions) {
+  const ChildResult r = RunUntagged(args);
+  INFO("dispatchlab-untagged " << absl::StrJoin(args, " ") << "\nstderr: " << r.err);
+  CHECK(r.exit_status == 2);
+  CHECK(r.out.empty());
+  CHECK(LineCount(r.err) == 1);
+  CHECK(absl::StartsWith(r.err, "dispatchlab: "));
+  CHECK(absl::StrContains(r.err, mentions));
+}
+
+TEST_CASE("dispatchlab-untagged names itself and runs the cpython311 and cpython36 scenarios",
+          "[cli][untagged]") {
+  const ChildResult version = RunUntagged({"--version"});
+  REQUIRE(version.exit_status == 0);
+  CHECK(absl::StrContains(version.out, "counting compiled out, untagged"));
+
+  // The scenarios with a real counterpart, timed under both profiles the untagged build serves (what they
+  // store is checked in-process, against the source, by tests/untagged/untagged_semantics_test.cc).
+  for (const char* profile : {"--profile=cpython311", "--profile=cpython36"}) {
+    const ChildResult r = RunUntagged({"run", "sct_init", "sct_subscript", "sct_init_list", "sct_subscript_tuple",
+                                       "--n=2000", "--repetitions=1", "--min-time=0.001", profile, "--no-interleave",
+                                       "--format=json"});
+    INFO(profile << "\n" << r.err);
+    REQUIRE(r.exit_status == 0);
+    absl::StatusOr<Json> doc = ParseJson(r.out);
+    REQUIRE(doc.ok());
+    int timed = 0;
+    for (const Json& b : (*doc)["benchmarks"]) {
+      if (b.value("run_type", "") != "iteration") continue;
+      CHECK(b["ns_per_element"].get<double>() > 0);
+      ++timed;
+    }
+    CHECK(timed == 4);
+  }
+  const ChildResult listed = RunUntagged({"list", "--format=json"});
+  CHECK(listed.exit_status == 0);
+  CHECK(ParseJson(listed.out).ok());
+}
+
+TEST_CASE("dispatchlab-untagged refuses the layer sets and commands it cannot honour, with one line",
+          "[cli][untagged]") {
+  ExpectRefused({"run", "sct_init", "--n=100", "--layers=-boxing"}, "cannot switch -boxing");
+  ExpectRefused({"run", "sct_init", "--n=100", "--layers=-index_boxing"}, "cannot switch -index_boxing");
+  ExpectRefused({"run", "sct_init", "--n=100", "--profile=cpython312"}, "+immortal");
+  ExpectRefused({"run", "sct_init", "--n=100", "--profile=direct"}, "-boxing");
+  // The bitmask of the `direct` profile (every layer off) as valgrind's child would get it.
+  ExpectRefused({"profile-child", "sct_init", "--n=100", "--configs=0x0"}, "profile-child: dispatchlab-untagged");
+  for (const char* command : {"counts", "attribute", "sweep", "profile", "report", "explore", "cpython"}) {
+    ExpectRefused({command}, "dispatchlab-untagged has fixed");
+  }
+  const ChildResult help = RunUntagged({"--help"});
+  REQUIRE(help.exit_status == 0);
+  CHECK(absl::StrContains(help.out, "  run "));
+  CHECK_FALSE(absl::StrContains(help.out, "  attribute "));
+}
+
+#endif  // DISPATCHLAB_UNTAGGED_CLI
+
+}  // namespace
+}  // namespace dispatchlab::testing
