@@ -64,9 +64,9 @@ TEST_CASE("dispatchlab-untagged names itself and runs the cpython311 and cpython
   // The scenarios with a real counterpart, timed under both profiles the untagged build serves (what they
   // store is checked in-process, against the source, by tests/untagged/untagged_semantics_test.cc).
   for (const char* profile : {"--profile=cpython311", "--profile=cpython36"}) {
-    const ChildResult r = RunUntagged({"run", "sct_init", "sct_subscript", "sct_init_list", "sct_subscript_tuple",
-                                       "--n=2000", "--repetitions=1", "--min-time=0.001", profile, "--no-interleave",
-                                       "--format=json"});
+    const ChildResult r =
+        RunUntagged({"run", "sct_init", "sct_subscript", "sct_init_list", "sct_subscript_tuple", "--n=2000",
+                     "--repetitions=1", "--min-time=0.001", profile, "--no-interleave", "--format=json"});
     INFO(profile << "\n" << r.err);
     REQUIRE(r.exit_status == 0);
     absl::StatusOr<Json> doc = ParseJson(r.out);
@@ -91,7 +91,8 @@ TEST_CASE("dispatchlab-untagged refuses the layer sets and commands it cannot ho
   ExpectRefused({"run", "sct_init", "--n=100", "--profile=cpython312"}, "+immortal");
   ExpectRefused({"run", "sct_init", "--n=100", "--profile=direct"}, "-boxing");
   // The bitmask of the `direct` profile (every layer off) as valgrind's child would get it.
-  ExpectRefused({"profile-child", "sct_init", "--n=100", "--configs=0x0"}, "profile-child: dispatchlab-untagged");
+  ExpectRefused({"profile-child", "sct_init", "--n=100", "--configs=0x0"},
+                "profile-child: dispatchlab-untagged");
   for (const char* command : {"counts", "attribute", "sweep", "profile", "report", "explore", "cpython"}) {
     ExpectRefused({command}, "dispatchlab-untagged has fixed");
   }

@@ -23,7 +23,8 @@ namespace {
 static_assert(!kTaggedCompiledIn, "this suite is for the untagged build");
 
 // What the buffer must hold after a scenario: the source values stored as the item type, or nothing to
-// compare for the allocation-only scenario (its bytes are zero only with zero_fill, which both profiles have).
+// compare for the allocation-only scenario (its bytes are zero only with zero_fill, which both profiles
+// have).
 std::vector<char> ExpectedBytes(const Scenario& s, const ScenarioInput& in) {
   std::vector<char> bytes;
   if (s.name == "sct_alloc") return std::vector<char>(static_cast<size_t>(in.n()) * 4, 0);
