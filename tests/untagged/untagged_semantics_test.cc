@@ -4,7 +4,6 @@
 // values, leaves nothing alive, and raises CPython's errors on bad values, as the switchable builds do
 // (tests/experiments/scenarios/invariants_test.cc is the same check there, under every layer set).
 #include <catch2/catch.hpp>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -15,31 +14,13 @@
 #include "dispatch/ctypes_types.h"
 #include "dispatch/sharedctypes.h"
 #include "experiments/scenarios/scenarios.h"
+#include "tests/experiments/scenarios/expected_bytes.h"
 #include "tests/test_support.h"
 
 namespace dispatchlab {
 namespace {
 
 static_assert(!kTaggedCompiledIn, "this suite is for the untagged build");
-
-// What the buffer must hold after a scenario: the source values stored as the item type, or nothing to
-// compare for the allocation-only scenario (its bytes are zero only with zero_fill, which both profiles
-// have).
-std::vector<char> ExpectedBytes(const Scenario& s, const ScenarioInput& in) {
-  std::vector<char> bytes;
-  if (s.name == "sct_alloc") return std::vector<char>(static_cast<size_t>(in.n()) * 4, 0);
-  for (int64_t v : in.values()) {
-    if (s.item_type == "c_int64") {
-      const char* p = reinterpret_cast<const char*>(&v);
-      bytes.insert(bytes.end(), p, p + 8);
-    } else {
-      const int32_t x = static_cast<int32_t>(v);
-      const char* p = reinterpret_cast<const char*>(&x);
-      bytes.insert(bytes.end(), p, p + 4);
-    }
-  }
-  return bytes;
-}
 
 TEST_CASE("the untagged build runs every scenario under cpython36 and cpython311 with its semantics",
           "[untagged]") {
@@ -59,7 +40,8 @@ TEST_CASE("the untagged build runs every scenario under cpython36 and cpython311
         INFO(status.ToString());
         REQUIRE(status.ok());
         const std::vector<char> got(result.data(), result.data() + result.size());
-        CHECK(got == ExpectedBytes(s, *input));
+        // Both profiles have zero_fill, so sct_alloc too has bytes to compare: n zero c_ints.
+        CHECK(got == testing::ExpectedBytes(s, *input, EffectiveLayers(s, layers)));
       }
       ReleaseCaches();
       CHECK(LiveObjects() == live_before);

@@ -2,7 +2,6 @@
 // (flipped from all-on and from all-off) leaves the same buffer, leaves nothing alive, and counts what a
 // formula of n and the layers on says (exactly for the seed's two paths; for every scenario, counts
 // that are linear in n).
-#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -10,6 +9,7 @@
 #include "dispatch/ctypes_array.h"
 #include "experiments/scenarios/scenarios.h"
 #include "tests/experiments/scenarios/counts_formula.h"
+#include "tests/experiments/scenarios/expected_bytes.h"
 #include "tests/test_support.h"
 
 namespace dispatchlab {
@@ -26,28 +26,6 @@ std::vector<LayerSet> SinglesAndPairs() {
     }
   }
   return sets;
-}
-
-// What the buffer must hold after a scenario: the source values stored as the item type (masked), or
-// zeros for the allocation-only scenario.
-std::vector<char> ExpectedBytes(const Scenario& s, const ScenarioInput& in, LayerSet layers) {
-  std::vector<char> bytes;
-  if (s.name == "sct_alloc") {
-    if (!layers.Has(Layer::kZeroFill)) return bytes;  // no zero-fill: the bytes are whatever the block held
-    bytes.assign(static_cast<size_t>(in.n()) * 4, 0);
-    return bytes;
-  }
-  if (s.item_type == "c_int64") {
-    bytes.resize(in.values().size() * 8);
-    std::memcpy(bytes.data(), in.values().data(), bytes.size());
-    return bytes;
-  }
-  for (int64_t v : in.values()) {
-    const int32_t x = static_cast<int32_t>(v);
-    const char* p = reinterpret_cast<const char*>(&x);
-    bytes.insert(bytes.end(), p, p + 4);
-  }
-  return bytes;
 }
 
 Counts CountCall(const Scenario& s, const ScenarioInput& in, LayerSet layers, std::vector<char>* bytes) {
@@ -77,7 +55,7 @@ TEST_CASE("every scenario under every single and pair of layer switches keeps it
       std::vector<char> bytes;
       Counts c[3];
       for (int k = 0; k < 3; ++k) c[k] = CountCall(s, inputs[k], layers, k == 0 ? &bytes : nullptr);
-      const std::vector<char> want = ExpectedBytes(s, inputs[0], EffectiveLayers(s, layers));
+      const std::vector<char> want = testing::ExpectedBytes(s, inputs[0], EffectiveLayers(s, layers));
       if (!want.empty()) REQUIRE(bytes == want);
       // Linear in n: the increments from 300 to 400 and from 400 to 500 are equal for every counter.
       for (const CounterInfo& info : CounterTable()) {
