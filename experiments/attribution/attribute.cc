@@ -1,8 +1,6 @@
 #include "experiments/attribution/attribute.h"
 
 #include <algorithm>
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <random>
 
@@ -11,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "core/name_lookup.h"
+#include "experiments/base/stats.h"
 
 namespace dispatchlab::attribution {
 
@@ -140,7 +139,7 @@ void Analyse(const AttributionRequest& request, const std::vector<Method>& metho
         *widest = INFINITY;
         continue;
       }
-      const double t = boost::math::quantile(boost::math::students_t(dof[i]), 0.5 + request.confidence / 2);
+      const double t = stats::StudentTQuantile(dof[i], 0.5 + request.confidence / 2);
       *widest = std::max(*widest, t * half);
     }
   };
@@ -353,7 +352,7 @@ absl::StatusOr<AttributionResult> Attribute(const AttributionRequest& request, c
       // The interval's multiplier once the round is in: the next round pools many more degrees of
       // freedom, so the normal quantile stands in for today's Student's t (which after a first round of
       // two samples each would overshoot); the stopping rule still reads the measured intervals.
-      const double z = boost::math::quantile(boost::math::normal(), 0.5 + request.confidence / 2);
+      const double z = stats::NormalQuantile(0.5 + request.confidence / 2);
       const double half = request.ci_target * std::fabs(result.total) / z;
       in.target_variance = half * half;
       in.floor = std::max(2, request.min_repetitions);

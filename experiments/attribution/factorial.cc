@@ -1,11 +1,11 @@
 #include "experiments/attribution/factorial.h"
 
 #include <algorithm>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "experiments/base/stats.h"
 
 namespace dispatchlab::attribution {
 
@@ -77,7 +77,7 @@ absl::StatusOr<FactorialResult> AnalyzeFactorial(int k, const std::vector<Config
   out.s_e = std::sqrt(sse / out.dof);
   out.s_q = out.s_e / std::sqrt(static_cast<double>(n) * r);
   // t[1 - alpha/2; dof] (Jain: CI = q -/+ t s_q), from Boost.Math.
-  out.t = boost::math::quantile(boost::math::students_t(out.dof), 1 - (1 - confidence) / 2);
+  out.t = stats::StudentTQuantile(out.dof, 1 - (1 - confidence) / 2);
 
   out.effects.resize(n - 1);
   for (size_t e = 1; e < n; ++e) {

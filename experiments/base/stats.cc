@@ -1,6 +1,8 @@
 #include "experiments/base/stats.h"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 
 namespace dispatchlab::stats {
@@ -13,7 +15,19 @@ double SumOfSquares(const std::vector<double>& values, double mean) {
   return sq;
 }
 
+// Boost.Math's policy with no promotion to long double (see stats.h).
+using InDouble = boost::math::policies::policy<boost::math::policies::promote_float<false>,
+                                               boost::math::policies::promote_double<false>>;
+
 }  // namespace
+
+double StudentTQuantile(double dof, double p) {
+  return boost::math::quantile(boost::math::students_t_distribution<double, InDouble>(dof), p);
+}
+
+double NormalQuantile(double p) {
+  return boost::math::quantile(boost::math::normal_distribution<double, InDouble>(), p);
+}
 
 double Median(std::vector<double> values) {
   if (values.empty()) return 0;

@@ -5,6 +5,11 @@
 // Conventions, as pyperf and Google Benchmark's aggregates use them: the median of an even count is the
 // mean of the two middle values; the standard deviation is the sample one (k - 1 in the denominator);
 // quantiles interpolate linearly between order statistics (numpy's default, R's type 7).
+//
+// The distributions' quantiles (Student's t for confidence intervals, the normal for sample planning) come
+// from Boost.Math, computed in double throughout: Boost's default policy promotes double to long double,
+// whose static initializers overflow under valgrind (which runs long double at double's precision) and
+// abort any LTO- or PGO-built binary that valgrind runs (docs/faithfulness.md, "Compile flags").
 #ifndef DISPATCHLAB_EXPERIMENTS_STATS_H_
 #define DISPATCHLAB_EXPERIMENTS_STATS_H_
 
@@ -24,6 +29,12 @@ double CoefficientOfVariation(const std::vector<double>& values);
 double StandardErrorOfMean(const std::vector<double>& values);
 // The p-quantile (p in [0, 1]) of `sorted` (ascending), interpolated linearly; 0 when empty.
 double Quantile(const std::vector<double>& sorted, double p);
+
+// The p-quantile of Student's t with `dof` degrees of freedom (dof > 0, p in (0, 1)), e.g. the 95% interval's
+// multiplier StudentTQuantile(dof, 0.975).
+double StudentTQuantile(double dof, double p);
+// The p-quantile of the standard normal distribution (p in (0, 1)).
+double NormalQuantile(double p);
 
 // The median, min and max of a set of samples (all 0 when empty): how `mp` and `alloc` print a spread.
 struct Spread {

@@ -1,7 +1,6 @@
 #include "experiments/explore/explore.h"
 
 #include <algorithm>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +8,7 @@
 #include "experiments/attribution/attribute.h"
 #include "experiments/attribution/render.h"
 #include "experiments/attribution/sharing.h"
+#include "experiments/base/stats.h"
 #include "experiments/cpython/reference_figures.h"
 #include "experiments/measure/runner.h"
 #include "experiments/scenarios/counts.h"
@@ -27,8 +27,7 @@ void Summarize(ConfigResult& c, double confidence) {
   c.stddev = st.stddev;
   double half = 0;
   if (st.count >= 2) {
-    const double t = boost::math::quantile(boost::math::students_t(static_cast<double>(st.count - 1)),
-                                           0.5 + confidence / 2);
+    const double t = stats::StudentTQuantile(static_cast<double>(st.count - 1), 0.5 + confidence / 2);
     half = t * st.stddev / std::sqrt(static_cast<double>(st.count));
   }
   c.low = st.mean - half;

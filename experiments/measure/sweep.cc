@@ -1,7 +1,6 @@
 #include "experiments/measure/sweep.h"
 
 #include <algorithm>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 
 #include "experiments/base/stats.h"
@@ -17,7 +16,7 @@ double SweepPoint::Ci95() const {
   const size_t k = samples.size();
   if (k < 2) return 0;
   const double se = stats::StandardErrorOfMean(samples);
-  return boost::math::quantile(boost::math::students_t(static_cast<double>(k - 1)), 0.975) * se;
+  return stats::StudentTQuantile(static_cast<double>(k - 1), 0.975) * se;
 }
 
 absl::StatusOr<std::vector<SweepSeries>> RunSweep(const SweepRequest& request) {

@@ -1,7 +1,6 @@
 // The report's four pictures, from its data (see render.h). Every value carries its 95% confidence
 // interval; a layer whose interval includes 0 is drawn as noise.
 #include <algorithm>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -92,8 +91,7 @@ RatioPoint RatioAt(const SweepPoint& a, const SweepPoint& b) {
     if (ratios.size() >= 2) {
       const double m = static_cast<double>(ratios.size());
       r.ratio = stats::Mean(ratios);
-      r.ci =
-          boost::math::quantile(boost::math::students_t(m - 1), 0.975) * stats::StandardErrorOfMean(ratios);
+      r.ci = stats::StudentTQuantile(m - 1, 0.975) * stats::StandardErrorOfMean(ratios);
       return r;
     }
   }

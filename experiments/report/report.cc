@@ -1,7 +1,6 @@
 #include "experiments/report/report.h"
 
 #include <algorithm>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <iostream>
 #include <numeric>
@@ -36,9 +35,7 @@ double MeanStandardError(const attribution::ConfigSamples& c) {
 
 }  // namespace
 
-double Attribution::T95() const {
-  return boost::math::quantile(boost::math::students_t(std::max(rounds - 1, 1)), 0.975);
-}
+double Attribution::T95() const { return stats::StudentTQuantile(std::max(rounds - 1, 1), 0.975); }
 
 double Attribution::Unexplained() const {
   double sum = 0;

@@ -45,6 +45,16 @@ TEST_CASE("stats: quantiles interpolate between order statistics; the spread is 
   CHECK(spread.max == 9);
 }
 
+TEST_CASE("stats: Student's t and normal quantiles, in double, match the published tables") {
+  // t[0.975; dof] and z[0.975] to ten significant digits (NIST/SEMATECH e-Handbook, tables 1.3.6.7.1-2).
+  CHECK(stats::StudentTQuantile(1, 0.975) == Approx(12.70620474).epsilon(1e-9));
+  CHECK(stats::StudentTQuantile(9, 0.975) == Approx(2.262157163).epsilon(1e-9));
+  CHECK(stats::StudentTQuantile(30, 0.975) == Approx(2.042272456).epsilon(1e-9));
+  CHECK(stats::StudentTQuantile(9, 0.5) == Approx(0).margin(1e-15));
+  CHECK(stats::NormalQuantile(0.975) == Approx(1.959963985).epsilon(1e-9));
+  CHECK(stats::NormalQuantile(0.5) == Approx(0).margin(1e-15));
+}
+
 struct Row {
   absl::string_view name;
   int id;
