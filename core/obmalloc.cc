@@ -266,6 +266,10 @@ void unlink_usedpool(pool_header* pool) {
     return bp;
   }
   pool->szidx = size;
+  // A pool emptied under another size class still has that class's freed block bodies poisoned
+  // (pymalloc_free). Its blocks now start elsewhere, so its whole block area is fresh memory again, as a
+  // never-used pool's is; the next lines write free-list links into it.
+  DL_UNPOISON(reinterpret_cast<block*>(pool) + POOL_OVERHEAD, POOL_SIZE - POOL_OVERHEAD);
   const unsigned sz = static_cast<unsigned>(INDEX2SIZE(size));
   bp = reinterpret_cast<block*>(pool) + POOL_OVERHEAD;
   pool->nextoffset = static_cast<unsigned>(POOL_OVERHEAD) + 2 * sz;

@@ -2,13 +2,16 @@
 // fuzzer's own input for each is replayed from fuzz/regressions/ as well.
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "core/errors.h"
 #include "core/layers.h"
 #include "core/list.h"
 #include "core/long.h"
+#include "core/obmalloc.h"
 #include "core/slice.h"
 #include "core/type.h"
 #include "dispatch/abstract.h"
@@ -253,6 +256,28 @@ TEST_CASE("with the call layer off the mapping shortcut keeps the wrapper's argu
   Py_DECREF(array);
   ReleaseCaches();
   CHECK(CheckNothingAlive().ok());
+}
+
+TEST_CASE("a pool emptied under one size class serves another with every block writable",
+          "[fuzz][regression]") {
+  // Found once the fuzzer's layer sets covered `pymalloc` (round 7): deep recursion filled pools with
+  // tuples, freed them, and the emptied pools were reused for another size class. pymalloc_free had
+  // poisoned the freed blocks' bodies for ASan; allocate_from_new_pool wrote the new class's free-list
+  // link into one of them (use-after-poison). It now unpoisons the pool's block area when the class changes.
+  ScopedLayers on(ActiveLayers().Set(Layer::kPymalloc, true));
+  std::vector<void*> small;
+  for (int i = 0; i < 4096; ++i) small.push_back(PyObject_Malloc(48));  // about a dozen 16 KiB pools
+  for (void* p : small) PyObject_Free(p);                               // emptied, bodies poisoned
+  std::vector<void*> large;
+  for (int i = 0; i < 4096; ++i) {  // 64-byte blocks: their boundaries fall inside the old 48-byte bodies
+    void* p = PyObject_Malloc(64);
+    REQUIRE(p != nullptr);
+    CHECK(PymallocOwns(p));
+    std::memset(p, 0xab, 64);  // under ASan, a stale poison faults here
+    large.push_back(p);
+  }
+  for (void* p : large) CHECK(static_cast<const unsigned char*>(p)[63] == 0xab);
+  for (void* p : large) PyObject_Free(p);
 }
 
 }  // namespace
