@@ -21,6 +21,8 @@ class ByteReader {
   uint32_t Below(uint32_t n) { return Byte() % n; }
   bool Bool() { return (Byte() & 1) != 0; }
   uint32_t U16() { return Byte() | (uint32_t{Byte()} << 8); }
+  // Three bytes, little-endian: a layer set (every layer of core/layers.def has one of its 24 bits).
+  uint32_t U24() { return U16() | (uint32_t{Byte()} << 16); }
   // Eight raw bytes (little-endian), zero-padded past the end.
   int64_t I64() {
     uint64_t v = 0;

@@ -105,8 +105,8 @@ absl::Status Interpreter::OpLookup() {
 // succeed or fail alike, with the same error, the same result and the same stored bits.
 absl::Status Interpreter::OpDifferential() {
   Object* target = SlotOrNone();
-  LayerSet sets[2] = {LayerSet(in_->U16() & LayerSet::All().bits()),
-                      LayerSet(in_->U16() & LayerSet::All().bits())};
+  LayerSet sets[2] = {LayerSet(in_->U24() & LayerSet::All().bits()),
+                      LayerSet(in_->U24() & LayerSet::All().bits())};
   // The one layer whose meaning changes what runs: with `trampoline` off (the seed's patch A) Array_init
   // stores through Array_ass_item and so bypasses an overridden __setitem__, by design. With an edited
   // dictionary, both runs share that switch.

@@ -372,7 +372,8 @@ absl::Status Interpreter::Run() {
   for (int step = 0; step < kMaxOps && !in_->empty() && status.ok(); ++step) {
     switch (in_->Below(13)) {
       case 0: {
-        const LayerSet layers(in_->U16() & LayerSet::All().bits());
+        static_assert(kLayerCount <= 24, "a layer set is read as 24 bits (ByteReader::U24)");
+        const LayerSet layers(in_->U24() & LayerSet::All().bits());
         Note("layers %s", layers.ToString());
         SetActiveLayers(layers);
         break;
