@@ -212,9 +212,9 @@ std::string AbsentInterpreter(const std::string& command) {
 
 // The quoted commands run in kQuotedCommandParts test cases, so that `ctest -j` runs them side by side: as
 // one test they were the longest of the suite (212 s of the release stage's 365 s of tests in CI, 299 s of
-// the asan-ubsan stage's 453 s) and ended the run alone. A subcommand's commands cost alike (the four
-// `report` runs about 28 s each in release), so the commands are dealt out in order of subcommand, and each
-// part gets its share of every kind.
+// the asan-ubsan stage's 453 s) and ended the run alone. The costly commands come in kinds (the four
+// `report` runs take about 28 s each in release and most of a sanitizer run; `cpython --metric=instructions`
+// runs callgrind), so the commands are dealt out in order of subcommand and the parts share each kind.
 constexpr size_t kQuotedCommandParts = 4;
 
 // The commands of one part: sorted by subcommand (stable, so docs order within one), every part-th.
