@@ -19,6 +19,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/layers.h"
@@ -218,8 +219,7 @@ std::string AbsentInterpreter(const std::string& command) {
 constexpr size_t kQuotedCommandParts = 4;
 
 // The commands of one part: sorted by subcommand (stable, so docs order within one), every part-th.
-std::vector<Quoted> QuotedCommandsOfPart(size_t part) {
-  std::vector<Quoted> all = QuotedCommands();
+std::vector<Quoted> QuotedCommandsOfPart(std::vector<Quoted> all, size_t part) {
   auto subcommand = [](const Quoted& q) { return q.command.substr(0, q.command.find(' ')); };
   std::stable_sort(all.begin(), all.end(),
                    [&](const Quoted& a, const Quoted& b) { return subcommand(a) < subcommand(b); });
@@ -229,8 +229,9 @@ std::vector<Quoted> QuotedCommandsOfPart(size_t part) {
 }
 
 void RunQuotedCommands(size_t part) {
-  REQUIRE(QuotedCommands().size() >= 10);
-  const std::vector<Quoted> commands = QuotedCommandsOfPart(part);
+  std::vector<Quoted> all = QuotedCommands();
+  REQUIRE(all.size() >= 10);
+  const std::vector<Quoted> commands = QuotedCommandsOfPart(std::move(all), part);
   REQUIRE(!commands.empty());
   char pattern[] = "/tmp/dispatchlab-docs-test-XXXXXX";
   REQUIRE(mkdtemp(pattern) != nullptr);
