@@ -26,6 +26,8 @@ InstructionCount Marginal(const profiling::CallgrindDump& one_call,
   InstructionCount count;
   count.per_element =
       (static_cast<double>(three_calls.totals) - static_cast<double>(one_call.totals)) / divisor;
+  count.calls_per_element =
+      (static_cast<double>(three_calls.calls) - static_cast<double>(one_call.calls)) / divisor;
   absl::flat_hash_map<std::string, int64_t> few = SelfByFunction(one_call);
   for (const auto& [function, cost] : SelfByFunction(three_calls)) {
     auto it = few.find(function);

@@ -24,6 +24,9 @@ struct FunctionCost {
 
 struct InstructionCount {
   double per_element = 0;
+  // Calls per element, by the same difference: (calls[3 calls] - calls[1 call]) / 2 / n. A function that
+  // one build inlines and the other calls shows here, not in per_element's total.
+  double calls_per_element = 0;
   std::vector<FunctionCost> functions;  // largest first; only those above `min_per_element`
 };
 

@@ -1,6 +1,7 @@
 // Parser for callgrind's output format (see callgrind_format.h).
 #include "experiments/profiling/callgrind_format.h"
 
+#include <optional>
 #include <sstream>
 
 #include "absl/container/flat_hash_map.h"
@@ -101,6 +102,10 @@ absl::StatusOr<CallgrindDump> ParseCallgrindDump(std::istream& in) {
         if (!name.ok()) return error(ToStd(name.status().message()));
         if (key == "fn") current_fn = *name;
       } else if (key == "calls") {
+        const std::vector<std::string_view> tokens = SplitWords(value);
+        std::optional<uint64_t> count = tokens.empty() ? std::nullopt : ParseUint64(tokens.front());
+        if (!count.has_value()) return error(Cat("bad call count '", value, "'"));
+        dump.calls += *count;
         next_is_call_cost = true;
       }
       // ob=, fl=, fi=, fe=, cob=, cfi=, cfl=, jump=, jcnd=: not needed for self cost per context.

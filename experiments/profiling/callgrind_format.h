@@ -11,7 +11,8 @@
 //
 // Handled: the header (events:, positions:, summary:, totals:, desc: Trigger), name compression
 // "(id) name" / "(id)" for fn=, cfn=, ob=, fl=, fi=, fe=, cob=, cfi=, cfl=; position compression
-// (+N, -N, *); hex positions; costs with trailing columns left out; jump=/jcnd= lines.
+// (+N, -N, *); hex positions; costs with trailing columns left out; jump=/jcnd= lines; the count of each
+// calls= line, summed (the calls a dump made).
 #ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_CALLGRIND_FORMAT_H_
 #define DISPATCHLAB_EXPERIMENTS_PROFILING_CALLGRIND_FORMAT_H_
 
@@ -33,6 +34,9 @@ struct CallgrindDump {
   uint64_t totals = 0;              // totals: (or summary:) of the first event
   // Self cost of the first event (Ir) per function context name, in file order.
   std::vector<std::pair<std::string, uint64_t>> self_cost;
+  // Calls made: the sum of every `calls=COUNT TARGET` line's count. Callgrind counts a call instruction,
+  // and a jump into another function's first instruction (a tail call), as a call.
+  uint64_t calls = 0;
 
   // The label given to CALLGRIND_DUMP_STATS_AT, or empty for other triggers.
   std::string ClientRequestLabel() const;

@@ -213,6 +213,9 @@ TEST_CASE("cpython --metric=instructions counts both sides under callgrind, with
     CheckSide(result["dispatchlab"], "instructions_per_element");
     REQUIRE(result["cpython"]["functions"].size() > 0);
     REQUIRE(result["dispatchlab"]["functions"].size() > 0);
+    // Every element's store is at least one call into a C function (Array_ass_item or its callers).
+    CHECK(result["cpython"]["calls_per_element"].get<double>() >= 1);
+    CHECK(result["dispatchlab"]["calls_per_element"].get<double>() >= 1);
   }
   // A few hundred instructions per element at least: the loop stores through a C function per element.
   CHECK(doc["results"][0]["cpython"]["instructions_per_element"].get<double>() > 100);

@@ -101,6 +101,8 @@ TEST_CASE("callgrind dump: header, trigger and totals", "[profiling]") {
   CHECK(d->self_cost.size() == 7);
   // Self costs only: every calls= cost line is skipped, so they add up to the totals exactly.
   CHECK(d->SelfTotal() == 16225);
+  // The calls made: the counts of the eight calls= lines (100 + 100 + 100 + 1 + 99 + 100 + 100 + 1).
+  CHECK(d->calls == 601);
 }
 
 TEST_CASE("callgrind dump: self cost per context, names resolved", "[profiling]") {
@@ -156,6 +158,7 @@ TEST_CASE("callgrind dump: several events, two position columns, omitted costs",
   REQUIRE(d.ok());
   CHECK(d->totals == 30);
   CHECK(d->SelfTotal() == 30);
+  CHECK(d->calls == 2);  // jump= lines are jumps within a function, not calls
   LayerTally t = AttributeCallgrindDump(*d);
   CHECK(t.Of(Layer::kBoxing) == 25);
   CHECK(t.unattributed == 5);
@@ -169,6 +172,10 @@ TEST_CASE("callgrind dump: malformed input is rejected with the line", "[profili
   REQUIRE_FALSE(bad.ok());
   CHECK(std::string(bad.status().message()).find("line 3") != std::string::npos);
   CHECK_FALSE(ParseCallgrindDump(std::string_view("")).ok());
+  absl::StatusOr<CallgrindDump> bad_calls =
+      ParseCallgrindDump(std::string_view("events: Ir\nfn=f\ncfn=g\ncalls=x 3\n3 10\n"));
+  REQUIRE_FALSE(bad_calls.ok());
+  CHECK(std::string(bad_calls.status().message()) == "callgrind output, line 4: bad call count 'x 3'");
 }
 
 }  // namespace
