@@ -44,16 +44,16 @@ enum ScenarioSet : uint32_t {
 // the scenario's reference), beside what the seed or CPython measured (`seed`; empty: the quoted CPython
 // ratio of the `cpython` column, printed as "%.2f").
 struct ScenarioComparison {
-  absl::string_view to;
-  absl::string_view caption;  // "(the puzzle)"
-  absl::string_view seed;
+  absl::string_view to = {};
+  absl::string_view caption = {};  // "(the puzzle)"
+  absl::string_view seed = {};
 };
 
 // What CPython showed for the scenario's ratio to its reference on another machine, with the id of where
 // it was measured (the sources: experiments/cpython/reference_figures.def). ratio 0: none quoted.
 struct QuotedCpythonRatio {
   double ratio = 0;
-  absl::string_view source;
+  absl::string_view source = {};
 };
 
 // The path `dispatchlab mp` runs in each worker for a scenario of the same name (experiments/shm/mp_run.h).
@@ -66,7 +66,7 @@ struct Scenario {
   absl::string_view item_type = "c_int";  // c_int or c_int64
   // The patched interpreter it runs on: layers the scenario itself removes (patch A removes the
   // trampoline), and the body of Array_init (patch B assigns one slice).
-  LayerSet forced_off;
+  LayerSet forced_off = {};
   ArrayInitBody array_init = ArrayInitBody::kPerElement;
   // Runs one call. false with the interpreter's error indicator set on failure.
   bool (*run)(const ScenarioInput& input, ScenarioResult* out) = nullptr;
@@ -74,7 +74,7 @@ struct Scenario {
   absl::string_view reference = "sct_subscript";
   uint32_t sets = kSetSeedSuite;  // ScenarioSet bits
   bool cpython_case = false;      // experiments/cpython/cases.py has a case of this name, the same Python
-  QuotedCpythonRatio cpython;
+  QuotedCpythonRatio cpython = {};
   ScenarioComparison comparisons[2] = {};  // the report's seed comparisons (empty `caption`: none)
   MpPath mp = MpPath::kNone;
   // The sources `run` reads (ScenarioInput::Make builds only these: scenario_io.h).
