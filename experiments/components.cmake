@@ -56,6 +56,7 @@ function(dispatchlab_add_experiments suffix)
     target_link_libraries(${target} PUBLIC ${links} benchmark::benchmark nlohmann_json::nlohmann_json
                           Boost::headers absl::time)
     set_target_properties(${target} PROPERTIES EXPORT_NAME experiments_${name})
+    dispatchlab_library_pch(${target} dispatchlab_experiments_base${suffix} ${DISPATCHLAB_EXPERIMENTS_PCH_HEADERS})
     list(APPEND components ${target})
   endforeach()
   add_library(dispatchlab_experiments${suffix} INTERFACE)
