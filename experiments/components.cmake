@@ -24,18 +24,37 @@ set(DISPATCHLAB_EXPERIMENT_COMPONENTS
     "report:attribution base cpython measure scenarios"
     "cli:attribution base cpython explore measure profiling report scenarios shm")
 
-# dispatchlab_add_experiments(SUFFIX): the components for one setting of the counters, over
-# dispatchlab_dispatch${SUFFIX}; sets DISPATCHLAB_EXPERIMENT_TARGETS${SUFFIX} in the caller's scope.
+# What dispatchlab-untagged is built from: the components its commands link and, of cli/, the sources of
+# those commands (the rows of experiments/cli/commands.cc not marked DISPATCHLAB_TAGGED_ONLY: run, list,
+# profile-child) and of the frame every command shares. A missing one is a link error of the untagged CLI.
+set(DISPATCHLAB_UNTAGGED_COMPONENTS base scenarios measure profiling cpython cli)
+set(DISPATCHLAB_UNTAGGED_CLI_SOURCES args commands common heap_flags process_io cmd_run cmd_list cmd_profile)
+
+# dispatchlab_add_experiments(SUFFIX [ONLY COMPONENT... CLI_SOURCES NAME...]): the components for one
+# setting of the counters, over dispatchlab_dispatch${SUFFIX} (all of them, or ONLY those, with only the
+# cli/ sources CLI_SOURCES names); sets DISPATCHLAB_EXPERIMENT_TARGETS${SUFFIX} in the caller's scope.
 function(dispatchlab_add_experiments suffix)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "ONLY;CLI_SOURCES")
   set(components "")
   foreach(row IN LISTS DISPATCHLAB_EXPERIMENT_COMPONENTS)
     string(REPLACE ":" ";" parts "${row}")
     list(GET parts 0 name)
     list(GET parts 1 deps)
     separate_arguments(deps UNIX_COMMAND "${deps}")
+    if(arg_ONLY)
+      if(NOT name IN_LIST arg_ONLY)
+        continue()
+      endif()
+      string(REPLACE ";" "|" only "${arg_ONLY}")
+      list(FILTER deps INCLUDE REGEX "^(${only})$")
+    endif()
     set(target dispatchlab_experiments_${name}${suffix})
     file(GLOB sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/experiments/${name}/*.cc)
     list(FILTER sources EXCLUDE REGEX "/experiments/cli/main\\.cc$")
+    if(name STREQUAL "cli" AND arg_CLI_SOURCES)
+      string(REPLACE ";" "|" keep "${arg_CLI_SOURCES}")
+      list(FILTER sources INCLUDE REGEX "/experiments/cli/(${keep})\\.cc$")
+    endif()
     if(name STREQUAL "base")
       list(APPEND sources ${DISPATCHLAB_VERSION_CC})
     endif()

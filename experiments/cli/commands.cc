@@ -22,23 +22,37 @@
 
 namespace dispatchlab::cli {
 
+// A row that dispatchlab-untagged leaves out: its layers are fixed, so it offers only the commands that run
+// one layer set the caller names (run, list, and profile-child for the model side of `dispatchlab cpython`),
+// and experiments/components.cmake builds only their sources for it. There the row is empty, and dropped.
+#if DISPATCHLAB_TAGGED
+#define DISPATCHLAB_TAGGED_ONLY(spec, run) \
+  Command { spec, run }
+#else
+#define DISPATCHLAB_TAGGED_ONLY(spec, run) \
+  Command {}
+#endif
+
 const std::vector<Command>& CommandTable() {
-  static const std::vector<Command> table = {
-      {RunCommandSpec, RunRunCommand, /*hidden=*/false, /*untagged=*/true},
-      {CountsCommandSpec, RunCountsCommand},
-      {ListCommandSpec, RunListCommand, /*hidden=*/false, /*untagged=*/true},
-      {SweepCommandSpec, RunSweepCommand},
-      {AttributeCommandSpec, RunAttributeCommand},
-      {PerfCommandSpec, RunPerfCommand},
-      {ProfileCommandSpec, RunProfileCommand},
-      {ProfileChildCommandSpec, RunProfileChildCommand, /*hidden=*/true,
-       /*untagged=*/true},  // valgrind runs it
-      {ReportCommandSpec, RunReportCommand},
-      {ExploreCommandSpec, RunExploreCommand},
-      {MpCommandSpec, RunMpCommand},
-      {AllocCommandSpec, RunAllocCommand},
-      {CPythonCommandSpec, RunCPythonCommand},
-  };
+  static const std::vector<Command> table = [] {
+    std::vector<Command> rows = {
+        {RunCommandSpec, RunRunCommand},
+        DISPATCHLAB_TAGGED_ONLY(CountsCommandSpec, RunCountsCommand),
+        {ListCommandSpec, RunListCommand},
+        DISPATCHLAB_TAGGED_ONLY(SweepCommandSpec, RunSweepCommand),
+        DISPATCHLAB_TAGGED_ONLY(AttributeCommandSpec, RunAttributeCommand),
+        DISPATCHLAB_TAGGED_ONLY(PerfCommandSpec, RunPerfCommand),
+        DISPATCHLAB_TAGGED_ONLY(ProfileCommandSpec, RunProfileCommand),
+        {ProfileChildCommandSpec, RunProfileChildCommand, /*hidden=*/true},  // valgrind runs it
+        DISPATCHLAB_TAGGED_ONLY(ReportCommandSpec, RunReportCommand),
+        DISPATCHLAB_TAGGED_ONLY(ExploreCommandSpec, RunExploreCommand),
+        DISPATCHLAB_TAGGED_ONLY(MpCommandSpec, RunMpCommand),
+        DISPATCHLAB_TAGGED_ONLY(AllocCommandSpec, RunAllocCommand),
+        DISPATCHLAB_TAGGED_ONLY(CPythonCommandSpec, RunCPythonCommand),
+    };
+    std::erase_if(rows, [](const Command& c) { return c.spec == nullptr; });
+    return rows;
+  }();
   return table;
 }
 
@@ -58,7 +72,7 @@ void PrintUsage(std::ostream& out) {
          "An instrumented miniature of CPython's dispatch: time, count and attribute each layer of\n"
          "indirection between RawArray(c_int, numpy_array) and the buffer.\n\ncommands:\n";
   for (const Command& c : CommandTable()) {
-    if (c.hidden || (!kTaggedCompiledIn && !c.untagged)) continue;
+    if (c.hidden) continue;
     out << absl::StrFormat("  %-10s %s\n", c.spec().name, c.spec().synopsis);
   }
   out << "\n'dispatchlab COMMAND --help' explains one command; 'dispatchlab --version' names the build.\n"
@@ -84,12 +98,6 @@ int Dispatch(int argc, char** argv) {
   }
   for (const Command& c : CommandTable()) {
     if (c.spec().name != name) continue;
-    if (!kTaggedCompiledIn && !c.untagged) {
-      return UsageError(absl::StrFormat(
-          "'%s' switches layers that dispatchlab-untagged has fixed; it runs only run, list and the model "
-          "side of 'dispatchlab cpython': use dispatchlab or dispatchlab-nocount",
-          name));
-    }
     std::vector<std::string> words(argv + 2, argv + argc);
     absl::StatusOr<ParsedArgs> args = ParseArgs(c.spec(), words);
     if (!args.ok()) return UsageError(args.status().message());
@@ -98,6 +106,12 @@ int Dispatch(int argc, char** argv) {
       return kExitOk;
     }
     return c.run(*args);
+  }
+  if (!kTaggedCompiledIn) {
+    return UsageError(absl::StrFormat(
+        "'%s' is not a command of dispatchlab-untagged, whose boxing and refcount layers are fixed: it runs "
+        "only run, list and the model side of 'dispatchlab cpython'; use dispatchlab or dispatchlab-nocount",
+        name));
   }
   return UsageError(absl::StrFormat("unknown command '%s' (see 'dispatchlab --help')", name));
 }

@@ -1,5 +1,6 @@
 // The subcommand table of the dispatchlab CLI. Each subcommand lives in its own file
-// (experiments/cli/cmd_<name>.cc) and adds one row to the table in commands.cc.
+// (experiments/cli/cmd_<name>.cc) and adds one row to the table in commands.cc; dispatchlab-untagged has
+// only the rows not marked DISPATCHLAB_TAGGED_ONLY there.
 #ifndef DISPATCHLAB_EXPERIMENTS_CLI_COMMANDS_H_
 #define DISPATCHLAB_EXPERIMENTS_CLI_COMMANDS_H_
 
@@ -11,15 +12,11 @@
 namespace dispatchlab::cli {
 
 struct Command {
-  const CommandSpec& (*spec)();
+  const CommandSpec& (*spec)() = nullptr;
   // Runs the command on parsed arguments; returns the process exit status (kExitOk, kExitUsage, ...).
   // Bad input is reported on stderr as one line: "dispatchlab: <what was wrong>".
-  int (*run)(const ParsedArgs& args);
+  int (*run)(const ParsedArgs& args) = nullptr;
   bool hidden = false;  // internal commands (run by the tool itself) are left out of the usage text
-  // Whether dispatchlab-untagged offers it: the commands that run one layer set the caller names (the
-  // model side of `dispatchlab cpython`), never the ones that switch the boxing or refcount layers
-  // themselves (core/layers.h, kTaggedCompiledIn).
-  bool untagged = false;
 };
 
 const std::vector<Command>& CommandTable();
