@@ -1,13 +1,14 @@
 # Precompiled headers for the folder libraries (docs/hardening.md, "CI time"): every variant of the project
-# builds core/, dispatch/ and experiments/ again (counting, _nocount, _untagged; two in the asan-ubsan
-# build), and most of a translation unit's time there is parsing the same standard and Abseil headers
+# builds core/ and dispatch/ again, and experiments/ or the part of it the variant needs (counting,
+# _nocount, _untagged; two in the asan-ubsan build), and most of a translation unit's time there is parsing the same standard and Abseil headers
 # (measured at -O3: core/type.cc 1.8 s -> 0.6 s, core/tuple.cc 1.6 s -> 0.3 s, experiments/base/json.cc
 # 4.9 s -> 3.6 s, experiments/cli/cmd_list.cc 4.2 s -> 2.7 s). One header per variant and folder group:
 # core's (the standard headers and the Abseil headers core links) is reused by dispatch/, whose link line
 # is core's; experiments/base's adds nlohmann/json and is reused by the other experiment components.
 # A precompiled header is force-included, so a source that forgets an #include of one of these still
-# compiles here: -DDISPATCHLAB_LIBRARY_PCH=OFF (and any compiler cache, which turns it off, as for the
-# tests' header in cmake/test_speed.cmake) builds without, as the install's consumers do.
+# compiles here. The fuzz preset builds core/ and dispatch/ without it (a check of their includes, on every
+# CI run); experiments/ has no such check in CI: -DDISPATCHLAB_LIBRARY_PCH=OFF (and any compiler cache,
+# which turns it off, as for the tests' header in cmake/test_speed.cmake) builds without it.
 option(DISPATCHLAB_LIBRARY_PCH "Precompile the folder libraries' heavy headers (without a compiler cache)" ON)
 
 set(DISPATCHLAB_CORE_PCH_HEADERS

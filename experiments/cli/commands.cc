@@ -55,6 +55,7 @@ const std::vector<Command>& CommandTable() {
   }();
   return table;
 }
+#undef DISPATCHLAB_TAGGED_ONLY
 
 int UsageError(absl::string_view message) {
   std::cerr << "dispatchlab: " << EscapeForMessage(message) << "\n";
@@ -109,8 +110,10 @@ int Dispatch(int argc, char** argv) {
   }
   if (!kTaggedCompiledIn) {
     return UsageError(absl::StrFormat(
-        "'%s' is not a command of dispatchlab-untagged, whose boxing and refcount layers are fixed: it runs "
-        "only run, list and the model side of 'dispatchlab cpython'; use dispatchlab or dispatchlab-nocount",
+        "unknown command '%s' for dispatchlab-untagged, which runs only run, list and the model side of "
+        "'dispatchlab cpython' (its boxing and refcount layers are fixed): see 'dispatchlab-untagged "
+        "--help', "
+        "or use dispatchlab or dispatchlab-nocount for the other commands",
         name));
   }
   return UsageError(absl::StrFormat("unknown command '%s' (see 'dispatchlab --help')", name));

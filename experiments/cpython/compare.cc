@@ -60,7 +60,7 @@ absl::Status TimeRounds(const Interpreter& python, const std::string& profile, c
 void Keep(const InstructionCount& count, bool by_function, Side* side) {
   side->measured = true;
   side->value = side->median = count.per_element;
-  side->calls = count.calls_per_element;
+  side->calls_per_element = count.calls_per_element;
   if (by_function) side->functions = count.functions;
 }
 

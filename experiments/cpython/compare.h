@@ -51,7 +51,7 @@ struct Side {
   double ratio = 0;                     // value / the reference case's value on the same side
   int64_t peak_rss_kb = 0;              // time: the largest peak resident set of the side's processes
   std::vector<FunctionCost> functions;  // instructions with by_function
-  double calls = 0;                     // instructions: the marginal calls per element
+  double calls_per_element = 0;         // instructions: the marginal calls per element
 };
 
 struct CaseResult {

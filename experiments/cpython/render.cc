@@ -88,7 +88,9 @@ void ByFunctionTables(const CaseResult& r, std::string* out) {
                                        cell(model, kOtherFunctions)));
   absl::StrAppend(out, absl::StrFormat("  %-20s %10s %12s\n", "total (marginal)", Value(r.cpython, false),
                                        Value(r.model, false)));
-  auto calls = [](const Side& side) { return side.measured ? absl::StrFormat("%.1f", side.calls) : "-"; };
+  auto calls = [](const Side& side) {
+    return side.measured ? absl::StrFormat("%.1f", side.calls_per_element) : "-";
+  };
   absl::StrAppend(
       out, absl::StrFormat("  %-20s %10s %12s\n", "calls per element", calls(r.cpython), calls(r.model)));
   absl::StrAppend(out,
@@ -179,7 +181,7 @@ Json SideJson(const Side& side, bool time, std::string (*layer_of)(const std::st
     j["peak_rss_kb"] = side.peak_rss_kb;
   } else {
     j["instructions_per_element"] = side.value;
-    j["calls_per_element"] = side.calls;
+    j["calls_per_element"] = side.calls_per_element;
   }
   j["ratio"] = side.ratio;
   if (!time && !side.functions.empty()) {

@@ -97,8 +97,9 @@ TEST_CASE("dispatchlab-untagged refuses the layer sets and commands it cannot ho
   // name it does not know gets the same line, naming the builds that have every command.
   for (const char* command : {"counts", "attribute", "sweep", "perf", "profile", "report", "explore", "mp",
                               "alloc", "cpython", "rnu"}) {
-    ExpectRefused({command},
-                  "is not a command of dispatchlab-untagged, whose boxing and refcount layers are fixed");
+    ExpectRefused(
+        {command},
+        "for dispatchlab-untagged, which runs only run, list and the model side of 'dispatchlab cpython'");
   }
   const ChildResult help = RunUntagged({"--help"});
   REQUIRE(help.exit_status == 0);
