@@ -1,8 +1,9 @@
-# Precompiled headers for the folder libraries (docs/hardening.md, "CI time"): every variant of the project
-# builds core/ and dispatch/ again, and experiments/ or the part of it the variant needs (counting,
-# _nocount, _untagged; two in the asan-ubsan build), and most of a translation unit's time there is parsing the same standard and Abseil headers
-# (measured at -O3: core/type.cc 1.8 s -> 0.6 s, core/tuple.cc 1.6 s -> 0.3 s, experiments/base/json.cc
-# 4.9 s -> 3.6 s, experiments/cli/cmd_list.cc 4.2 s -> 2.7 s). One header per variant and folder group:
+# Precompiled headers for the folder libraries (docs/hardening.md, "CI time"). Every variant of the
+# project builds core/ and dispatch/ again, and experiments/ or the part of it the variant needs
+# (counting, _nocount, _untagged; two in the asan-ubsan build), and most of a translation unit's time
+# there is parsing the same standard, Abseil and nlohmann/json headers (measured at -O3: core/type.cc
+# 1.8 s -> 0.6 s, core/tuple.cc 1.6 s -> 0.3 s, experiments/base/json.cc 4.9 s -> 3.6 s,
+# experiments/cli/cmd_list.cc 4.2 s -> 2.7 s). One header per variant and folder group:
 # core's (the standard headers and the Abseil headers core links) is reused by dispatch/, whose link line
 # is core's; experiments/base's adds nlohmann/json and is reused by the other experiment components.
 # A precompiled header is force-included, so a source that forgets an #include of one of these still

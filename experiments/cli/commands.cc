@@ -111,9 +111,8 @@ int Dispatch(int argc, char** argv) {
   if (!kTaggedCompiledIn) {
     return UsageError(absl::StrFormat(
         "unknown command '%s' for dispatchlab-untagged, which runs only run, list and the model side of "
-        "'dispatchlab cpython' (its boxing and refcount layers are fixed): see 'dispatchlab-untagged "
-        "--help', "
-        "or use dispatchlab or dispatchlab-nocount for the other commands",
+        "'dispatchlab cpython' (its boxing and refcount layers are fixed): see "
+        "'dispatchlab-untagged --help', or use dispatchlab or dispatchlab-nocount for the other commands",
         name));
   }
   return UsageError(absl::StrFormat("unknown command '%s' (see 'dispatchlab --help')", name));
