@@ -1,6 +1,7 @@
 #include "core/list.h"
 
 #include "core/errors.h"
+#include "core/trashcan.h"
 #include "core/tuple.h"
 #include "core/type.h"
 
@@ -13,10 +14,12 @@ PySequenceMethods g_list_as_sequence;
 
 void list_dealloc(Object* o) {
   GcUntrack(o);
-  auto* items = reinterpret_cast<ListObject*>(o)->items;
-  for (Object* item : *items) Py_XDECREF(item);
-  delete items;
-  FreeObject(o);
+  Py_TRASHCAN(o, list_dealloc, [o] {
+    auto* items = reinterpret_cast<ListObject*>(o)->items;
+    for (Object* item : *items) Py_XDECREF(item);
+    delete items;
+    FreeObject(o);
+  });
 }
 
 Py_ssize_t list_length(Object* o) { return PyList_GET_SIZE(o); }

@@ -197,6 +197,12 @@ void GcUntrack(Object* o) {
   h->prev = nullptr;
 }
 
+Object* internal::_PyGCHead_PREV(Object* o) { return reinterpret_cast<Object*>(HeadOf(o)->prev); }
+
+void internal::_PyGCHead_SET_PREV(Object* o, Object* prev) {
+  HeadOf(o)->prev = reinterpret_cast<GcHead*>(prev);
+}
+
 size_t GcTrackedCount() {
   size_t n = 0;
   for (const GcHead* h = g_generation0.next; h != &g_generation0; h = h->next) ++n;

@@ -256,6 +256,12 @@ void InitStaticObject(Object* o, TypeObject* type);
 // GC tracking (a doubly linked list of container objects, as CPython's generation 0).
 void GcTrack(Object* o);
 void GcUntrack(Object* o);
+namespace internal {
+// _PyGCHead_PREV / _PyGCHead_SET_PREV (Include/internal/pycore_gc.h) on an untracked container: the link
+// the trashcan reuses to chain the objects whose deallocation it deferred (core/trashcan.h).
+Object* _PyGCHead_PREV(Object* o);
+void _PyGCHead_SET_PREV(Object* o, Object* prev);
+}  // namespace internal
 
 // Containers tracked now (walks the list: for tests).
 size_t GcTrackedCount();

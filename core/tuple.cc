@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "core/layer_frame.h"
+#include "core/trashcan.h"
 #include "core/type.h"
 
 namespace dispatchlab {
@@ -90,10 +91,12 @@ inline void XDecrefCountedByCaller(Object* o) {
 void tupledealloc(Object* o) {
   TupleObject* t = AsTuple(o);
   GcUntrack(o);
-  Count(Counter::kDecrefs, static_cast<uint64_t>(t->ob_size));
-  for (Py_ssize_t i = 0; i < t->ob_size; ++i) XDecrefCountedByCaller(t->ob_item[i]);
-  if (LayerOn(Layer::kFreeLists) && layers::free_lists::maybe_freelist_push(o)) return;
-  FreeObject(o);
+  Py_TRASHCAN(o, tupledealloc, [&] {
+    Count(Counter::kDecrefs, static_cast<uint64_t>(t->ob_size));
+    for (Py_ssize_t i = 0; i < t->ob_size; ++i) XDecrefCountedByCaller(t->ob_item[i]);
+    if (LayerOn(Layer::kFreeLists) && layers::free_lists::maybe_freelist_push(o)) return;
+    FreeObject(o);
+  });
 }
 
 Py_ssize_t tuple_length(Object* o) { return AsTuple(o)->ob_size; }

@@ -9,6 +9,7 @@
 #include "core/long.h"
 #include "core/slice.h"
 #include "core/tuple.h"
+#include "core/type.h"
 
 namespace dispatchlab {
 
@@ -259,6 +260,15 @@ Object* PySequence_Tuple(Object* v) {
 namespace layers::args_tuple {
 DISPATCHLAB_LAYER_FN Object* PackInitializers(Object* source) { return PySequence_Tuple(source); }
 }  // namespace layers::args_tuple
+
+int _PyObject_RealIsSubclass(Object* derived, Object* cls) {
+  if (PyType_Check(cls) && PyType_Check(derived))
+    return PyType_IsSubtype(AsType(derived), AsType(cls)) ? 1 : 0;
+  PyErr_SetString(ExcKind::kTypeError,
+                  PyType_Check(derived) ? "issubclass() arg 2 must be a class, a tuple of classes, or a union"
+                                        : "issubclass() arg 1 must be a class");
+  return -1;
+}
 
 Object* _PyNumber_Index(Object* item) {
   if (PyLong_Check(item)) return Py_NewRef(item);

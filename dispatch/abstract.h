@@ -50,6 +50,11 @@ namespace layers::args_tuple {
 Object* PackInitializers(Object* source);
 }  // namespace layers::args_tuple
 
+// _PyObject_RealIsSubclass (3.11: recursive_issubclass's fast path): 1 when `derived` is `cls` or a subtype
+// of it, 0 when not; -1 with TypeError "issubclass() arg 1 must be a class" when either is not a type.
+// CPython then walks `__bases__` (abstract_issubclass) for class-like objects, which the model has none of.
+int _PyObject_RealIsSubclass(Object* derived, Object* cls);
+
 inline bool PyIndex_Check(const Object* o) {
   const TypeObject* t = Py_TYPE(o);
   return t->tp_as_number != nullptr && t->tp_as_number->nb_index != nullptr;

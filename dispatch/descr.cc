@@ -5,8 +5,10 @@
 #include "core/errors.h"
 #include "core/layer_frame.h"
 #include "core/long.h"
+#include "core/trashcan.h"
 #include "core/tuple.h"
 #include "core/type.h"
+#include "dispatch/abstract.h"
 #include "dispatch/call.h"
 #include "dispatch/wrappers.h"
 
@@ -22,17 +24,31 @@ void wrapperdescr_dealloc(Object* o) { FreeObject(o); }
 void wrapper_dealloc(Object* o) {
   auto* mw = reinterpret_cast<MethodWrapperObject*>(o);
   GcUntrack(o);
-  Py_DECREF(&mw->descr->ob_base);
-  Py_DECREF(mw->self);
-  FreeObject(o);
+  Py_TRASHCAN(o, wrapper_dealloc, [o, mw] {
+    Py_DECREF(&mw->descr->ob_base);
+    Py_DECREF(mw->self);
+    FreeObject(o);
+  });
 }
 
-// descr_check + the subtype test of wrapperdescr_call: self must be an instance of the descriptor's type.
-bool CheckSelf(WrapperDescrObject* descr, Object* self) {
-  if (Py_TYPE(self) == descr->d_type || PyType_IsSubtype(Py_TYPE(self), descr->d_type)) return true;
+bool SelfTypeError(WrapperDescrObject* descr, Object* self) {
   PyErr_Format(ExcKind::kTypeError, "descriptor '%s' requires a '%s' object but received a '%s'",
                descr->d_name->value, descr->d_type->tp_name, Py_TYPE(self)->tp_name);
   return false;
+}
+
+// descr_check (3.6's wrapperdescr_get, before binding): PyObject_TypeCheck, the exact type, then the walk.
+bool CheckSelf(WrapperDescrObject* descr, Object* self) {
+  if (Py_TYPE(self) == descr->d_type || PyType_IsSubtype(Py_TYPE(self), descr->d_type)) return true;
+  return SelfTypeError(descr, self);
+}
+
+// wrapperdescr_call's test of self (3.8+): _PyObject_RealIsSubclass of self's type, with no exact-type test
+// first, so a subclass's call always walks its MRO.
+bool CheckCallSelf(WrapperDescrObject* descr, Object* self) {
+  const int ok = _PyObject_RealIsSubclass(AsObject(Py_TYPE(self)), AsObject(descr->d_type));
+  if (ok > 0) return true;
+  return ok < 0 ? false : SelfTypeError(descr, self);
 }
 
 Object* NoneOrNull(int result) { return result < 0 ? nullptr : Py_NewRef(Py_None); }
@@ -54,7 +70,7 @@ DISPATCHLAB_LAYER_FN Object* wrapperdescr_call(Object* self_descr, Object* args,
   const Py_ssize_t argc = PyTuple_GET_SIZE(args);
   if (!CheckHasSelf(descr, argc)) return nullptr;
   Object* self = PyTuple_GET_ITEM(args, 0);
-  if (!CheckSelf(descr, self)) return nullptr;
+  if (!CheckCallSelf(descr, self)) return nullptr;
   Object* rest = call_tuple::SliceOffSelf(args);
   if (rest == nullptr) return nullptr;
   WrapperArgs wargs{rest, AsTuple(rest)->ob_item, PyTuple_GET_SIZE(rest)};
@@ -69,7 +85,7 @@ DISPATCHLAB_LAYER_FN Object* wrapperdescr_vectorcall(Object* self_descr, Object*
   WrapperDescrObject* descr = AsWrapperDescr(self_descr);
   const Py_ssize_t argc = PyVectorcall_NARGS(nargsf);
   if (!CheckHasSelf(descr, argc)) return nullptr;
-  if (!CheckSelf(descr, args[0])) return nullptr;
+  if (!CheckCallSelf(descr, args[0])) return nullptr;
   return wrapperdescr_raw_call(descr, args[0], WrapperArgs{nullptr, args + 1, argc - 1}, nullptr);
 }
 
