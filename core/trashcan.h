@@ -18,7 +18,7 @@
 
 namespace dispatchlab {
 
-// _PyTrash_UNWIND_LEVEL (Include/cpython/object.h): the nesting at which deallocation is deferred.
+// _PyTrash_UNWIND_LEVEL (3.11: Objects/object.c): the nesting at which deallocation is deferred.
 inline constexpr int _PyTrash_UNWIND_LEVEL = 50;
 
 // The two fields of CPython's PyThreadState the trashcan uses (Include/cpython/pystate.h), one per thread.
@@ -38,7 +38,8 @@ int _PyTrash_begin(PyThreadState* tstate, Object* op);
 // _PyTrash_end: one level less; back at the outermost level, deallocates what was deposited.
 void _PyTrash_end(PyThreadState* tstate);
 // _PyTrash_thread_deposit_object: chains an untracked container on the thread's trash list through its GC
-// header (CPython: _PyGCHead_SET_PREV).
+// header (CPython: _PyGCHead_SET_PREV). This and the next are static in 3.11's object.c; the model's are
+// exported for the tests.
 void _PyTrash_thread_deposit_object(Object* op);
 // _PyTrash_thread_destroy_chain: runs the tp_dealloc of every deposited object, at nesting 1 so that the
 // deallocations it starts deposit rather than recurse into it.

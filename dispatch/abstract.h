@@ -51,7 +51,8 @@ Object* PackInitializers(Object* source);
 }  // namespace layers::args_tuple
 
 // _PyObject_RealIsSubclass (3.11: recursive_issubclass's fast path): 1 when `derived` is `cls` or a subtype
-// of it, 0 when not; -1 with TypeError "issubclass() arg 1 must be a class" when either is not a type.
+// of it, 0 when not; -1 with TypeError "issubclass() arg 1 must be a class" when `derived` is not a type,
+// or "issubclass() arg 2 must be a class, a tuple of classes, or a union" when `cls` is not.
 // CPython then walks `__bases__` (abstract_issubclass) for class-like objects, which the model has none of.
 int _PyObject_RealIsSubclass(Object* derived, Object* cls);
 

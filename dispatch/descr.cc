@@ -43,8 +43,10 @@ bool CheckSelf(WrapperDescrObject* descr, Object* self) {
   return SelfTypeError(descr, self);
 }
 
-// wrapperdescr_call's test of self (3.8+): _PyObject_RealIsSubclass of self's type, with no exact-type test
-// first, so a subclass's call always walks its MRO.
+// wrapperdescr_call's test of self (every release; 3.6's chain binds a method-wrapper instead and reaches
+// descr_check above): _PyObject_RealIsSubclass of self's type, with no exact-type test first, so a
+// subclass's call always walks its MRO. CPython tests `!_PyObject_RealIsSubclass(...)`, which lets its -1
+// through with the error set; the model stops there. Neither can happen here: both arguments are types.
 bool CheckCallSelf(WrapperDescrObject* descr, Object* self) {
   const int ok = _PyObject_RealIsSubclass(AsObject(Py_TYPE(self)), AsObject(descr->d_type));
   if (ok > 0) return true;

@@ -36,11 +36,13 @@ TEST_CASE("a container nested 200000 deep is deallocated in bounded stack depth"
   Object* nest = NestedContainers(200000);
   const Py_ssize_t tuples = PyTuple_Type.live_instances;
   const Py_ssize_t lists = PyList_Type.live_instances;
+  const Py_ssize_t ints = PyLong_Type.live_instances;
   CHECK(tuples >= 100000);
   CHECK(lists >= 100000);
   Py_DECREF(nest);
   CHECK(PyTuple_Type.live_instances == tuples - 100000);
   CHECK(PyList_Type.live_instances == lists - 100000);
+  CHECK(PyLong_Type.live_instances == ints - 1);  // the int at the bottom
   const PyThreadState* tstate = PyThreadState_Get();
   CHECK(tstate->trash_delete_nesting == 0);
   CHECK(tstate->trash_delete_later == nullptr);
@@ -68,7 +70,31 @@ TEST_CASE("at the unwind level a tuple is deposited, and freed when the outermos
   CHECK(PyLong_Type.live_instances == ints - 1);
 }
 
-TEST_CASE("_PyTrash_cond guards a type's own tp_dealloc only") {
+TEST_CASE("objects deposited at the unwind level are chained newest first and all freed at the end") {
+  RuntimeScope scope;
+  PyThreadState* tstate = PyThreadState_Get();
+  Object* tuples[3];
+  for (Object*& t : tuples) {
+    t = PyTuple_New(1);
+    PyTuple_SET_ITEM(t, 0, Py_NewRef(Py_None));
+  }
+  const Py_ssize_t live = PyTuple_Type.live_instances;
+  tstate->trash_delete_nesting = _PyTrash_UNWIND_LEVEL;
+  for (Object* t : tuples) Py_DECREF(t);
+  CHECK(tstate->trash_delete_later == tuples[2]);
+  CHECK(internal::_PyGCHead_PREV(tuples[2]) == tuples[1]);
+  CHECK(internal::_PyGCHead_PREV(tuples[1]) == tuples[0]);
+  CHECK(internal::_PyGCHead_PREV(tuples[0]) == nullptr);
+  CHECK(PyTuple_Type.live_instances == live);
+
+  tstate->trash_delete_nesting = 1;
+  _PyTrash_end(tstate);
+  CHECK(tstate->trash_delete_nesting == 0);
+  CHECK(tstate->trash_delete_later == nullptr);
+  CHECK(PyTuple_Type.live_instances == live - 3);
+}
+
+TEST_CASE("_PyTrash_cond compares the object's tp_dealloc with the guarded one") {
   RuntimeScope scope;
   Object* tuple = PyTuple_New(1);
   PyTuple_SET_ITEM(tuple, 0, Py_NewRef(Py_None));
