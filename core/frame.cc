@@ -108,7 +108,7 @@ void ClearLocals(PyFrameObject* f) {
 // frame_dealloc: drop the locals and the links, then park the frame on its code, or on the free list.
 void frame_dealloc(Object* o) {
   auto* f = reinterpret_cast<PyFrameObject*>(o);
-  GcUntrack(o);
+  PyObject_GC_UnTrack(o);
   ClearLocals(f);
   if (f->f_back != nullptr) Py_DECREF(&f->f_back->ob_base);
   f->f_back = nullptr;

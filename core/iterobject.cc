@@ -10,7 +10,7 @@ namespace {
 
 // iter_dealloc: untrack, drop the sequence (if not yet exhausted), free.
 void iter_dealloc(Object* o) {
-  GcUntrack(o);
+  PyObject_GC_UnTrack(o);
   Py_XDECREF(reinterpret_cast<SeqIterObject*>(o)->it_seq);
   FreeObject(o);
 }
@@ -23,7 +23,7 @@ Object* PySeqIter_New(Object* seq) {
   auto* it = reinterpret_cast<SeqIterObject*>(o);
   it->it_index = 0;
   it->it_seq = Py_NewRef(seq);
-  GcTrack(o);
+  _PyObject_GC_TRACK(o);
   return o;
 }
 

@@ -13,7 +13,7 @@ namespace {
 PySequenceMethods g_list_as_sequence;
 
 void list_dealloc(Object* o) {
-  GcUntrack(o);
+  PyObject_GC_UnTrack(o);
   Py_TRASHCAN(o, list_dealloc, [o] {
     auto* items = reinterpret_cast<ListObject*>(o)->items;
     for (Object* item : *items) Py_XDECREF(item);
@@ -38,7 +38,7 @@ Object* PyList_New(Py_ssize_t size) {
   if (o == nullptr) return nullptr;
   // vector(size) allocates exactly size slots, all nullptr (CPython: PyMem_Calloc(size, sizeof(PyObject*))).
   reinterpret_cast<ListObject*>(o)->items = new std::vector<Object*>(static_cast<size_t>(size), nullptr);
-  GcTrack(o);
+  _PyObject_GC_TRACK(o);
   return o;
 }
 

@@ -17,18 +17,13 @@ Object _Py_NoneStruct;
 
 namespace {
 
-// CPython's PyGC_Head: the links of the generation list, in front of every container object.
-struct GcHead {
-  GcHead* next;
-  GcHead* prev;
-};
-
-GcHead g_generation0 = {&g_generation0, &g_generation0};
 std::atomic<uint32_t> g_next_thread_tag{1};
 
-GcHead* HeadOf(Object* o) { return reinterpret_cast<GcHead*>(o) - 1; }
-
 }  // namespace
+
+using internal::GcHead;
+using internal::HeadOf;
+GcHead internal::g_generation0 = {&internal::g_generation0, &internal::g_generation0};
 
 namespace internal {
 thread_local uint32_t t_thread_tag = g_next_thread_tag.fetch_add(1);
@@ -179,16 +174,7 @@ void _Py_SetImmortal(Object* o) {
   o->ob_refcnt = kImmortalRefcnt;
 }
 
-void GcTrack(Object* o) {
-  GcHead* h = HeadOf(o);
-  GcHead* last = g_generation0.prev;
-  h->prev = last;
-  h->next = &g_generation0;
-  last->next = h;
-  g_generation0.prev = h;
-}
-
-void GcUntrack(Object* o) {
+void PyObject_GC_UnTrack(Object* o) {
   GcHead* h = HeadOf(o);
   if (h->next == nullptr) return;
   h->prev->next = h->next;
@@ -205,7 +191,7 @@ void internal::_PyGCHead_SET_PREV(Object* o, Object* prev) {
 
 size_t GcTrackedCount() {
   size_t n = 0;
-  for (const GcHead* h = g_generation0.next; h != &g_generation0; h = h->next) ++n;
+  for (const GcHead* h = internal::g_generation0.next; h != &internal::g_generation0; h = h->next) ++n;
   return n;
 }
 

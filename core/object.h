@@ -254,8 +254,29 @@ void _Py_SetImmortal(Object* o);
 void InitStaticObject(Object* o, TypeObject* type);
 
 // GC tracking (a doubly linked list of container objects, as CPython's generation 0).
-void GcTrack(Object* o);
-void GcUntrack(Object* o);
+namespace internal {
+// CPython's PyGC_Head: the links of the generation list, in front of every container object.
+struct GcHead {
+  GcHead* next;
+  GcHead* prev;
+};
+extern GcHead g_generation0;
+inline GcHead* HeadOf(Object* o) { return reinterpret_cast<GcHead*>(o) - 1; }
+}  // namespace internal
+// _PyObject_GC_TRACK (Include/internal/pycore_object.h): links a new container at the end of generation 0.
+// A static inline function of CPython's headers, which tupleobject.c, listobject.c, iterobject.c and
+// descrobject.c's PyWrapper_New call, so inline here too: no call of its own.
+inline void _PyObject_GC_TRACK(Object* o) {
+  internal::GcHead* h = internal::HeadOf(o);
+  internal::GcHead* last = internal::g_generation0.prev;
+  h->prev = last;
+  h->next = &internal::g_generation0;
+  last->next = h;
+  internal::g_generation0.prev = h;
+}
+// PyObject_GC_UnTrack (Modules/gcmodule.c): unlinks a container if it is tracked. An exported function,
+// which tupledealloc, list_dealloc and wrapper_dealloc call, so a call here too.
+void PyObject_GC_UnTrack(Object* o);
 namespace internal {
 // _PyGCHead_PREV / _PyGCHead_SET_PREV (Include/internal/pycore_gc.h) on an untracked container: the link
 // the trashcan reuses to chain the objects whose deallocation it deferred (core/trashcan.h).

@@ -90,7 +90,7 @@ inline void XDecrefCountedByCaller(Object* o) {
 
 void tupledealloc(Object* o) {
   TupleObject* t = AsTuple(o);
-  GcUntrack(o);
+  PyObject_GC_UnTrack(o);
   Py_TRASHCAN(o, tupledealloc, [&] {
     Count(Counter::kDecrefs, static_cast<uint64_t>(t->ob_size));
     for (Py_ssize_t i = 0; i < t->ob_size; ++i) XDecrefCountedByCaller(t->ob_item[i]);
@@ -140,7 +140,7 @@ Object* PyTuple_New(Py_ssize_t size) {
   if (o == nullptr) return nullptr;
   TupleObject* t = AsTuple(o);
   for (Py_ssize_t i = 0; i < size; ++i) t->ob_item[i] = nullptr;
-  GcTrack(o);
+  _PyObject_GC_TRACK(o);
   return o;
 }
 
@@ -152,7 +152,7 @@ Object* PyTuple_FromArray(Object* const* src, Py_ssize_t n) {
   Object** dst = AsTuple(o)->ob_item;
   Count(Counter::kIncrefs, static_cast<uint64_t>(n));
   for (Py_ssize_t i = 0; i < n; ++i) dst[i] = NewRefCountedByCaller(src[i]);
-  GcTrack(o);
+  _PyObject_GC_TRACK(o);
   return o;
 }
 

@@ -22,8 +22,6 @@ TypeObject c_int64_Type;
 TypeObject c_double_Type;
 const char kCtypesModuleDef[] = "_ctypes";
 
-bool CDataObject_Check(const Object* o) { return PyObject_TypeCheck(o, &PyCData_Type); }
-
 StgInfo* PyObject_stgdict(Object* self) { return StgInfoOfType(Py_TYPE(self)); }
 
 StgInfo* PyType_stgdict(Object* obj) {

@@ -8,6 +8,7 @@
 #include "core/long.h"
 #include "core/ndarray.h"
 #include "core/object.h"
+#include "core/type.h"
 
 namespace dispatchlab {
 
@@ -54,8 +55,9 @@ inline StgInfo* StgInfoOfType(const TypeObject* type) { return static_cast<StgIn
 StgInfo* PyObject_stgdict(Object* self);
 StgInfo* PyType_stgdict(Object* obj);
 
-// CDataObject_Check: a subtype walk (counted).
-bool CDataObject_Check(const Object* o);
+// CDataObject_Check (Modules/_ctypes/ctypes.h): a macro over PyObject_TypeCheck in CPython, so inline here:
+// the exact-type test, then the subtype walk (counted).
+inline bool CDataObject_Check(const Object* o) { return PyObject_TypeCheck(o, &PyCData_Type); }
 
 // `c_int`, `c_int64`, `c_double` by name (for the CLI); nullptr when unknown.
 TypeObject* SimpleTypeFromName(const char* name);

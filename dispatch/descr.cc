@@ -23,7 +23,7 @@ void wrapperdescr_dealloc(Object* o) { FreeObject(o); }
 
 void wrapper_dealloc(Object* o) {
   auto* mw = reinterpret_cast<MethodWrapperObject*>(o);
-  GcUntrack(o);
+  PyObject_GC_UnTrack(o);
   Py_TRASHCAN(o, wrapper_dealloc, [o, mw] {
     Py_DECREF(&mw->descr->ob_base);
     Py_DECREF(mw->self);
@@ -105,7 +105,7 @@ DISPATCHLAB_LAYER_FN Object* PyWrapper_New(Object* self_descr, Object* obj) {
   mw->descr = descr;
   Py_INCREF(self_descr);
   mw->self = Py_NewRef(obj);
-  GcTrack(o);
+  _PyObject_GC_TRACK(o);
   Count(Counter::kMethodWrappers);
   return o;
 }
