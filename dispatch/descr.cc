@@ -37,10 +37,15 @@ bool SelfTypeError(WrapperDescrObject* descr, Object* self) {
   return false;
 }
 
-// descr_check (3.6's wrapperdescr_get, before binding): PyObject_TypeCheck, the exact type, then the walk.
-bool CheckSelf(WrapperDescrObject* descr, Object* self) {
-  if (Py_TYPE(self) == descr->d_type || PyType_IsSubtype(Py_TYPE(self), descr->d_type)) return true;
-  return SelfTypeError(descr, self);
+// descr_check (Objects/descrobject.c; wrapperdescr_get calls it before PyWrapper_New binds):
+// PyObject_TypeCheck, the exact type, then the walk. Its message is not wrapperdescr_call's: reading
+// `a.__setitem__` through an instance whose class holds another type's descriptor raises this one (3.8 and
+// later; 3.6 and 3.7 say "doesn't apply to '...' object", without the article).
+bool descr_check(WrapperDescrObject* descr, Object* obj) {
+  if (Py_TYPE(obj) == descr->d_type || PyType_IsSubtype(Py_TYPE(obj), descr->d_type)) return true;
+  PyErr_Format(ExcKind::kTypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
+               descr->d_name->value, descr->d_type->tp_name, Py_TYPE(obj)->tp_name);
+  return false;
 }
 
 // wrapperdescr_call's test of self (every release; 3.6's chain binds a method-wrapper instead and reaches
@@ -98,7 +103,7 @@ namespace layers::method_wrapper {
 // descr_check + PyWrapper_New: binds the descriptor to `obj` in a new method-wrapper (3.6, 3.7).
 DISPATCHLAB_LAYER_FN Object* PyWrapper_New(Object* self_descr, Object* obj) {
   WrapperDescrObject* descr = AsWrapperDescr(self_descr);
-  if (!CheckSelf(descr, obj)) return nullptr;
+  if (!descr_check(descr, obj)) return nullptr;
   Object* o = AllocObject(&_PyMethodWrapper_Type, sizeof(MethodWrapperObject));
   if (o == nullptr) return nullptr;
   auto* mw = reinterpret_cast<MethodWrapperObject*>(o);

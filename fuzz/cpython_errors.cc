@@ -43,6 +43,7 @@ const std::vector<ErrorPattern>& ErrorTable() {
       {ExcKind::kAttributeError, "__init__"},
       {ExcKind::kAttributeError, "__index__"},
       {ExcKind::kTypeError, "descriptor '*' requires a '*' object but received a '*'"},
+      {ExcKind::kTypeError, "descriptor '*' for '*' objects doesn't apply to a '*' object"},
       {ExcKind::kTypeError, "descriptor '*' of '*' object needs an argument"},
       {ExcKind::kTypeError, "expected * argument*, got *"},
       {ExcKind::kTypeError, "__init__() should return None, not '*'"},

@@ -9,8 +9,10 @@
 #include "core/type.h"
 #include "dispatch/abstract.h"
 #include "dispatch/ctypes_array.h"
+#include "dispatch/lookup.h"
 #include "dispatch/sharedctypes.h"
 #include "dispatch/slots.h"
+#include "dispatch/typeattr.h"
 #include "tests/test_support.h"
 
 namespace dispatchlab {
@@ -184,6 +186,39 @@ TEST_CASE("a __setitem__ that is not callable, or missing, fails cleanly through
   TypeDictSet(sub, Id().__setitem__, nullptr);
   CHECK(PySequence_SetItem(array, 0, one) == 0);  // back to Array's wrapper
   Py_DECREF(one);
+  Py_DECREF(array);
+}
+
+// Another type's slot wrapper in an array class (`class A(c_int * 3): __len__ = tuple.__len__`): a call
+// through the slot and an attribute read raise different messages, and the release decides which the call
+// raises (measured with `len(A())` and `A().__len__` on pyenv's 3.6.15 and 3.11.7). 3.11 calls the
+// descriptor unbound: wrapperdescr_call's message. 3.6 binds it first (the method_wrapper layer):
+// descr_check's, which reading the attribute raises in every release (3.6 and 3.7 print it without the
+// article "a").
+TEST_CASE("a foreign slot wrapper: wrapperdescr_call's message on a call, descr_check's on binding") {
+  RuntimeScope scope;
+  TypeObject* base = PyCArrayType_from_ctype(&c_int_Type, 3);
+  TypeObject* sub = TypeNew("A", base, &PyCArrayType_Type, kCtypesModuleDef);
+  Object* array = GenericPyCData_new(sub);
+  Object* tuple_len = _PyType_Lookup(&PyTuple_Type, Id().__len__);
+  REQUIRE(tuple_len != nullptr);
+  REQUIRE(type_setattro(sub, Id().__len__, tuple_len) == 0);
+  const std::string call_error =
+      "TypeError: descriptor '__len__' requires a 'tuple' object but received a 'A'";
+  const std::string bind_error =
+      "TypeError: descriptor '__len__' for 'tuple' objects doesn't apply to a 'A' object";
+  for (const char* name : {"cpython36", "cpython311"}) {
+    INFO(name);
+    absl::StatusOr<Profile> profile = ProfileFromName(name);
+    REQUIRE(profile.ok());
+    ScopedLayers layers(profile->layers);
+    CHECK(PySequence_Size(array) == -1);
+    CHECK(TakeError() == (profile->layers.Has(Layer::kMethodWrapper) ? bind_error : call_error));
+    CHECK(PyObject_GetAttr(array, Id().__len__) == nullptr);
+    CHECK(TakeError() == bind_error);
+  }
+  REQUIRE(type_setattro(sub, Id().__len__, nullptr) == 0);
+  CHECK(PySequence_Size(array) == 3);  // back to Array's own slot
   Py_DECREF(array);
 }
 

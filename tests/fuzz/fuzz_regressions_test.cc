@@ -40,6 +40,8 @@ TEST_CASE("the error table accepts CPython's messages and nothing else", "[fuzz]
   CHECK_FALSE(GlobMatch("a*b", "abc"));
   CHECK(IsCPythonError({ExcKind::kOverflowError, "array too large"}));
   CHECK(IsCPythonError({ExcKind::kAttributeError, "__setitem__"}));
+  CHECK(IsCPythonError(
+      {ExcKind::kTypeError, "descriptor '__len__' for 'tuple' objects doesn't apply to a 'A' object"}));
   CHECK_FALSE(
       IsCPythonError({ExcKind::kSystemError, "method-wrapper returned NULL without setting an exception"}));
   CHECK_FALSE(IsCPythonError({ExcKind::kTypeError, ""}));
