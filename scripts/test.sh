@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Command (2) of the README, and what CI runs (.ci/run): set up, then
 #   0. the formatting check: every tracked C++ source matches .clang-format (scripts/check_format.sh),
-#   1. the release build and its tests,
+#   1. the release build and its tests (of the commands quoted in docs/, only those that need valgrind),
 #   2. the asan-ubsan build (the two CLIs and the test suite) and the same tests under AddressSanitizer,
 #      LeakSanitizer and UBSan (float-cast-overflow included): among them every subcommand with each
 #      --format end to end (tests/cli/every_command_test.cc) and every command quoted in docs/,
@@ -21,7 +21,9 @@ stamp() { echo "test.sh: $1 done at $((SECONDS - start)) s" >&2; }
 scripts/check_format.sh
 
 scripts/build.sh release
-ctest --preset release --output-on-failure -j2
+# The commands quoted in docs/ run once: here only those that need valgrind, which cannot run an ASan
+# build; every other one in the asan-ubsan stage below (tests/docs/docs_test.cc).
+DISPATCHLAB_DOCS_COMMANDS=valgrind-only ctest --preset release --output-on-failure -j2
 stamp "release build + tests"
 
 cmake --preset asan-ubsan >/dev/null

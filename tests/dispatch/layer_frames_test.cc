@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -46,6 +47,36 @@ bool IsProfiledNamespace(const std::string& name) {
   return name.rfind("dispatchlab::layers::", 0) == 0 || name.rfind("dispatchlab::essential::", 0) == 0;
 }
 
+bool AllHexDigits(const std::string& text, size_t begin, size_t end) {
+  if (begin >= end) return false;
+  for (size_t i = begin; i < end; ++i) {
+    if (!std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+// objdump's "0000000000401136 <name>:" line: the function's name. Plain string tests, not std::regex: the
+// test binary's disassembly is millions of lines, and each line is tested.
+bool FunctionHeader(const std::string& text, std::string* name) {
+  if (text.size() < 5 || text.compare(text.size() - 2, 2, ">:") != 0) return false;
+  const size_t open = text.find(" <");
+  if (open == std::string::npos || !AllHexDigits(text, 0, open)) return false;
+  *name = text.substr(open + 2, text.size() - 2 - (open + 2));
+  return true;
+}
+
+// objdump's "  401136:\tmov ..." line: the instruction, "mnemonic operands".
+bool InstructionLine(const std::string& text, std::string* insn) {
+  const size_t address = text.find_first_not_of(" \t");
+  if (address == 0 || address == std::string::npos) return false;
+  const size_t colon = text.find(':', address);
+  if (colon == std::string::npos || !AllHexDigits(text, address, colon)) return false;
+  const size_t start = text.find_first_not_of(" \t", colon + 1);
+  if (start == colon + 1) return false;  // objdump puts white space after the colon
+  *insn = start == std::string::npos ? "" : text.substr(start);
+  return true;
+}
+
 // Disassembles `binary` and returns the functions in dispatchlab::layers:: and dispatchlab::essential::.
 std::vector<Function> LayerFunctions(const std::string& binary, std::string* error) {
   const std::string command = "objdump -d -C --no-show-raw-insn '" + binary + "' 2>&1";
@@ -54,20 +85,19 @@ std::vector<Function> LayerFunctions(const std::string& binary, std::string* err
     *error = "cannot run objdump";
     return {};
   }
-  static const std::regex header(R"(^[0-9a-f]+ <(.*)>:$)");
-  static const std::regex instruction(R"(^\s+[0-9a-f]+:\s+(.*)$)");
   std::vector<Function> out;
   bool inside = false;
   char line[8192];
+  std::string name;
+  std::string insn;
   while (fgets(line, sizeof(line), pipe) != nullptr) {
     std::string text(line);
     if (!text.empty() && text.back() == '\n') text.pop_back();
-    std::smatch m;
-    if (std::regex_match(text, m, header)) {
-      inside = IsProfiledNamespace(m[1].str());
-      if (inside) out.push_back({m[1].str(), {}});
-    } else if (inside && std::regex_match(text, m, instruction)) {
-      out.back().instructions.push_back(m[1].str());
+    if (FunctionHeader(text, &name)) {
+      inside = IsProfiledNamespace(name);
+      if (inside) out.push_back({name, {}});
+    } else if (inside && InstructionLine(text, &insn)) {
+      out.back().instructions.push_back(insn);
     }
   }
   const int status = pclose(pipe);
