@@ -107,10 +107,16 @@ absl::Status Interpreter::OpDifferential() {
   Object* target = SlotOrNone();
   LayerSet sets[2] = {LayerSet(in_->U24() & LayerSet::All().bits()),
                       LayerSet(in_->U24() & LayerSet::All().bits())};
-  // The one layer whose meaning changes what runs: with `trampoline` off (the seed's patch A) Array_init
-  // stores through Array_ass_item and so bypasses an overridden __setitem__, by design. With an edited
-  // dictionary, both runs share that switch.
-  if (EditedArrayTypes()) sets[1] = sets[1].Set(Layer::kTrampoline, sets[0].Has(Layer::kTrampoline));
+  // The two layers whose meaning changes what runs when a dictionary has been edited, so both runs share
+  // them then. With `trampoline` off (the seed's patch A) Array_init stores through Array_ass_item and so
+  // bypasses an overridden __setitem__, by design. With `method_wrapper` on (3.6's chain) a foreign slot
+  // wrapper fails in descr_check, before binding, with its own message; with it off (3.8 and later) in
+  // wrapperdescr_call, with another: each is CPython's for its release (docs/call-protocol.md).
+  if (EditedArrayTypes()) {
+    sets[1] = sets[1]
+                  .Set(Layer::kTrampoline, sets[0].Has(Layer::kTrampoline))
+                  .Set(Layer::kMethodWrapper, sets[0].Has(Layer::kMethodWrapper));
+  }
   const Py_ssize_t i = values_.Index();
   Object* value = in_->Bool() ? SlotOrNone() : nullptr;
   if (!PyCArray_Check(target)) return absl::OkStatus();
