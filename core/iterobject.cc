@@ -8,9 +8,9 @@ TypeObject PySeqIter_Type;
 
 namespace {
 
-// iter_dealloc: untrack, drop the sequence (if not yet exhausted), free.
+// iter_dealloc: untrack (inline, as CPython's), drop the sequence (if not yet exhausted), free.
 void iter_dealloc(Object* o) {
-  PyObject_GC_UnTrack(o);
+  _PyObject_GC_UNTRACK(o);
   Py_XDECREF(reinterpret_cast<SeqIterObject*>(o)->it_seq);
   FreeObject(o);
 }

@@ -274,8 +274,17 @@ inline void _PyObject_GC_TRACK(Object* o) {
   last->next = h;
   internal::g_generation0.prev = h;
 }
+// _PyObject_GC_UNTRACK (Include/internal/pycore_object.h): unlinks a tracked container; static inline in
+// CPython, which iterobject.c's iter_dealloc uses, so inline here too.
+inline void _PyObject_GC_UNTRACK(Object* o) {
+  internal::GcHead* h = internal::HeadOf(o);
+  h->prev->next = h->next;
+  h->next->prev = h->prev;
+  h->next = nullptr;
+  h->prev = nullptr;
+}
 // PyObject_GC_UnTrack (Modules/gcmodule.c): unlinks a container if it is tracked. An exported function,
-// which tupledealloc, list_dealloc and wrapper_dealloc call, so a call here too.
+// which tupledealloc, list_dealloc, wrapper_dealloc and 3.6's frame_dealloc call, so a call here too.
 void PyObject_GC_UnTrack(Object* o);
 namespace internal {
 // _PyGCHead_PREV / _PyGCHead_SET_PREV (Include/internal/pycore_gc.h) on an untracked container: the link

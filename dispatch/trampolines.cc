@@ -27,7 +27,7 @@ Object* IndexObject(Py_ssize_t index) {
 
 namespace {
 
-// descr_check of wrapperdescr_call, uncounted: the `call` layer's shortcut may skip the generic protocol
+// wrapperdescr_call's test of self, uncounted: the `call` layer's shortcut may skip the generic protocol
 // only for calls that protocol would accept -- a descriptor of another type (a list's __getitem__ stored
 // in an array type's dictionary) must still raise "descriptor ... requires a ... object", not run the
 // other type's C slot on this object.
