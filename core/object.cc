@@ -174,13 +174,9 @@ void _Py_SetImmortal(Object* o) {
   o->ob_refcnt = kImmortalRefcnt;
 }
 
+// As CPython's: untrack only a tracked container (_PyObject_GC_IS_TRACKED), through the inline step.
 void PyObject_GC_UnTrack(Object* o) {
-  GcHead* h = HeadOf(o);
-  if (h->next == nullptr) return;
-  h->prev->next = h->next;
-  h->next->prev = h->prev;
-  h->next = nullptr;
-  h->prev = nullptr;
+  if (HeadOf(o)->next != nullptr) _PyObject_GC_UNTRACK(o);
 }
 
 Object* internal::_PyGCHead_PREV(Object* o) { return reinterpret_cast<Object*>(HeadOf(o)->prev); }

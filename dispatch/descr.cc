@@ -42,7 +42,7 @@ bool SelfTypeError(WrapperDescrObject* descr, Object* self) {
 // `a.__setitem__` through an instance whose class holds another type's descriptor raises this one (3.8 and
 // later; 3.6 and 3.7 say "doesn't apply to '...' object", without the article).
 bool descr_check(WrapperDescrObject* descr, Object* obj) {
-  if (Py_TYPE(obj) == descr->d_type || PyType_IsSubtype(Py_TYPE(obj), descr->d_type)) return true;
+  if (PyObject_TypeCheck(obj, descr->d_type)) return true;
   PyErr_Format(ExcKind::kTypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
                descr->d_name->value, descr->d_type->tp_name, Py_TYPE(obj)->tp_name);
   return false;
