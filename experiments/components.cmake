@@ -76,7 +76,7 @@ function(dispatchlab_add_experiments suffix)
     target_include_directories(${target} PRIVATE ${DISPATCHLAB_GENERATED_DIR})
     target_compile_definitions(${target} PRIVATE
       DISPATCHLAB_CXX_FLAGS="${DISPATCHLAB_RECORDED_FLAGS}"
-      DISPATCHLAB_BUILD_TYPE="${CMAKE_BUILD_TYPE}"
+      DISPATCHLAB_BUILD_TYPE="${DISPATCHLAB_BUILD_LABEL}"
       DISPATCHLAB_FRAME_POINTERS_BUILD=${DISPATCHLAB_FRAME_POINTERS_BUILD})
     set(links dispatchlab_dispatch${suffix})
     foreach(dep IN LISTS deps)
