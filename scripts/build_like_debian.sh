@@ -7,10 +7,14 @@
 #     (_ctypes, numpy), which are shared objects of their own in real CPython (CMakeLists.txt,
 #     DISPATCHLAB_EXTENSION_MODULE_SOURCES);
 #   - profile-guided optimisation, as Debian's `make profile-opt`: an instrumented build
-#     (-DDISPATCHLAB_PGO=generate), a training run, then the optimised build (-DDISPATCHLAB_PGO=use). CPython trains on its test suite (`-m test --pgo`); the model trains on
-#     its whole workload: every scenario under every profile, in both binaries `dispatchlab cpython` runs.
+#     (-DDISPATCHLAB_PGO=generate), a training run, then the optimised build (-DDISPATCHLAB_PGO=use).
+#     CPython trains on a set of its tests (`-m test --pgo`); the model trains on its whole workload:
+#     every scenario under every profile, in each of the three binaries (dispatchlab-untagged refuses
+#     the profiles whose refcount layers it has compiled out).
 # The result is build/debian-like/dispatchlab (with its -nocount and -untagged siblings). It is a
-# measurement build, not the project's: it has no tests, and takes about three times a release build.
+# measurement build, not the project's: it has no tests, needs g++, and takes about three times a release
+# build (about 8 minutes on 2 cores). After an edit, rerun the script: a plain rebuild of build/debian-like
+# would compile the edited files against a stale profile.
 # Usage: scripts/build_like_debian.sh        then: build/debian-like/dispatchlab cpython --metric=instructions
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +23,15 @@ bash scripts/setup.sh
 preset=debian-like
 dir=build/$preset
 training_errors=$dir/untagged-training.err
-trap 'rm -f "$training_errors"' EXIT
+finished=0
+on_exit() {
+  rm -f "$training_errors"
+  if ((finished == 0)); then
+    echo "build_like_debian: stopped before the end; $dir may hold an instrumented build (its metadata" \
+      "says PGO-instrumented): rerun scripts/build_like_debian.sh" >&2
+  fi
+}
+trap on_exit EXIT
 
 echo "build_like_debian: 1/3 the instrumented build (-fprofile-generate)" >&2
 cmake --preset "$preset" -DDISPATCHLAB_PGO=generate >/dev/null
@@ -31,8 +43,14 @@ scenarios=$("$dir/dispatchlab" list --format=json |
   /usr/bin/python3 -c 'import json, sys; print(" ".join(s["name"] for s in json.load(sys.stdin)["scenarios"]))')
 profiles=$("$dir/dispatchlab" list --format=json |
   /usr/bin/python3 -c 'import json, sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["profiles"]))')
+if [[ -z "$scenarios" || -z "$profiles" ]]; then
+  echo "build_like_debian: 'dispatchlab list --format=json' named no scenario or no profile" >&2
+  exit 1
+fi
 for profile in $profiles; do
   # shellcheck disable=SC2086  # one word per scenario
+  "$dir/dispatchlab" run $scenarios --n=20000 --repetitions=3 --profile="$profile" --format=json --quiet >/dev/null
+  # shellcheck disable=SC2086
   "$dir/dispatchlab-nocount" run $scenarios --n=20000 --repetitions=3 --profile="$profile" --format=json --quiet >/dev/null
   # dispatchlab-untagged runs the profiles whose refcount layers are off (3.6, 3.11), which is where
   # `dispatchlab cpython` runs them; it refuses the others with "cannot switch".
@@ -43,7 +61,17 @@ for profile in $profiles; do
   fi
 done
 
+# The profiles the optimised build will read: one per object file of each binary's libraries. The
+# optimised build does not warn about a missing one (-Wno-missing-profile), so count them here.
+for variant in core dispatch core_nocount dispatch_nocount core_untagged dispatch_untagged; do
+  if ! find "$dir/CMakeFiles/dispatchlab_$variant.dir" -name '*.gcda' | grep -q .; then
+    echo "build_like_debian: the training run left no profile for dispatchlab_$variant" >&2
+    exit 1
+  fi
+done
+
 echo "build_like_debian: 3/3 the optimised build (-fprofile-use)" >&2
 cmake --preset "$preset" -DDISPATCHLAB_PGO=use >/dev/null
 cmake --build --preset "$preset"
+finished=1
 echo "build_like_debian: done: $dir/dispatchlab cpython --metric=instructions" >&2

@@ -1,0 +1,81 @@
+# The debian-like preset's promises (CMakeLists.txt, scripts/build_like_debian.sh; docs/faithfulness.md,
+# round 11), checked on its compile commands without building anything:
+#   1. the files that mirror extension modules (_ctypes, numpy) compile without LTO (-fno-lto after
+#      CMake's -flto: the last one counts), and the others with it;
+#   2. -DDISPATCHLAB_PGO=use puts -fprofile-use on every compile command and the label "Release, LTO, PGO"
+#      in the metadata; -DDISPATCHLAB_PGO=generate puts -fprofile-generate on every compile command;
+#   3. a DISPATCHLAB_PGO that is neither generate, use nor empty stops the configure with one message.
+# PGO is g++'s (CMakeLists.txt), so the configures name g++.
+# Inputs: -DSOURCE_DIR -DWORK_DIR.
+cmake_policy(VERSION 3.22)
+file(REMOVE_RECURSE "${WORK_DIR}")
+
+function(configure dir)
+  execute_process(COMMAND ${CMAKE_COMMAND} -S "${SOURCE_DIR}" --preset debian-like -B "${dir}"
+                          -DCMAKE_CXX_COMPILER=g++ ${ARGN}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  set(configure_rc "${rc}" PARENT_SCOPE)
+  set(configure_err "${err}" PARENT_SCOPE)
+endfunction()
+
+configure("${WORK_DIR}/pgo-use" -DDISPATCHLAB_PGO=use)
+if(NOT configure_rc EQUAL 0)
+  message(FATAL_ERROR "cmake --preset debian-like failed (${configure_rc}):\n${configure_err}")
+endif()
+file(READ "${WORK_DIR}/pgo-use/compile_commands.json" commands)
+string(JSON count LENGTH "${commands}")
+if(count LESS 10)
+  message(FATAL_ERROR "compile_commands.json has ${count} entries")
+endif()
+set(extension_files core/ndarray.cc dispatch/ctypes_array.cc dispatch/ctypes_types.cc)
+set(seen_extension 0)
+set(seen_interpreter 0)
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  string(JSON file GET "${commands}" ${i} file)
+  string(JSON command GET "${commands}" ${i} command)
+  file(RELATIVE_PATH relative "${SOURCE_DIR}" "${file}")
+  if(NOT command MATCHES " -fprofile-use ")
+    message(FATAL_ERROR "${relative} compiles without -fprofile-use under DISPATCHLAB_PGO=use:\n${command}")
+  endif()
+  if(relative IN_LIST extension_files)
+    math(EXPR seen_extension "${seen_extension} + 1")
+    if(NOT command MATCHES " -flto[^ ]* .* -fno-lto ")
+      message(FATAL_ERROR "${relative} mirrors an extension module but compiles into the LTO:\n${command}")
+    endif()
+  elseif(relative MATCHES "^(core|dispatch)/")
+    math(EXPR seen_interpreter "${seen_interpreter} + 1")
+    if(NOT command MATCHES " -flto" OR command MATCHES " -fno-lto")
+      message(FATAL_ERROR "${relative} is the interpreter's but compiles outside the LTO:\n${command}")
+    endif()
+  endif()
+endforeach()
+# Three variants (counting, nocount, untagged) of each file.
+if(NOT seen_extension EQUAL 9 OR seen_interpreter LESS 30)
+  message(FATAL_ERROR "expected 9 extension-module compiles and 30 or more others, saw ${seen_extension} and "
+                      "${seen_interpreter}")
+endif()
+
+if(NOT commands MATCHES "DISPATCHLAB_BUILD_TYPE=[^ ]*Release, LTO, PGO")
+  message(FATAL_ERROR "no compile command carries the build label \"Release, LTO, PGO\"")
+endif()
+
+configure("${WORK_DIR}/pgo-generate" -DDISPATCHLAB_PGO=generate)
+if(NOT configure_rc EQUAL 0)
+  message(FATAL_ERROR "cmake --preset debian-like -DDISPATCHLAB_PGO=generate failed (${configure_rc}):\n${configure_err}")
+endif()
+file(READ "${WORK_DIR}/pgo-generate/compile_commands.json" commands)
+string(JSON count LENGTH "${commands}")
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  string(JSON command GET "${commands}" ${i} command)
+  if(NOT command MATCHES " -fprofile-generate ")
+    message(FATAL_ERROR "a compile command lacks -fprofile-generate under DISPATCHLAB_PGO=generate:\n${command}")
+  endif()
+endforeach()
+
+configure("${WORK_DIR}/pgo-bad" -DDISPATCHLAB_PGO=yes)
+if(configure_rc EQUAL 0 OR NOT configure_err MATCHES "DISPATCHLAB_PGO is generate, use or empty, not 'yes'")
+  message(FATAL_ERROR "DISPATCHLAB_PGO=yes configured (${configure_rc}):\n${configure_err}")
+endif()
+file(REMOVE_RECURSE "${WORK_DIR}")
