@@ -75,6 +75,8 @@ int64_t PeakRssBytes() {
   return static_cast<int64_t>(usage.ru_maxrss) * 1024;
 }
 
+std::string BuildType() { return DISPATCHLAB_BUILD_TYPE; }
+
 std::string MetadataLine() {
   return absl::StrCat(CpuModel(), " x", CpuCount(), "; ", CompilerName(), "; ", DISPATCHLAB_BUILD_TYPE,
                       "; counting ", kCountingCompiledIn ? "compiled in" : "compiled out", "; dispatchlab ",

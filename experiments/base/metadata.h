@@ -37,6 +37,10 @@ std::string CompilerName();
 // One line for tables: "machine ..., g++ 12.2, Release, counting compiled in".
 std::string MetadataLine();
 
+// The build as the metadata names it: the build type, then ", LTO" and ", PGO" when they are on
+// ("Release, LTO, PGO" in the debian-like build; CMakeLists.txt, DISPATCHLAB_BUILD_LABEL).
+std::string BuildType();
+
 // Machine facts: CPU model and count, kernel.
 std::string CpuModel();
 int CpuCount();

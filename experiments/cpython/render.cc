@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -197,6 +198,29 @@ Json SideJson(const Side& side, bool time, std::string (*layer_of)(const std::st
   return j;
 }
 
+// The rule of docs/faithfulness.md (round 11): hold each build of CPython against the model built the same
+// way. Debian's python3.11 is an LTO and PGO build, pyenv's are plain; the line says when the table holds a
+// model build of the other kind.
+void BuildNote(const std::vector<InterpreterRun>& runs, std::string* out) {
+  const bool model_lto = absl::StrContains(BuildType(), "LTO");
+  bool debian = false, other = false;
+  for (const InterpreterRun& run : runs) {
+    if (run.profile.empty()) continue;
+    (run.python.path == kDebianPython ? debian : other) = true;
+  }
+  if (debian && !model_lto) {
+    absl::StrAppend(out, "build: ", kDebianPython,
+                    " is built with LTO and PGO and this model build is not; scripts/build_like_debian.sh "
+                    "builds one that is (docs/faithfulness.md, round 11).\n");
+  }
+  if (other && model_lto) {
+    absl::StrAppend(
+        out,
+        "build: this model build uses LTO; pyenv's interpreters are plain builds, which the release build "
+        "matches (docs/faithfulness.md, round 11).\n");
+  }
+}
+
 }  // namespace
 
 std::string CPythonFunctionLayer(const std::string& function) {
@@ -233,6 +257,7 @@ std::string ComparisonTable(const std::vector<InterpreterRun>& runs, const std::
                   IsTime(request)
                       ? "; noisy when a side's rounds are not steady (experiments/base/stability.h).\n"
                       : "; instructions are exact, the same on any machine with the same packages.\n");
+  BuildNote(runs, &out);
   absl::StrAppend(&out, "machine: ", MetadataLine(), "\n");
   return out;
 }
