@@ -4,8 +4,8 @@
 # (issue 12, round 11)"):
 #   - Debian's compiler flags (dpkg-buildflags: -O2, -fstack-protector-strong, -D_FORTIFY_SOURCE=2);
 #   - link-time optimisation over the interpreter, but not over the files that mirror extension modules
-#     (_ctypes, numpy), which are shared objects of their own in real CPython (CMakeLists.txt,
-#     DISPATCHLAB_EXTENSION_MODULE_SOURCES);
+#     (_ctypes, numpy), which are shared objects of their own in real CPython, and are here too: the
+#     preset sets DISPATCHLAB_EXTENSION_MODULES=shared (CMakeLists.txt, DISPATCHLAB_EXTENSION_MODULE_SOURCES);
 #   - profile-guided optimisation, as Debian's `make profile-opt`: an instrumented build
 #     (-DDISPATCHLAB_PGO=generate), a training run, then the optimised build (-DDISPATCHLAB_PGO=use).
 #     CPython trains on a set of its tests (`-m test --pgo`); the model trains on its whole workload:
@@ -63,7 +63,8 @@ done
 
 # The profiles the optimised build will read: one per object file of each binary's libraries. The
 # optimised build does not warn about a missing one (-Wno-missing-profile), so count them here.
-for variant in core dispatch core_nocount dispatch_nocount core_untagged dispatch_untagged; do
+for variant in core dispatch extension_modules core_nocount dispatch_nocount extension_modules_nocount \
+  core_untagged dispatch_untagged extension_modules_untagged; do
   if ! find "$dir/CMakeFiles/dispatchlab_$variant.dir" -name '*.gcda' | grep -q .; then
     echo "build_like_debian: the training run left no profile for dispatchlab_$variant" >&2
     exit 1

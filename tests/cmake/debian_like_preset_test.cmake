@@ -4,7 +4,11 @@
 #      CMake's -flto: the last one counts), and the others with it;
 #   2. -DDISPATCHLAB_PGO=use puts -fprofile-use on every compile command and the label "Release, LTO, PGO"
 #      in the metadata; -DDISPATCHLAB_PGO=generate puts -fprofile-generate on every compile command;
-#   3. a DISPATCHLAB_PGO that is neither generate, use nor empty stops the configure with one message.
+#   3. a DISPATCHLAB_PGO that is neither generate, use nor empty stops the configure with one message;
+#   4. the extension-module mirrors are a shared object per variant (DISPATCHLAB_EXTENSION_MODULES=shared):
+#      compiled -fPIC -fno-semantic-interposition, linked into each executable, which exports its symbols
+#      (-rdynamic) and holds the whole of its core and dispatch libraries (--whole-archive); the setting
+#      refuses a value other than static or shared, and a build with the test suite.
 # PGO is g++'s (CMakeLists.txt), so the configures name g++.
 # Inputs: -DSOURCE_DIR -DWORK_DIR.
 cmake_policy(VERSION 3.22)
@@ -52,6 +56,11 @@ foreach(i RANGE ${last})
     if(NOT command MATCHES " -flto[^ ]* .* -fno-lto ")
       message(FATAL_ERROR "${relative} mirrors an extension module but compiles into the LTO:\n${command}")
     endif()
+    if(NOT command MATCHES " -fPIC " OR NOT command MATCHES " -fno-semantic-interposition "
+       OR NOT command MATCHES "/dispatchlab_extension_modules[_a-z]*\\.dir/")
+      message(FATAL_ERROR "${relative} mirrors an extension module but is not compiled for its shared object:\n"
+                          "${command}")
+    endif()
   elseif(relative MATCHES "^(core|dispatch)/")
     math(EXPR seen_interpreter "${seen_interpreter} + 1")
     if(NOT command MATCHES " -flto" OR command MATCHES " -fno-lto")
@@ -69,6 +78,23 @@ if(NOT commands MATCHES "DISPATCHLAB_BUILD_TYPE=[^ ]*Release, LTO, PGO")
   message(FATAL_ERROR "no compile command carries the build label \"Release, LTO, PGO\"")
 endif()
 
+# 4. Each executable links its variant's shared object and exports the interpreter to it.
+file(READ "${WORK_DIR}/pgo-use/build.ninja" ninja)
+foreach(exe dispatchlab dispatchlab-nocount dispatchlab-untagged)
+  string(REPLACE "dispatchlab" "" suffix "${exe}")
+  string(REPLACE "-" "_" suffix "${suffix}")  # the libraries' suffix: "", _nocount, _untagged
+  string(REGEX MATCH "\nbuild ${exe}: [^\n]*\n( [^\n]*\n)*" rule "${ninja}")
+  if(rule STREQUAL "")
+    message(FATAL_ERROR "build.ninja has no link rule for ${exe}")
+  endif()
+  foreach(expected "libdispatchlab_extension_modules${suffix}\\.so" "-rdynamic"
+          "-Wl,--whole-archive [^ ]*/libdispatchlab_core${suffix}\\.a [^ ]*/libdispatchlab_dispatch${suffix}\\.a -Wl,--no-whole-archive")
+    if(NOT rule MATCHES "${expected}")
+      message(FATAL_ERROR "${exe} does not link with '${expected}':\n${rule}")
+    endif()
+  endforeach()
+endforeach()
+
 configure_pgo(generate)
 foreach(i RANGE ${last})
   string(JSON command GET "${commands}" ${i} command)
@@ -80,5 +106,14 @@ endforeach()
 configure("${WORK_DIR}/pgo-bad" -DDISPATCHLAB_PGO=yes)
 if(configure_rc EQUAL 0 OR NOT configure_err MATCHES "DISPATCHLAB_PGO is generate, use or empty, not 'yes'")
   message(FATAL_ERROR "DISPATCHLAB_PGO=yes configured (${configure_rc}):\n${configure_err}")
+endif()
+configure("${WORK_DIR}/modules-bad" -DDISPATCHLAB_EXTENSION_MODULES=dynamic)
+if(configure_rc EQUAL 0 OR NOT configure_err MATCHES "DISPATCHLAB_EXTENSION_MODULES is static or shared, not 'dynamic'")
+  message(FATAL_ERROR "DISPATCHLAB_EXTENSION_MODULES=dynamic configured (${configure_rc}):\n${configure_err}")
+endif()
+configure("${WORK_DIR}/modules-tests" -DDISPATCHLAB_TESTS=ON)
+if(configure_rc EQUAL 0 OR NOT configure_err MATCHES "without the test suite: add -DDISPATCHLAB_TESTS=OFF")
+  message(FATAL_ERROR "DISPATCHLAB_EXTENSION_MODULES=shared configured with the tests (${configure_rc}):\n"
+                      "${configure_err}")
 endif()
 file(REMOVE_RECURSE "${WORK_DIR}")
