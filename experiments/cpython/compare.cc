@@ -61,6 +61,8 @@ void Keep(const InstructionCount& count, bool by_function, Side* side) {
   side->measured = true;
   side->value = side->median = count.per_element;
   side->calls_per_element = count.calls_per_element;
+  side->conditional_branches_per_element = count.conditional_branches_per_element;
+  side->indirect_branches_per_element = count.indirect_branches_per_element;
   if (by_function) side->functions = count.functions;
 }
 

@@ -52,6 +52,8 @@ struct Side {
   int64_t peak_rss_kb = 0;              // time: the largest peak resident set of the side's processes
   std::vector<FunctionCost> functions;  // instructions with by_function
   double calls_per_element = 0;         // instructions: the marginal calls per element
+  std::optional<double> conditional_branches_per_element;  // instructions: marginal.h
+  std::optional<double> indirect_branches_per_element;     // instructions: marginal.h
 };
 
 struct CaseResult {

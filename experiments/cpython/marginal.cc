@@ -28,6 +28,14 @@ InstructionCount Marginal(const profiling::CallgrindDump& one_call,
       (static_cast<double>(three_calls.totals) - static_cast<double>(one_call.totals)) / divisor;
   count.calls_per_element =
       (static_cast<double>(three_calls.calls) - static_cast<double>(one_call.calls)) / divisor;
+  auto event_per_element = [&](std::string_view event) -> std::optional<double> {
+    const std::optional<uint64_t> few = one_call.EventTotal(event);
+    const std::optional<uint64_t> many = three_calls.EventTotal(event);
+    if (!few.has_value() || !many.has_value()) return std::nullopt;
+    return (static_cast<double>(*many) - static_cast<double>(*few)) / divisor;
+  };
+  count.conditional_branches_per_element = event_per_element("Bc");
+  count.indirect_branches_per_element = event_per_element("Bi");
   absl::flat_hash_map<std::string, int64_t> few = SelfByFunction(one_call);
   for (const auto& [function, cost] : SelfByFunction(three_calls)) {
     auto it = few.find(function);

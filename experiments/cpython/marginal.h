@@ -7,6 +7,7 @@
 #define DISPATCHLAB_EXPERIMENTS_CPYTHON_MARGINAL_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,11 @@ struct InstructionCount {
   // Calls per element, by the same difference: (calls[3 calls] - calls[1 call]) / 2 / n. A function that
   // one build inlines and the other calls shows here, not in per_element's total.
   double calls_per_element = 0;
+  // Branches executed per element, by the same difference over callgrind's branch simulation (Bc and Bi;
+  // nullopt when the dumps lack them). An indirect branch is a call or jump through a pointer: a slot, a
+  // setfunc, a PLT entry into another shared object.
+  std::optional<double> conditional_branches_per_element;
+  std::optional<double> indirect_branches_per_element;
   std::vector<FunctionCost> functions;  // largest first; only those above `min_per_element`
 };
 

@@ -94,6 +94,15 @@ void ByFunctionTables(const CaseResult& r, std::string* out) {
   };
   absl::StrAppend(
       out, absl::StrFormat("  %-20s %10s %12s\n", "calls per element", calls(r.cpython), calls(r.model)));
+  auto branches = [](const Side& side, const std::optional<double> Side::*field) {
+    return side.measured && (side.*field).has_value() ? absl::StrFormat("%.1f", *(side.*field)) : "-";
+  };
+  absl::StrAppend(out, absl::StrFormat("  %-20s %10s %12s\n", "indirect branches",
+                                       branches(r.cpython, &Side::indirect_branches_per_element),
+                                       branches(r.model, &Side::indirect_branches_per_element)));
+  absl::StrAppend(out, absl::StrFormat("  %-20s %10s %12s\n", "cond. branches",
+                                       branches(r.cpython, &Side::conditional_branches_per_element),
+                                       branches(r.model, &Side::conditional_branches_per_element)));
   absl::StrAppend(out,
                   absl::StrFormat("top functions (self Ir per element):\n  %-40s %7s %-14s | %-44s %7s %s\n",
                                   "CPython", "Ir/el", "layer", "dispatchlab", "Ir/el", "layer"));
@@ -183,6 +192,11 @@ Json SideJson(const Side& side, bool time, std::string (*layer_of)(const std::st
   } else {
     j["instructions_per_element"] = side.value;
     j["calls_per_element"] = side.calls_per_element;
+    auto optional_number = [](const std::optional<double>& v) {
+      return v.has_value() ? Json(*v) : Json(nullptr);
+    };
+    j["indirect_branches_per_element"] = optional_number(side.indirect_branches_per_element);
+    j["conditional_branches_per_element"] = optional_number(side.conditional_branches_per_element);
   }
   j["ratio"] = side.ratio;
   if (!time && !side.functions.empty()) {

@@ -69,7 +69,7 @@ absl::StatusOr<InstructionCount> CountReal(const Interpreter& python, const std:
     absl::StatusOr<profiling::CallgrindDump> dump =
         profiling::RunCallgrindWholeProgram({python.path, "-c", kCasesScript, "count", case_name,
                                              absl::StrCat("--n=", n), absl::StrCat("--calls=", calls[i])},
-                                            RealEnv(env));
+                                            RealEnv(env), /*separate_callers=*/0, /*simulate_branches=*/true);
     if (!dump.ok()) return dump.status();
     dumps[i] = *std::move(dump);
   }
@@ -139,6 +139,7 @@ absl::StatusOr<InstructionCount> CountModel(const std::string& binary, const std
   request.layers = layers;
   request.warmup = 0;
   request.child_executable = binary;
+  request.simulate_branches = true;
   profiling::CallgrindDump dumps[2];
   const int64_t calls[2] = {kMarginalFewCalls, kMarginalManyCalls};
   for (int i = 0; i < 2; ++i) {

@@ -48,6 +48,13 @@ std::string CallgrindDump::ClientRequestLabel() const {
   return trigger.substr(kClientRequest.size());
 }
 
+std::optional<uint64_t> CallgrindDump::EventTotal(std::string_view event) const {
+  for (size_t i = 0; i < events.size() && i < event_totals.size(); ++i) {
+    if (events[i] == event) return event_totals[i];
+  }
+  return std::nullopt;
+}
+
 uint64_t CallgrindDump::SelfTotal() const {
   uint64_t total = 0;
   for (const auto& [name, cost] : self_cost) total += cost;
@@ -126,13 +133,15 @@ absl::StatusOr<CallgrindDump> ParseCallgrindDump(std::istream& in) {
       }
     } else if (key == "totals" || (key == "summary" && !have_totals)) {
       std::vector<std::string_view> tokens = SplitWords(value);
-      uint64_t total = 0;
-      if (tokens.size() > event_column) {
-        std::optional<uint64_t> parsed = ParseUint64(tokens[event_column]);
+      if (tokens.size() > dump.events.size())
+        return error(Cat("more ", key, " columns than events: '", value, "'"));
+      dump.event_totals.assign(dump.events.size(), 0);
+      for (size_t i = 0; i < tokens.size(); ++i) {
+        std::optional<uint64_t> parsed = ParseUint64(tokens[i]);
         if (!parsed.has_value()) return error(Cat("bad ", key, " '", value, "'"));
-        total = *parsed;
+        dump.event_totals[i] = *parsed;
       }
-      dump.totals = total;
+      dump.totals = event_column < dump.event_totals.size() ? dump.event_totals[event_column] : 0;
       have_totals = have_totals || key == "totals";
     } else if (key == "desc" && value.rfind("Trigger:", 0) == 0) {
       dump.trigger = std::string(Strip(value.substr(8)));

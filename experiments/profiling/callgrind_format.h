@@ -9,7 +9,8 @@
 // included. A stack deeper than K whose K innermost frames hold no layer frame is charged to
 // "unattributed" (docs/perf.md: choose K larger than the deepest layer nesting; the default is 64).
 //
-// Handled: the header (events:, positions:, summary:, totals:, desc: Trigger), name compression
+// Handled: the header (events:, positions:, summary:, totals: with every event's column, desc: Trigger), name
+// compression
 // "(id) name" / "(id)" for fn=, cfn=, ob=, fl=, fi=, fe=, cob=, cfi=, cfl=; position compression
 // (+N, -N, *); hex positions; costs with trailing columns left out; jump=/jcnd= lines; the count of each
 // calls= line, summed (the calls a dump made).
@@ -18,6 +19,7 @@
 
 #include <cstdint>
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,12 +34,17 @@ struct CallgrindDump {
   std::string trigger;              // "desc: Trigger: ..." e.g. "Client Request: config 3"
   std::vector<std::string> events;  // "events:" line, e.g. {"Ir"}
   uint64_t totals = 0;              // totals: (or summary:) of the first event
+  // Every event's totals: (or summary:), in `events` order; a column the line leaves out is 0.
+  std::vector<uint64_t> event_totals;
   // Self cost of the first event (Ir) per function context name, in file order.
   std::vector<std::pair<std::string, uint64_t>> self_cost;
   // Calls made: the sum of every `calls=COUNT TARGET` line's count. Callgrind counts a call instruction,
   // and a jump into another function's first instruction (a tail call), as a call.
   uint64_t calls = 0;
 
+  // The total of the event named `event` (e.g. "Bi" under --branch-sim=yes), or nullopt when the dump
+  // does not record it.
+  std::optional<uint64_t> EventTotal(std::string_view event) const;
   // The label given to CALLGRIND_DUMP_STATS_AT, or empty for other triggers.
   std::string ClientRequestLabel() const;
   // Sum of self_cost: equals `totals` for a well-formed dump.

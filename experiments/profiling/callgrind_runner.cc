@@ -72,8 +72,9 @@ absl::StatusOr<std::vector<CallgrindDump>> RunCallgrindConfigs(const ProfileRequ
                                    "--instr-atstart=no",
                                    "--collect-atstart=no",
                                    absl::StrCat("--separate-callers=", kCallgrindContextDepth),
-                                   absl::StrCat("--callgrind-out-file=", out_file),
-                                   self};
+                                   absl::StrCat("--callgrind-out-file=", out_file)};
+  if (request.simulate_branches) argv.push_back(kBranchSimulation);
+  argv.push_back(self);
   for (std::string& arg : ProfileChildArgs(request, configs)) argv.push_back(std::move(arg));
   if (absl::Status ran = RunValgrind(argv, {}, **dir); !ran.ok()) return ran;
   std::vector<CallgrindDump> dumps;
@@ -101,7 +102,7 @@ absl::StatusOr<std::vector<CallgrindDump>> RunCallgrindConfigs(const ProfileRequ
 
 absl::StatusOr<CallgrindDump> RunCallgrindWholeProgram(
     const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& extra_env,
-    int separate_callers) {
+    int separate_callers, bool simulate_branches) {
   if (absl::Status valgrind = RequireValgrind(); !valgrind.ok()) return valgrind;
   absl::StatusOr<std::unique_ptr<ScratchDir>> dir = ScratchDir::Create("callgrind");
   if (!dir.ok()) return dir.status();
@@ -109,6 +110,7 @@ absl::StatusOr<CallgrindDump> RunCallgrindWholeProgram(
   std::vector<std::string> full = {"valgrind", "--tool=callgrind",
                                    absl::StrCat("--callgrind-out-file=", out_file)};
   if (separate_callers > 0) full.push_back(absl::StrCat("--separate-callers=", separate_callers));
+  if (simulate_branches) full.push_back(kBranchSimulation);
   full.insert(full.end(), argv.begin(), argv.end());
   if (absl::Status ran = RunValgrind(full, extra_env, **dir); !ran.ok()) return ran;
   std::ifstream in(out_file);

@@ -38,13 +38,19 @@ std::string ConfigLabel(size_t i);
 absl::StatusOr<std::vector<CallgrindDump>> RunCallgrindConfigs(const ProfileRequest& request,
                                                                const std::vector<LayerSet>& configs);
 
+// callgrind's branch simulation (ProfileRequest::simulate_branches): the dumps gain the events Bc, Bcm, Bi
+// and Bim. The executed counts (Bc, Bi) are exact; the misses are those of callgrind's own simple
+// predictor, not of the machine's (docs/faithfulness.md, round 12).
+inline constexpr char kBranchSimulation[] = "--branch-sim=yes";
+
 // Runs `argv` (argv[0] looked up in PATH) under callgrind from start to exit, environment plus `extra_env`,
-// and returns its one dump (self cost per function; `separate_callers` > 0 adds caller contexts).
+// and returns its one dump (self cost per function; `separate_callers` > 0 adds caller contexts;
+// `simulate_branches` adds the branch events).
 // FailedPrecondition when valgrind is not installed; Internal when the program fails (with the last line of
 // its error output); Cancelled when interrupted. Used for programs that mark no region (a real python).
 absl::StatusOr<CallgrindDump> RunCallgrindWholeProgram(
     const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& extra_env,
-    int separate_callers = 0);
+    int separate_callers = 0, bool simulate_branches = false);
 
 // Instructions per element per layer for request.layers (innermost-layer rule, symbol_layers.h).
 absl::StatusOr<LayerProfile> ProfileWithCallgrind(const ProfileRequest& request);

@@ -24,6 +24,9 @@ struct ProfileRequest {
   double seconds = 5;            // perf: length of the recorded region
   std::string keep_output;       // when set, the raw profile (perf.data / callgrind dump) is copied here
   std::string child_executable;  // the dispatchlab binary to run; empty = this executable
+  // callgrind: --branch-sim=yes, which adds the branches executed (Bc conditional, Bi indirect) and
+  // callgrind's own predictor's misses (Bcm, Bim) to each dump's events.
+  bool simulate_branches = false;
   // perf: how call stacks are read. "dwarf" (the default) unwinds with the binary's unwind tables, through
   // Debian's libc, which has no frame pointers and uses %rbp as a register inside malloc and free, so a
   // frame-pointer walk from there stops at once; sampled at 1000 Hz to keep the stack copies small.

@@ -220,6 +220,12 @@ TEST_CASE("cpython --metric=instructions counts both sides under callgrind, with
     // Every element's store is at least one call into a C function (Array_ass_item or its callers).
     CHECK(result["cpython"]["calls_per_element"].get<double>() >= 1);
     CHECK(result["dispatchlab"]["calls_per_element"].get<double>() >= 1);
+    // ... reached through at least one pointer (the sequence slot, the setfunc), on both sides, and
+    // every element's loop tests at least one condition.
+    for (const char* side : {"cpython", "dispatchlab"}) {
+      CHECK(result[side]["indirect_branches_per_element"].get<double>() >= 1);
+      CHECK(result[side]["conditional_branches_per_element"].get<double>() >= 1);
+    }
   }
   // A few hundred instructions per element at least: the loop stores through a C function per element.
   CHECK(doc["results"][0]["cpython"]["instructions_per_element"].get<double>() > 100);

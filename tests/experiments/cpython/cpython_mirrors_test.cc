@@ -74,6 +74,22 @@ TEST_CASE("the marginal method: (Ir[3 calls] - Ir[1 call]) / 2 / n, per function
   CHECK(c.functions[1].per_element == Approx(99.995));
 }
 
+TEST_CASE("the marginal method over callgrind's branch events: Bc and Bi per element, or none", "[cpython]") {
+  profiling::CallgrindDump one = Dump(1000000, {{"main", 1000000}});
+  profiling::CallgrindDump three = Dump(1400000, {{"main", 1400000}});
+  InstructionCount plain = Marginal(one, three, 1000);
+  CHECK_FALSE(plain.indirect_branches_per_element.has_value());  // run without --branch-sim=yes
+  CHECK_FALSE(plain.conditional_branches_per_element.has_value());
+  for (profiling::CallgrindDump* d : {&one, &three}) d->events = {"Ir", "Bc", "Bcm", "Bi", "Bim"};
+  one.event_totals = {1000000, 90000, 500, 20000, 40};
+  three.event_totals = {1400000, 310000, 900, 56000, 4040};
+  const InstructionCount c = Marginal(one, three, 1000);
+  REQUIRE(c.conditional_branches_per_element.has_value());
+  REQUIRE(c.indirect_branches_per_element.has_value());
+  CHECK(*c.conditional_branches_per_element == Approx(110.0));  // 220000 / 2 / 1000
+  CHECK(*c.indirect_branches_per_element == Approx(18.0));      // 36000 / 2 / 1000
+}
+
 TEST_CASE("every quoted CPython figure names a scenario and a source with its machine and method",
           "[cpython]") {
   int quoted = 0;

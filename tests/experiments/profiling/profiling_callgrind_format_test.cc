@@ -164,6 +164,27 @@ TEST_CASE("callgrind dump: several events, two position columns, omitted costs",
   CHECK(t.unattributed == 5);
 }
 
+TEST_CASE("callgrind dump: every event's total, as --branch-sim=yes adds them", "[profiling]") {
+  constexpr char kText[] =
+      "events: Ir Bc Bcm Bi Bim\n"
+      "fn=f\n"
+      "1 70 12 3 5 1\n"
+      "totals: 70 12 3 5\n";  // the last column left out: 0
+  absl::StatusOr<CallgrindDump> d = ParseCallgrindDump(std::string_view(kText));
+  REQUIRE(d.ok());
+  CHECK(d->totals == 70);
+  CHECK(d->event_totals == std::vector<uint64_t>{70, 12, 3, 5, 0});
+  CHECK(d->EventTotal("Bc") == std::optional<uint64_t>(12));
+  CHECK(d->EventTotal("Bi") == std::optional<uint64_t>(5));
+  CHECK(d->EventTotal("Bim") == std::optional<uint64_t>(0));
+  CHECK_FALSE(d->EventTotal("Dr").has_value());  // not recorded
+  absl::StatusOr<CallgrindDump> extra =
+      ParseCallgrindDump(std::string_view("events: Ir Bi\nfn=f\n1 3 1\ntotals: 3 1 4\n"));
+  REQUIRE_FALSE(extra.ok());
+  CHECK(std::string(extra.status().message()) ==
+        "callgrind output, line 4: more totals columns than events: '3 1 4'");
+}
+
 TEST_CASE("callgrind dump: malformed input is rejected with the line", "[profiling]") {
   CHECK_FALSE(ParseCallgrindDump(std::string_view("hello world\n")).ok());
   CHECK_FALSE(ParseCallgrindDump(std::string_view("events: Ir\n5 10\n")).ok());         // cost before fn=
