@@ -7,8 +7,9 @@
 #   3. a DISPATCHLAB_PGO that is neither generate, use nor empty stops the configure with one message;
 #   4. the extension-module mirrors are a shared object per variant (DISPATCHLAB_EXTENSION_MODULES=shared):
 #      compiled -fPIC -fno-semantic-interposition, linked into each executable, which exports its symbols
-#      (-rdynamic) and holds the whole of its core and dispatch libraries (--whole-archive); the setting
-#      refuses a value other than static or shared, and a build with the test suite.
+#      (-rdynamic) and holds the whole of its core and dispatch libraries (--whole-archive); the label says
+#      so; the setting refuses a value other than static or shared, a build with the test suite or the
+#      fuzzer, and `cmake --install`. With static (round 11's build) the mirrors stay out of the LTO too.
 # PGO is g++'s (CMakeLists.txt), so the configures name g++.
 # Inputs: -DSOURCE_DIR -DWORK_DIR.
 cmake_policy(VERSION 3.22)
@@ -19,18 +20,18 @@ function(configure dir)
                           -DCMAKE_CXX_COMPILER=g++ ${ARGN}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   set(configure_rc "${rc}" PARENT_SCOPE)
+  string(REGEX REPLACE "[ \n]+" " " err "${err}")  # CMake wraps a message's lines: match it as one line
   set(configure_err "${err}" PARENT_SCOPE)
 endfunction()
 
-# Configures the preset with DISPATCHLAB_PGO=`pgo` into WORK_DIR/pgo-`pgo`, which must succeed, and sets
+# Configures the preset with the settings ARGN into WORK_DIR/`name`, which must succeed, and sets
 # `commands` (compile_commands.json) and `last` (its last index) in the caller.
-function(configure_pgo pgo)
-  configure("${WORK_DIR}/pgo-${pgo}" -DDISPATCHLAB_PGO=${pgo})
+function(configure_ok name)
+  configure("${WORK_DIR}/${name}" ${ARGN})
   if(NOT configure_rc EQUAL 0)
-    message(FATAL_ERROR "cmake --preset debian-like -DDISPATCHLAB_PGO=${pgo} failed (${configure_rc}):\n"
-                        "${configure_err}")
+    message(FATAL_ERROR "cmake --preset debian-like ${ARGN} failed (${configure_rc}):\n${configure_err}")
   endif()
-  file(READ "${WORK_DIR}/pgo-${pgo}/compile_commands.json" json)
+  file(READ "${WORK_DIR}/${name}/compile_commands.json" json)
   string(JSON count LENGTH "${json}")
   if(count LESS 10)
     message(FATAL_ERROR "compile_commands.json has ${count} entries")
@@ -40,7 +41,7 @@ function(configure_pgo pgo)
   set(last "${last_index}" PARENT_SCOPE)
 endfunction()
 
-configure_pgo(use)
+configure_ok(pgo-use -DDISPATCHLAB_PGO=use)
 set(extension_files core/ndarray.cc dispatch/ctypes_array.cc dispatch/ctypes_types.cc)
 set(seen_extension 0)
 set(seen_interpreter 0)
@@ -74,8 +75,8 @@ if(NOT seen_extension EQUAL 9 OR seen_interpreter LESS 30)
                       "${seen_interpreter}")
 endif()
 
-if(NOT commands MATCHES "DISPATCHLAB_BUILD_TYPE=[^ ]*Release, LTO, PGO")
-  message(FATAL_ERROR "no compile command carries the build label \"Release, LTO, PGO\"")
+if(NOT commands MATCHES "DISPATCHLAB_BUILD_TYPE=[^ ]*Release, LTO, PGO, shared extension modules")
+  message(FATAL_ERROR "no compile command carries the build label \"Release, LTO, PGO, shared extension modules\"")
 endif()
 
 # 4. Each executable links its variant's shared object and exports the interpreter to it.
@@ -95,7 +96,7 @@ foreach(exe dispatchlab dispatchlab-nocount dispatchlab-untagged)
   endforeach()
 endforeach()
 
-configure_pgo(generate)
+configure_ok(pgo-generate -DDISPATCHLAB_PGO=generate)
 foreach(i RANGE ${last})
   string(JSON command GET "${commands}" ${i} command)
   if(NOT command MATCHES " -fprofile-generate ")
@@ -103,6 +104,26 @@ foreach(i RANGE ${last})
   endif()
 endforeach()
 
+# 1 again with the extension modules static (round 11's build): -fno-lto still follows -flto on them, in
+# the core and dispatch libraries.
+configure_ok(static -DDISPATCHLAB_EXTENSION_MODULES=static)
+set(seen_extension 0)
+foreach(i RANGE ${last})
+  string(JSON file GET "${commands}" ${i} file)
+  string(JSON command GET "${commands}" ${i} command)
+  file(RELATIVE_PATH relative "${SOURCE_DIR}" "${file}")
+  if(relative IN_LIST extension_files)
+    math(EXPR seen_extension "${seen_extension} + 1")
+    if(NOT command MATCHES " -flto[^ ]* .* -fno-lto " OR NOT command MATCHES "/dispatchlab_(core|dispatch)[_a-z]*\\.dir/")
+      message(FATAL_ERROR "${relative} (static) is not compiled into its folder library outside the LTO:\n${command}")
+    endif()
+  endif()
+endforeach()
+if(NOT seen_extension EQUAL 9)
+  message(FATAL_ERROR "expected 9 extension-module compiles with DISPATCHLAB_EXTENSION_MODULES=static, saw ${seen_extension}")
+endif()
+
+# 3. The refusals, each with its one message.
 configure("${WORK_DIR}/pgo-bad" -DDISPATCHLAB_PGO=yes)
 if(configure_rc EQUAL 0 OR NOT configure_err MATCHES "DISPATCHLAB_PGO is generate, use or empty, not 'yes'")
   message(FATAL_ERROR "DISPATCHLAB_PGO=yes configured (${configure_rc}):\n${configure_err}")
@@ -111,9 +132,18 @@ configure("${WORK_DIR}/modules-bad" -DDISPATCHLAB_EXTENSION_MODULES=dynamic)
 if(configure_rc EQUAL 0 OR NOT configure_err MATCHES "DISPATCHLAB_EXTENSION_MODULES is static or shared, not 'dynamic'")
   message(FATAL_ERROR "DISPATCHLAB_EXTENSION_MODULES=dynamic configured (${configure_rc}):\n${configure_err}")
 endif()
-configure("${WORK_DIR}/modules-tests" -DDISPATCHLAB_TESTS=ON)
-if(configure_rc EQUAL 0 OR NOT configure_err MATCHES "without the test suite: add -DDISPATCHLAB_TESTS=OFF")
-  message(FATAL_ERROR "DISPATCHLAB_EXTENSION_MODULES=shared configured with the tests (${configure_rc}):\n"
-                      "${configure_err}")
+foreach(option DISPATCHLAB_TESTS DISPATCHLAB_FUZZ)
+  configure("${WORK_DIR}/modules-${option}" -D${option}=ON)
+  if(configure_rc EQUAL 0 OR NOT configure_err MATCHES
+     "makes a measurement build \\(the preset debian-like\\), without the test suite or the fuzzer")
+    message(FATAL_ERROR "DISPATCHLAB_EXTENSION_MODULES=shared configured with ${option}=ON (${configure_rc}):\n"
+                        "${configure_err}")
+  endif()
+endforeach()
+execute_process(COMMAND ${CMAKE_COMMAND} --install "${WORK_DIR}/pgo-use" --prefix "${WORK_DIR}/prefix"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(REGEX REPLACE "[ \n]+" " " err "${err}")
+if(rc EQUAL 0 OR NOT err MATCHES "is for measurement and does not install" OR EXISTS "${WORK_DIR}/prefix")
+  message(FATAL_ERROR "cmake --install of a DISPATCHLAB_EXTENSION_MODULES=shared build did not refuse (${rc}):\n${err}")
 endif()
 file(REMOVE_RECURSE "${WORK_DIR}")
