@@ -9,11 +9,10 @@
 // included. A stack deeper than K whose K innermost frames hold no layer frame is charged to
 // "unattributed" (docs/perf.md: choose K larger than the deepest layer nesting; the default is 64).
 //
-// Handled: the header (events:, positions:, summary:, totals: with every event's column, desc: Trigger), name
-// compression
-// "(id) name" / "(id)" for fn=, cfn=, ob=, fl=, fi=, fe=, cob=, cfi=, cfl=; position compression
-// (+N, -N, *); hex positions; costs with trailing columns left out; jump=/jcnd= lines; the count of each
-// calls= line, summed (the calls a dump made).
+// Handled: the header (events:, positions:, summary:, totals: with every event's column, desc: Trigger),
+// name compression "(id) name" / "(id)" for fn=, cfn=, ob=, fl=, fi=, fe=, cob=, cfi=, cfl=; position
+// compression (+N, -N, *); hex positions; costs with trailing columns left out; jump=/jcnd= lines; the
+// count of each calls= line, summed (the calls a dump made).
 #ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_CALLGRIND_FORMAT_H_
 #define DISPATCHLAB_EXPERIMENTS_PROFILING_CALLGRIND_FORMAT_H_
 
