@@ -7,7 +7,8 @@
 #   3. a DISPATCHLAB_PGO that is neither generate, use nor empty stops the configure with one message;
 #   4. the extension-module mirrors are a shared object per variant (DISPATCHLAB_EXTENSION_MODULES=shared):
 #      compiled -fPIC -fno-semantic-interposition, linked into each executable, which exports its symbols
-#      (-rdynamic) and holds the whole of its core and dispatch libraries (--whole-archive); the label says
+#      (-rdynamic) and holds the whole of its core and dispatch libraries (--whole-archive); the shared
+#      object is linked with Debian's LDSHARED flags (-Wl,-O1 -Wl,-Bsymbolic-functions); the label says
 #      so; the setting refuses a value other than static or shared, a build with the test suite or the
 #      fuzzer, and `cmake --install`. With static (round 11's build) the mirrors stay out of the LTO too.
 # PGO is g++'s (CMakeLists.txt), so the configures name g++.
@@ -94,6 +95,12 @@ foreach(exe dispatchlab dispatchlab-nocount dispatchlab-untagged)
       message(FATAL_ERROR "${exe} does not link with '${expected}':\n${rule}")
     endif()
   endforeach()
+  # The shared object itself is linked as Debian's LDSHARED links an extension module.
+  string(REGEX MATCH "\nbuild libdispatchlab_extension_modules${suffix}\\.so: [^\n]*\n( [^\n]*\n)*" rule "${ninja}")
+  if(NOT rule MATCHES "-Wl,-O1" OR NOT rule MATCHES "-Wl,-Bsymbolic-functions")
+    message(FATAL_ERROR "libdispatchlab_extension_modules${suffix}.so is not linked with -Wl,-O1 "
+                        "-Wl,-Bsymbolic-functions:\n${rule}")
+  endif()
 endforeach()
 
 configure_ok(pgo-generate -DDISPATCHLAB_PGO=generate)
