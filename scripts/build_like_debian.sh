@@ -16,27 +16,49 @@
 # build (about 8 minutes on 2 cores). After an edit, rerun the script: a plain rebuild of build/debian-like
 # would compile the edited files against a stale profile.
 # Usage: scripts/build_like_debian.sh        then: build/debian-like/dispatchlab cpython --metric=instructions
+#        scripts/build_like_debian.sh --extension-modules=static
+#            round 11's build, with the extension-module mirrors in the folder libraries (no shared
+#            object), into build/debian-like-static/: the "static" rows of docs/faithfulness.md, round 12.
+# Bad input: one line on stderr, exit 2, before anything is installed or built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+modules=shared
+arguments="$*"
+for arg in "$@"; do
+  case "$arg" in
+    --extension-modules=shared | --extension-modules=static) modules=${arg#--extension-modules=} ;;
+    *)
+      echo "build_like_debian: unknown argument '$arg' (usage: scripts/build_like_debian.sh" \
+        "[--extension-modules=shared|static])" >&2
+      exit 2
+      ;;
+  esac
+done
+
 bash scripts/setup.sh
 
 preset=debian-like
 dir=build/$preset
+[[ $modules == static ]] && dir=build/$preset-static
+# The preset's configure with this build's directory and setting, and its build of the three binaries.
+configure() { cmake --preset "$preset" -B "$dir" -DDISPATCHLAB_EXTENSION_MODULES="$modules" "$@" >/dev/null; }
+build() { cmake --build "$dir" --target dispatchlab dispatchlab-nocount dispatchlab-untagged; }
 training_errors=$dir/untagged-training.err
 finished=0
 on_exit() {
   rm -f "$training_errors"
   if ((finished == 0)); then
     echo "build_like_debian: stopped before the end; $dir may hold an instrumented build (its metadata" \
-      "says PGO-instrumented): rerun scripts/build_like_debian.sh" >&2
+      "says PGO-instrumented): rerun scripts/build_like_debian.sh $arguments" >&2
   fi
 }
 trap on_exit EXIT
 
 echo "build_like_debian: 1/3 the instrumented build (-fprofile-generate)" >&2
-cmake --preset "$preset" -DDISPATCHLAB_PGO=generate >/dev/null
+configure -DDISPATCHLAB_PGO=generate
 find "$dir" -name '*.gcda' -delete
-cmake --build --preset "$preset"
+build
 
 echo "build_like_debian: 2/3 the training run (every scenario under every profile)" >&2
 scenarios=$("$dir/dispatchlab" list --format=json |
@@ -63,8 +85,9 @@ done
 
 # The profiles the optimised build will read: one per object file of each binary's libraries. The
 # optimised build does not warn about a missing one (-Wno-missing-profile), so count them here.
-for variant in core dispatch extension_modules core_nocount dispatch_nocount extension_modules_nocount \
-  core_untagged dispatch_untagged extension_modules_untagged; do
+libraries="core dispatch"
+[[ $modules == shared ]] && libraries+=" extension_modules"
+for variant in $libraries ${libraries// /_nocount }_nocount ${libraries// /_untagged }_untagged; do
   if ! find "$dir/CMakeFiles/dispatchlab_$variant.dir" -name '*.gcda' | grep -q .; then
     echo "build_like_debian: the training run left no profile for dispatchlab_$variant" >&2
     exit 1
@@ -72,7 +95,7 @@ for variant in core dispatch extension_modules core_nocount dispatch_nocount ext
 done
 
 echo "build_like_debian: 3/3 the optimised build (-fprofile-use)" >&2
-cmake --preset "$preset" -DDISPATCHLAB_PGO=use >/dev/null
-cmake --build --preset "$preset"
+configure -DDISPATCHLAB_PGO=use
+build
 finished=1
 echo "build_like_debian: done: $dir/dispatchlab cpython --metric=instructions" >&2
