@@ -52,7 +52,7 @@ const CommandSpec& CPythonCommandSpec() {
   static const CommandSpec spec = {
       "cpython",
       "cpython [SCENARIO...] [--python=PATH|all] [--n=N] [--rounds=R] [--metric=time|instructions] "
-      "[--profile=P] [--format=table|json] [--by-function] [--python-env=K=V]",
+      "[--profile=P] [--format=table|json] [--by-function] [--cache-sim] [--python-env=K=V]",
       "Runs each scenario that has a real counterpart on a real CPython (experiments/cpython/cases.py: the "
       "seed's statements, every result verified) and on the model (dispatchlab-untagged for the 3.6 and 3.11 "
       "profiles, dispatchlab-nocount for the others), side by side: ns or "
@@ -71,6 +71,9 @@ const CommandSpec& CPythonCommandSpec() {
           {"profile", "P", "the model's profile for every interpreter", "the one matching each version"},
           {"format", "F", "table or json", "table"},
           {"by-function", "", "instructions: each side's top functions per element, grouped by layer", ""},
+          {"cache-sim", "",
+           "instructions: callgrind's cache simulation too: data reads, writes and cache misses per element",
+           ""},
           {"python-env", "K=V[,K=V]", "environment of the real interpreter, e.g. PYTHONMALLOC=malloc", ""},
           {"min-time", "SECONDS", "time: seconds of calls per measurement, at most 3600", "0.05"},
           kFlagQuiet,
@@ -103,6 +106,8 @@ int RunCPythonCommand(const ParsedArgs& args) {
   }
   if (args.Has("by-function") && time) return Usage("--by-function goes with --metric=instructions");
   request.by_function = args.Has("by-function");
+  if (args.Has("cache-sim") && time) return Usage("--cache-sim goes with --metric=instructions");
+  request.simulate_cache = args.Has("cache-sim");
   absl::StatusOr<int64_t> n = ResolveN(args, time ? 100000 : 20000);
   if (!n.ok()) return Usage(n.status().message());
   if (absl::Status fits = CheckFitsInMemory(*n); !fits.ok()) return Usage(fits.message());

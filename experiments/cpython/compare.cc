@@ -61,8 +61,8 @@ void Keep(const InstructionCount& count, bool by_function, Side* side) {
   side->measured = true;
   side->value = side->median = count.per_element;
   side->calls_per_element = count.calls_per_element;
-  side->conditional_branches_per_element = count.conditional_branches_per_element;
-  side->indirect_branches_per_element = count.indirect_branches_per_element;
+  side->events = count.events;
+  side->simulated_caches = count.simulated_caches;
   if (by_function) side->functions = count.functions;
 }
 
@@ -71,14 +71,15 @@ absl::Status CountAll(const Interpreter& python, const std::string& profile, con
   for (CaseResult& r : *results) {
     if (request.progress != nullptr)
       request.progress->Step(absl::StrCat("CPython ", python.version, " ", r.scenario));
-    absl::StatusOr<InstructionCount> real = CountReal(python, r.scenario, request.n, request.env);
+    absl::StatusOr<InstructionCount> real =
+        CountReal(python, r.scenario, request.n, request.env, request.simulate_cache);
     if (!real.ok()) return real.status();
     Keep(*real, request.by_function, &r.cpython);
     if (profile.empty()) continue;
     if (request.progress != nullptr)
       request.progress->Step(absl::StrCat("dispatchlab ", profile, " ", r.scenario));
     absl::StatusOr<InstructionCount> model =
-        CountModel(binary, r.scenario, request.n, ProfileFromName(profile)->layers);
+        CountModel(binary, r.scenario, request.n, ProfileFromName(profile)->layers, request.simulate_cache);
     if (!model.ok()) return model.status();
     Keep(*model, request.by_function, &r.model);
   }

@@ -39,6 +39,7 @@ struct CompareRequest {
   std::string profile;           // forced profile; empty = the one matching each interpreter's version
   Env env;                       // --python-env, for the real side
   bool by_function = false;      // instructions: keep the per-function costs
+  bool simulate_cache = false;   // instructions: callgrind's cache simulation too (--cache-sim)
   std::string model_binary;      // dispatchlab-nocount (the untagged build beside it is used where it runs)
   Progress* progress = nullptr;  // one step per measurement (experiments/base/progress.h)
 };
@@ -47,13 +48,13 @@ struct Side {
   bool measured = false;
   double value = 0;   // time: minimum over rounds (ns/element); instructions: the marginal (Ir/element)
   double median = 0;  // time: median over rounds; instructions: = value
-  std::vector<double> rounds;           // time: one figure per round
-  double ratio = 0;                     // value / the reference case's value on the same side
-  int64_t peak_rss_kb = 0;              // time: the largest peak resident set of the side's processes
-  std::vector<FunctionCost> functions;  // instructions with by_function
-  double calls_per_element = 0;         // instructions: the marginal calls per element
-  std::optional<double> conditional_branches_per_element;  // instructions: marginal.h
-  std::optional<double> indirect_branches_per_element;     // instructions: marginal.h
+  std::vector<double> rounds;                 // time: one figure per round
+  double ratio = 0;                           // value / the reference case's value on the same side
+  int64_t peak_rss_kb = 0;                    // time: the largest peak resident set of the side's processes
+  std::vector<FunctionCost> functions;        // instructions with by_function
+  double calls_per_element = 0;               // instructions: the marginal calls per element
+  EventCounts events;                         // instructions: event_counts.def's rows (marginal.h)
+  std::vector<std::string> simulated_caches;  // instructions with --cache-sim: the caches callgrind simulated
 };
 
 struct CaseResult {

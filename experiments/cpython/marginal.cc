@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_split.h"
 
 namespace dispatchlab::cpython {
 namespace {
@@ -18,7 +20,28 @@ absl::flat_hash_map<std::string, int64_t> SelfByFunction(const profiling::Callgr
   return out;
 }
 
+constexpr EventCountInfo kEventCountTable[] = {
+#define DISPATCHLAB_EVENT_COUNT(id, key, label, events, simulation) \
+  {EventCount::id, key, label, events, Simulation::simulation},
+#include "experiments/cpython/event_counts.def"
+};
+static_assert(std::size(kEventCountTable) == kEventCountRows);
+
+// The sum of `events` (space-separated) in a dump; nullopt when it lacks any of them.
+std::optional<uint64_t> SumOfEvents(const profiling::CallgrindDump& dump, std::string_view events) {
+  uint64_t sum = 0;
+  for (absl::string_view event :
+       absl::StrSplit(absl::string_view(events.data(), events.size()), ' ', absl::SkipEmpty())) {
+    const std::optional<uint64_t> total = dump.EventTotal(std::string_view(event.data(), event.size()));
+    if (!total.has_value()) return std::nullopt;
+    sum += *total;
+  }
+  return sum;
+}
+
 }  // namespace
+
+std::span<const EventCountInfo> EventCountTable() { return kEventCountTable; }
 
 InstructionCount Marginal(const profiling::CallgrindDump& one_call,
                           const profiling::CallgrindDump& three_calls, int64_t n, double min_per_element) {
@@ -28,14 +51,14 @@ InstructionCount Marginal(const profiling::CallgrindDump& one_call,
       (static_cast<double>(three_calls.totals) - static_cast<double>(one_call.totals)) / divisor;
   count.calls_per_element =
       (static_cast<double>(three_calls.calls) - static_cast<double>(one_call.calls)) / divisor;
-  auto event_per_element = [&](std::string_view event) -> std::optional<double> {
-    const std::optional<uint64_t> few = one_call.EventTotal(event);
-    const std::optional<uint64_t> many = three_calls.EventTotal(event);
-    if (!few.has_value() || !many.has_value()) return std::nullopt;
-    return (static_cast<double>(*many) - static_cast<double>(*few)) / divisor;
-  };
-  count.conditional_branches_per_element = event_per_element("Bc");
-  count.indirect_branches_per_element = event_per_element("Bi");
+  for (const EventCountInfo& row : EventCountTable()) {
+    const std::optional<uint64_t> few = SumOfEvents(one_call, row.events);
+    const std::optional<uint64_t> many = SumOfEvents(three_calls, row.events);
+    if (!few.has_value() || !many.has_value()) continue;
+    count.events[static_cast<size_t>(row.id)] =
+        (static_cast<double>(*many) - static_cast<double>(*few)) / divisor;
+  }
+  count.simulated_caches = three_calls.simulated_caches;
   absl::flat_hash_map<std::string, int64_t> few = SelfByFunction(one_call);
   for (const auto& [function, cost] : SelfByFunction(three_calls)) {
     auto it = few.find(function);

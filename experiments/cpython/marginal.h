@@ -6,9 +6,12 @@
 #ifndef DISPATCHLAB_EXPERIMENTS_CPYTHON_MARGINAL_H_
 #define DISPATCHLAB_EXPERIMENTS_CPYTHON_MARGINAL_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "experiments/profiling/callgrind_format.h"
@@ -17,6 +20,34 @@ namespace dispatchlab::cpython {
 
 inline constexpr int64_t kMarginalFewCalls = 1;
 inline constexpr int64_t kMarginalManyCalls = 3;
+
+// What makes callgrind count an event beside Ir: --branch-sim=yes (every run of `dispatchlab cpython`) or
+// --cache-sim=yes (with its flag --cache-sim).
+enum class Simulation { kBranches, kCache };
+
+// The counts taken per element beside the instructions: one row each in event_counts.def.
+enum class EventCount {
+#define DISPATCHLAB_EVENT_COUNT(id, key, label, events, simulation) id,
+#include "experiments/cpython/event_counts.def"
+};
+
+struct EventCountInfo {
+  EventCount id;
+  std::string_view key;     // JSON key of a side
+  std::string_view label;   // row of the --by-function table
+  std::string_view events;  // callgrind events summed, space-separated
+  Simulation simulation;
+};
+
+// The rows of event_counts.def, in order (EventCount's values index it).
+std::span<const EventCountInfo> EventCountTable();
+inline constexpr size_t kEventCountRows = 0
+#define DISPATCHLAB_EVENT_COUNT(id, key, label, events, simulation) +1
+#include "experiments/cpython/event_counts.def"
+    ;
+
+// One value per row of the table; nullopt where the dumps lack the row's events (its simulation was off).
+using EventCounts = std::array<std::optional<double>, kEventCountRows>;
 
 struct FunctionCost {
   std::string function;
@@ -28,11 +59,13 @@ struct InstructionCount {
   // Calls per element, by the same difference: (calls[3 calls] - calls[1 call]) / 2 / n. A function that
   // one build inlines and the other calls shows here, not in per_element's total.
   double calls_per_element = 0;
-  // Branches executed per element, by the same difference over callgrind's branch simulation (Bc and Bi;
-  // nullopt when the dumps lack them). An indirect branch is a call or jump through a pointer: a slot, a
+  // The counts of event_counts.def per element, by the same difference (branches executed, data reads and
+  // writes, simulated cache misses). An indirect branch is a call or jump through a pointer: a slot, a
   // setfunc, a PLT entry into another shared object.
-  std::optional<double> conditional_branches_per_element;
-  std::optional<double> indirect_branches_per_element;
+  EventCounts events;
+  std::optional<double> Event(EventCount id) const { return events[static_cast<size_t>(id)]; }
+  // The caches callgrind simulated (its "desc: I1 cache: ..." lines), empty without --cache-sim=yes.
+  std::vector<std::string> simulated_caches;
   std::vector<FunctionCost> functions;  // largest first; only those above `min_per_element`
 };
 

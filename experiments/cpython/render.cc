@@ -52,6 +52,19 @@ std::string ModelBinaryName(const InterpreterRun& run) {
   return run.model_binary.substr(run.model_binary.rfind('/') + 1);
 }
 
+// The caches callgrind simulated under --cache-sim (the first measured side's; every side runs under the
+// same valgrind on the same machine), or none.
+std::vector<std::string> SimulatedCaches(const std::vector<InterpreterRun>& runs) {
+  for (const InterpreterRun& run : runs) {
+    for (const CaseResult& r : run.results) {
+      for (const Side* side : {&r.cpython, &r.model}) {
+        if (!side->simulated_caches.empty()) return side->simulated_caches;
+      }
+    }
+  }
+  return {};
+}
+
 std::string Header(const InterpreterRun& run) {
   std::string numpy = run.python.numpy.has_value() ? absl::StrCat("numpy ", *run.python.numpy) : "no numpy";
   std::string model = run.profile.empty() ? absl::StrCat("dispatchlab: ", run.profile_note)
@@ -68,6 +81,23 @@ std::map<std::string, double> ByLayer(const std::vector<FunctionCost>& functions
     out[layer.empty() ? kOtherFunctions : layer] += f.per_element;
   }
   return out;
+}
+
+// The calls per element and the rows of event_counts.def that either side has ("-" where one lacks it).
+void CountRows(const CaseResult& r, std::string* out) {
+  auto calls = [](const Side& side) {
+    return side.measured ? absl::StrFormat("%.1f", side.calls_per_element) : "-";
+  };
+  absl::StrAppend(
+      out, absl::StrFormat("  %-20s %10s %12s\n", "calls per element", calls(r.cpython), calls(r.model)));
+  for (const EventCountInfo& row : EventCountTable()) {
+    const size_t i = static_cast<size_t>(row.id);
+    if (!r.cpython.events[i].has_value() && !r.model.events[i].has_value()) continue;
+    auto cell = [i](const Side& side) {
+      return side.measured && side.events[i].has_value() ? absl::StrFormat("%.1f", *side.events[i]) : "-";
+    };
+    absl::StrAppend(out, absl::StrFormat("  %-20s %10s %12s\n", row.label, cell(r.cpython), cell(r.model)));
+  }
 }
 
 void ByFunctionTables(const CaseResult& r, std::string* out) {
@@ -89,20 +119,7 @@ void ByFunctionTables(const CaseResult& r, std::string* out) {
                                        cell(model, kOtherFunctions)));
   absl::StrAppend(out, absl::StrFormat("  %-20s %10s %12s\n", "total (marginal)", Value(r.cpython, false),
                                        Value(r.model, false)));
-  auto calls = [](const Side& side) {
-    return side.measured ? absl::StrFormat("%.1f", side.calls_per_element) : "-";
-  };
-  absl::StrAppend(
-      out, absl::StrFormat("  %-20s %10s %12s\n", "calls per element", calls(r.cpython), calls(r.model)));
-  auto branches = [](const Side& side, const std::optional<double> Side::*field) {
-    return side.measured && (side.*field).has_value() ? absl::StrFormat("%.1f", *(side.*field)) : "-";
-  };
-  absl::StrAppend(out, absl::StrFormat("  %-20s %10s %12s\n", "indirect branches",
-                                       branches(r.cpython, &Side::indirect_branches_per_element),
-                                       branches(r.model, &Side::indirect_branches_per_element)));
-  absl::StrAppend(out, absl::StrFormat("  %-20s %10s %12s\n", "cond. branches",
-                                       branches(r.cpython, &Side::conditional_branches_per_element),
-                                       branches(r.model, &Side::conditional_branches_per_element)));
+  CountRows(r, out);
   absl::StrAppend(out,
                   absl::StrFormat("top functions (self Ir per element):\n  %-40s %7s %-14s | %-44s %7s %s\n",
                                   "CPython", "Ir/el", "layer", "dispatchlab", "Ir/el", "layer"));
@@ -151,6 +168,12 @@ void Block(const InterpreterRun& run, const CompareRequest& request, std::string
   for (const std::string& s : run.skipped) absl::StrAppend(out, "  skipped ", s, "\n");
   if (request.by_function) {
     for (const CaseResult& r : run.results) ByFunctionTables(r, out);
+  } else if (request.simulate_cache) {
+    for (const CaseResult& r : run.results) {
+      absl::StrAppend(out, "\n", r.scenario, ": per element\n",
+                      absl::StrFormat("  %-20s %10s %12s\n", "count", "CPython", "dispatchlab"));
+      CountRows(r, out);
+    }
   }
   absl::StrAppend(out, "\n");
 }
@@ -192,11 +215,10 @@ Json SideJson(const Side& side, bool time, std::string (*layer_of)(const std::st
   } else {
     j["instructions_per_element"] = side.value;
     j["calls_per_element"] = side.calls_per_element;
-    auto optional_number = [](const std::optional<double>& v) {
-      return v.has_value() ? Json(*v) : Json(nullptr);
-    };
-    j["indirect_branches_per_element"] = optional_number(side.indirect_branches_per_element);
-    j["conditional_branches_per_element"] = optional_number(side.conditional_branches_per_element);
+    for (const EventCountInfo& row : EventCountTable()) {
+      const std::optional<double>& v = side.events[static_cast<size_t>(row.id)];
+      j[std::string(row.key)] = v.has_value() ? Json(*v) : Json(nullptr);
+    }
   }
   j["ratio"] = side.ratio;
   if (!time && !side.functions.empty()) {
@@ -272,6 +294,10 @@ std::string ComparisonTable(const std::vector<InterpreterRun>& runs, const std::
                       ? "; noisy when a side's rounds are not steady (experiments/base/stability.h).\n"
                       : "; instructions are exact, the same on any machine with the same packages.\n");
   BuildNote(runs, &out);
+  if (const std::vector<std::string> caches = SimulatedCaches(runs); !caches.empty()) {
+    absl::StrAppend(&out, "caches simulated (callgrind --cache-sim=yes, no prefetcher): ",
+                    absl::StrJoin(caches, "; "), "\n");
+  }
   absl::StrAppend(&out, "machine: ", MetadataLine(), "\n");
   return out;
 }
@@ -332,6 +358,7 @@ std::string ComparisonJson(const std::vector<InterpreterRun>& runs, const std::v
   meta["interpreters"] = std::move(interpreters);
   meta["skipped_interpreters"] = std::move(left_out);
   if (time) meta["stability"] = stability;
+  meta["simulated_caches"] = SimulatedCaches(runs);  // empty without --cache-sim
   meta["dispatchlab"] = dispatchlab_metadata;
   Json doc = Json::object();
   doc["results"] = std::move(results);

@@ -62,14 +62,14 @@ absl::StatusOr<Timing> TimeReal(const Interpreter& python, const std::string& ca
 }
 
 absl::StatusOr<InstructionCount> CountReal(const Interpreter& python, const std::string& case_name, int64_t n,
-                                           const Env& env) {
+                                           const Env& env, bool simulate_cache) {
   profiling::CallgrindDump dumps[2];
   const int64_t calls[2] = {kMarginalFewCalls, kMarginalManyCalls};
   for (int i = 0; i < 2; ++i) {
-    absl::StatusOr<profiling::CallgrindDump> dump =
-        profiling::RunCallgrindWholeProgram({python.path, "-c", kCasesScript, "count", case_name,
-                                             absl::StrCat("--n=", n), absl::StrCat("--calls=", calls[i])},
-                                            RealEnv(env), /*separate_callers=*/0, /*simulate_branches=*/true);
+    absl::StatusOr<profiling::CallgrindDump> dump = profiling::RunCallgrindWholeProgram(
+        {python.path, "-c", kCasesScript, "count", case_name, absl::StrCat("--n=", n),
+         absl::StrCat("--calls=", calls[i])},
+        RealEnv(env), /*separate_callers=*/0, /*simulate_branches=*/true, simulate_cache);
     if (!dump.ok()) return dump.status();
     dumps[i] = *std::move(dump);
   }
@@ -132,7 +132,7 @@ absl::StatusOr<Timing> TimeModel(const std::string& binary, const std::string& s
 }
 
 absl::StatusOr<InstructionCount> CountModel(const std::string& binary, const std::string& scenario, int64_t n,
-                                            LayerSet layers) {
+                                            LayerSet layers, bool simulate_cache) {
   profiling::ProfileRequest request;
   request.scenario = scenario;
   request.n = n;
@@ -140,6 +140,7 @@ absl::StatusOr<InstructionCount> CountModel(const std::string& binary, const std
   request.warmup = 0;
   request.child_executable = binary;
   request.simulate_branches = true;
+  request.simulate_cache = simulate_cache;
   profiling::CallgrindDump dumps[2];
   const int64_t calls[2] = {kMarginalFewCalls, kMarginalManyCalls};
   for (int i = 0; i < 2; ++i) {

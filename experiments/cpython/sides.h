@@ -30,9 +30,10 @@ Env RealEnv(const Env& env);
 // One process of the interpreter timing `case_name` for at least `min_time` seconds.
 absl::StatusOr<Timing> TimeReal(const Interpreter& python, const std::string& case_name, int64_t n,
                                 double min_time, const Env& env);
-// The marginal instructions of one call of `case_name` on the interpreter (two runs under callgrind).
+// The marginal instructions of one call of `case_name` on the interpreter (two runs under callgrind, with
+// the branch simulation, and with the cache simulation when `simulate_cache`).
 absl::StatusOr<InstructionCount> CountReal(const Interpreter& python, const std::string& case_name, int64_t n,
-                                           const Env& env);
+                                           const Env& env, bool simulate_cache);
 
 // The counting-free build: dispatchlab-nocount next to this executable (this executable when it is that).
 absl::StatusOr<std::string> CountingFreeBinary();
@@ -45,9 +46,9 @@ std::string ModelBinaryFor(LayerSet layers, const std::string& counting_free);
 absl::StatusOr<Timing> TimeModel(const std::string& binary, const std::string& scenario, int64_t n,
                                  const std::string& profile, double min_time);
 // The marginal instructions of one call of the scenario under `layers` (profile-child regions of 1 and 3
-// calls, no warm-up, so that the first call is in both, as on the real side).
+// calls, no warm-up, so that the first call is in both, as on the real side; the same simulations).
 absl::StatusOr<InstructionCount> CountModel(const std::string& binary, const std::string& scenario, int64_t n,
-                                            LayerSet layers);
+                                            LayerSet layers, bool simulate_cache);
 
 }  // namespace dispatchlab::cpython
 

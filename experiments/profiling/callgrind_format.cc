@@ -13,6 +13,17 @@ namespace {
 
 constexpr std::string_view kClientRequest = "Client Request: ";
 
+// callgrind's cache simulation describes each simulated cache in a "desc:" line (valgrind's
+// callgrind/sim.c, cachesim_dump_desc): "I1 cache: 65536 B, 64 B, 16-way associative", "D1 cache: ...",
+// "LL cache: ...". Without the simulation callgrind still writes the three lines, with nothing after the
+// colon.
+bool IsSimulatedCache(std::string_view desc) {
+  for (std::string_view cache : {"I1 cache:", "D1 cache:", "LL cache:"}) {
+    if (desc.substr(0, cache.size()) == cache && !Strip(desc.substr(cache.size())).empty()) return true;
+  }
+  return false;
+}
+
 bool StartsCostLine(std::string_view line) {
   if (line.empty()) return false;
   char c = line[0];
@@ -145,6 +156,8 @@ absl::StatusOr<CallgrindDump> ParseCallgrindDump(std::istream& in) {
       have_totals = have_totals || key == "totals";
     } else if (key == "desc" && value.rfind("Trigger:", 0) == 0) {
       dump.trigger = std::string(Strip(value.substr(8)));
+    } else if (key == "desc" && IsSimulatedCache(value)) {
+      dump.simulated_caches.emplace_back(Strip(value));
     }
   }
   if (!seen_header || dump.events.empty()) {

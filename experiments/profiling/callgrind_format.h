@@ -9,10 +9,10 @@
 // included. A stack deeper than K whose K innermost frames hold no layer frame is charged to
 // "unattributed" (docs/perf.md: choose K larger than the deepest layer nesting; the default is 64).
 //
-// Handled: the header (events:, positions:, summary:, totals: with every event's column, desc: Trigger),
-// name compression "(id) name" / "(id)" for fn=, cfn=, ob=, fl=, fi=, fe=, cob=, cfi=, cfl=; position
-// compression (+N, -N, *); hex positions; costs with trailing columns left out; jump=/jcnd= lines; the
-// count of each calls= line, summed (the calls a dump made).
+// Handled: the header (events:, positions:, summary:, totals: with every event's column, desc: Trigger and
+// the simulated caches), name compression "(id) name" / "(id)" for fn=, cfn=, ob=, fl=, fi=, fe=, cob=, cfi=,
+// cfl=; position compression (+N, -N, *); hex positions; costs with trailing columns left out; jump=/jcnd=
+// lines; the count of each calls= line, summed (the calls a dump made).
 #ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_CALLGRIND_FORMAT_H_
 #define DISPATCHLAB_EXPERIMENTS_PROFILING_CALLGRIND_FORMAT_H_
 
@@ -40,6 +40,9 @@ struct CallgrindDump {
   // Calls made: the sum of every `calls=COUNT TARGET` line's count. Callgrind counts a call instruction,
   // and a jump into another function's first instruction (a tail call), as a call.
   uint64_t calls = 0;
+  // The caches of --cache-sim=yes as its "desc:" lines give them, in file order, e.g.
+  // "D1 cache: 49152 B, 64 B, 12-way associative"; empty without the simulation.
+  std::vector<std::string> simulated_caches;
 
   // The total of the event named `event` (e.g. "Bi" under --branch-sim=yes), or nullopt when the dump
   // does not record it.

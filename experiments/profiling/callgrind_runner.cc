@@ -74,6 +74,7 @@ absl::StatusOr<std::vector<CallgrindDump>> RunCallgrindConfigs(const ProfileRequ
                                    absl::StrCat("--separate-callers=", kCallgrindContextDepth),
                                    absl::StrCat("--callgrind-out-file=", out_file)};
   if (request.simulate_branches) argv.push_back(kBranchSimulation);
+  if (request.simulate_cache) argv.push_back(kCacheSimulation);
   argv.push_back(self);
   for (std::string& arg : ProfileChildArgs(request, configs)) argv.push_back(std::move(arg));
   if (absl::Status ran = RunValgrind(argv, {}, **dir); !ran.ok()) return ran;
@@ -102,7 +103,7 @@ absl::StatusOr<std::vector<CallgrindDump>> RunCallgrindConfigs(const ProfileRequ
 
 absl::StatusOr<CallgrindDump> RunCallgrindWholeProgram(
     const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& extra_env,
-    int separate_callers, bool simulate_branches) {
+    int separate_callers, bool simulate_branches, bool simulate_cache) {
   if (absl::Status valgrind = RequireValgrind(); !valgrind.ok()) return valgrind;
   absl::StatusOr<std::unique_ptr<ScratchDir>> dir = ScratchDir::Create("callgrind");
   if (!dir.ok()) return dir.status();
@@ -111,6 +112,7 @@ absl::StatusOr<CallgrindDump> RunCallgrindWholeProgram(
                                    absl::StrCat("--callgrind-out-file=", out_file)};
   if (separate_callers > 0) full.push_back(absl::StrCat("--separate-callers=", separate_callers));
   if (simulate_branches) full.push_back(kBranchSimulation);
+  if (simulate_cache) full.push_back(kCacheSimulation);
   full.insert(full.end(), argv.begin(), argv.end());
   if (absl::Status ran = RunValgrind(full, extra_env, **dir); !ran.ok()) return ran;
   std::ifstream in(out_file);

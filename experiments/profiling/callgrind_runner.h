@@ -42,15 +42,19 @@ absl::StatusOr<std::vector<CallgrindDump>> RunCallgrindConfigs(const ProfileRequ
 // and Bim. The executed counts (Bc, Bi) are exact; the misses are those of callgrind's own simple
 // predictor, not of the machine's (docs/faithfulness.md, round 12).
 inline constexpr char kBranchSimulation[] = "--branch-sim=yes";
+// callgrind's cache simulation (ProfileRequest::simulate_cache): the dumps gain the events Dr, Dw (data reads
+// and writes, exact), I1mr, D1mr, D1mw (first-level misses) and ILmr, DLmr, DLmw (last-level misses) of
+// caches with the geometry valgrind reads from this machine's CPU, which the dumps' "desc:" lines give.
+inline constexpr char kCacheSimulation[] = "--cache-sim=yes";
 
 // Runs `argv` (argv[0] looked up in PATH) under callgrind from start to exit, environment plus `extra_env`,
 // and returns its one dump (self cost per function; `separate_callers` > 0 adds caller contexts;
-// `simulate_branches` adds the branch events).
+// `simulate_branches` adds the branch events, `simulate_cache` the cache events).
 // FailedPrecondition when valgrind is not installed; Internal when the program fails (with the last line of
 // its error output); Cancelled when interrupted. Used for programs that mark no region (a real python).
 absl::StatusOr<CallgrindDump> RunCallgrindWholeProgram(
     const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& extra_env,
-    int separate_callers = 0, bool simulate_branches = false);
+    int separate_callers = 0, bool simulate_branches = false, bool simulate_cache = false);
 
 // Instructions per element per layer for request.layers (innermost-layer rule, symbol_layers.h).
 absl::StatusOr<LayerProfile> ProfileWithCallgrind(const ProfileRequest& request);

@@ -27,6 +27,8 @@ struct ProfileRequest {
   // callgrind: --branch-sim=yes, which adds the branches executed (Bc conditional, Bi indirect) and
   // callgrind's own predictor's misses (Bcm, Bim) to each dump's events.
   bool simulate_branches = false;
+  // callgrind: --cache-sim=yes, which adds data reads and writes (Dr, Dw) and the simulated caches' misses.
+  bool simulate_cache = false;
   // perf: how call stacks are read. "dwarf" (the default) unwinds with the binary's unwind tables, through
   // Debian's libc, which has no frame pointers and uses %rbp as a register inside malloc and free, so a
   // frame-pointer walk from there stops at once; sampled at 1000 Hz to keep the stack copies small.

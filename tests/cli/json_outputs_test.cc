@@ -199,7 +199,7 @@ TEST_CASE("profile --format=json matches docs/cli.md", "[cli][json]") {
   }
   CheckOutput({"profile", "sct_init", "--tool=callgrind", "--n=300", "--format=json"}, "profile");
   CheckOutput({"cpython", "sct_init_list", "sct_subscript_list", "--metric=instructions", "--n=300",
-               "--by-function", "--format=json"},
+               "--by-function", "--cache-sim", "--format=json"},
               "cpython");
 }
 

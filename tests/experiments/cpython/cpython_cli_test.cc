@@ -94,6 +94,7 @@ TEST_CASE("cpython rejects bad flags with one line and exit 2", "[cpython]") {
                      "--rounds is for --metric=time");
   ExpectOneLineError(RunCli({"cpython", "--metric=cycles"}), "cycles");
   ExpectOneLineError(RunCli({"cpython", "--by-function"}), "--by-function goes with --metric=instructions");
+  ExpectOneLineError(RunCli({"cpython", "--cache-sim"}), "--cache-sim goes with --metric=instructions");
   ExpectOneLineError(RunCli({"cpython", "--python-env=PYTHONMALLOC"}), "is not NAME=VALUE");
   ExpectOneLineError(RunCli({"cpython", "--min-time=-1"}), "--min-time");
   ExpectOneLineError(RunCli({"cpython", "--python=/no/such/python3"}),
@@ -238,6 +239,53 @@ TEST_CASE("cpython --metric=instructions counts both sides under callgrind, with
   CHECK(layered(doc["results"][0]["cpython"]["functions"]) > 0);
   CHECK(layered(doc["results"][0]["dispatchlab"]["functions"]) > 0);
   CHECK(doc["metadata"]["metric"] == "instructions");
+  // Without --cache-sim, the cache simulation's counts are null and no cache is named.
+  for (const Json& result : doc["results"]) {
+    for (const char* side : {"cpython", "dispatchlab"}) {
+      for (const char* key : {"data_reads_per_element", "data_writes_per_element", "l1d_misses_per_element",
+                              "l1i_misses_per_element", "last_level_misses_per_element"}) {
+        CHECK(result[side][key].is_null());
+      }
+    }
+  }
+  CHECK(doc["metadata"]["simulated_caches"] == Json::array());
+}
+
+TEST_CASE("cpython --cache-sim counts data reads, writes and simulated cache misses on both sides",
+          "[cpython]") {
+  if (!HavePython() || !HaveValgrind()) {
+    WARN("skipped: needs /usr/bin/python3 and valgrind");
+    return;
+  }
+#if defined(__SANITIZE_ADDRESS__)
+  WARN("skipped: valgrind cannot run a program built with AddressSanitizer");
+  return;
+#endif
+  const ChildResult r = RunCli(
+      {"cpython", "sct_subscript_list", "--metric=instructions", "--n=2000", "--cache-sim", "--format=json"},
+      900);
+  INFO(r.err);
+  REQUIRE(r.exit_status == 0);
+  const Json doc = Parse(r.out);
+  REQUIRE(doc["results"].size() == 1);
+  for (const char* side : {"cpython", "dispatchlab"}) {
+    const Json& s = doc["results"][0][side];
+    // Each element's store reads its source item and writes the array's buffer at least.
+    CHECK(s["data_reads_per_element"].get<double>() >= 1);
+    CHECK(s["data_writes_per_element"].get<double>() >= 1);
+    // Misses are per element, not negative beyond the marginal's rounding, and far fewer than accesses.
+    for (const char* key :
+         {"l1d_misses_per_element", "l1i_misses_per_element", "last_level_misses_per_element"}) {
+      CHECK(s[key].get<double>() > -0.01);
+      CHECK(s[key].get<double>() < s["data_reads_per_element"].get<double>());
+    }
+    CHECK(s["indirect_branches_per_element"].get<double>() >= 1);  // the branch simulation stays on
+  }
+  const Json& caches = doc["metadata"]["simulated_caches"];
+  REQUIRE(caches.size() == 3);
+  CHECK(caches[0].get<std::string>().rfind("I1 cache: ", 0) == 0);
+  CHECK(caches[1].get<std::string>().rfind("D1 cache: ", 0) == 0);
+  CHECK(caches[2].get<std::string>().rfind("LL cache: ", 0) == 0);
 }
 
 }  // namespace

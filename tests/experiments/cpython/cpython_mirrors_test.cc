@@ -2,6 +2,8 @@
 // column (experiments/cpython/mirrors.h), the marginal method (marginal.h), the quoted reference figures
 // (reference_figures.h) and the verdicts (compare.h).
 #include <catch2/catch.hpp>
+#include <set>
+#include <string_view>
 
 #include "experiments/cpython/compare.h"
 #include "experiments/cpython/marginal.h"
@@ -78,16 +80,57 @@ TEST_CASE("the marginal method over callgrind's branch events: Bc and Bi per ele
   profiling::CallgrindDump one = Dump(1000000, {{"main", 1000000}});
   profiling::CallgrindDump three = Dump(1400000, {{"main", 1400000}});
   InstructionCount plain = Marginal(one, three, 1000);
-  CHECK_FALSE(plain.indirect_branches_per_element.has_value());  // run without --branch-sim=yes
-  CHECK_FALSE(plain.conditional_branches_per_element.has_value());
+  for (const EventCountInfo& row : EventCountTable()) {
+    CHECK_FALSE(plain.events[static_cast<size_t>(row.id)].has_value());  // run without a simulation
+  }
   for (profiling::CallgrindDump* d : {&one, &three}) d->events = {"Ir", "Bc", "Bcm", "Bi", "Bim"};
   one.event_totals = {1000000, 90000, 500, 20000, 40};
   three.event_totals = {1400000, 310000, 900, 56000, 4040};
   const InstructionCount c = Marginal(one, three, 1000);
-  REQUIRE(c.conditional_branches_per_element.has_value());
-  REQUIRE(c.indirect_branches_per_element.has_value());
-  CHECK(*c.conditional_branches_per_element == Approx(110.0));  // 220000 / 2 / 1000
-  CHECK(*c.indirect_branches_per_element == Approx(18.0));      // 36000 / 2 / 1000
+  REQUIRE(c.Event(EventCount::kConditionalBranches).has_value());
+  REQUIRE(c.Event(EventCount::kIndirectBranches).has_value());
+  CHECK(*c.Event(EventCount::kConditionalBranches) == Approx(110.0));  // 220000 / 2 / 1000
+  CHECK(*c.Event(EventCount::kIndirectBranches) == Approx(18.0));      // 36000 / 2 / 1000
+  CHECK_FALSE(c.Event(EventCount::kDataReads).has_value());            // no --cache-sim=yes
+  CHECK(c.simulated_caches.empty());
+}
+
+TEST_CASE("the marginal method over callgrind's cache events: reads, writes and misses, summed per row",
+          "[cpython]") {
+  profiling::CallgrindDump one = Dump(1000000, {{"main", 1000000}});
+  profiling::CallgrindDump three = Dump(1400000, {{"main", 1400000}});
+  for (profiling::CallgrindDump* d : {&one, &three}) {
+    d->events = {"Ir", "Dr", "Dw", "I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw"};
+  }
+  one.event_totals = {1000000, 300000, 200000, 50, 1000, 2000, 40, 300, 600};
+  three.event_totals = {1400000, 670000, 408000, 52, 1250, 2350, 40, 310, 610};
+  three.simulated_caches = {"I1 cache: 65536 B, 64 B, 16-way associative",
+                            "D1 cache: 49152 B, 64 B, 12-way associative",
+                            "LL cache: 503316480 B, 64 B, 30-way associative"};
+  const InstructionCount c = Marginal(one, three, 1000);
+  CHECK(*c.Event(EventCount::kDataReads) == Approx(185.0));         // 370000 / 2 / 1000
+  CHECK(*c.Event(EventCount::kDataWrites) == Approx(104.0));        // 208000 / 2 / 1000
+  CHECK(*c.Event(EventCount::kL1dMisses) == Approx(0.3));           // (250 + 350) / 2 / 1000
+  CHECK(*c.Event(EventCount::kL1iMisses) == Approx(0.001));         // 2 / 2 / 1000
+  CHECK(*c.Event(EventCount::kLastLevelMisses) == Approx(0.01));    // (0 + 10 + 10) / 2 / 1000
+  CHECK_FALSE(c.Event(EventCount::kIndirectBranches).has_value());  // no --branch-sim=yes
+  CHECK(c.simulated_caches == three.simulated_caches);
+  // A row whose events a dump lacks in part is left out, not summed over what is there.
+  for (profiling::CallgrindDump* d : {&one, &three}) d->events = {"Ir", "Dr", "Dw", "I1mr", "D1mr"};
+  CHECK_FALSE(Marginal(one, three, 1000).Event(EventCount::kL1dMisses).has_value());
+}
+
+TEST_CASE("event_counts.def: one row per count, each with its own key, label and events", "[cpython]") {
+  std::set<std::string_view> keys, labels;
+  size_t i = 0;
+  for (const EventCountInfo& row : EventCountTable()) {
+    CHECK(static_cast<size_t>(row.id) == i++);  // the enum indexes the table
+    CHECK(keys.insert(row.key).second);
+    CHECK(labels.insert(row.label).second);
+    CHECK(row.key.substr(row.key.size() - 12) == "_per_element");
+    CHECK_FALSE(row.events.empty());
+  }
+  CHECK(i == kEventCountRows);
 }
 
 TEST_CASE("every quoted CPython figure names a scenario and a source with its machine and method",

@@ -185,6 +185,36 @@ TEST_CASE("callgrind dump: every event's total, as --branch-sim=yes adds them", 
         "callgrind output, line 4: more totals columns than events: '3 1 4'");
 }
 
+TEST_CASE("callgrind dump: the caches --cache-sim=yes simulated, from its desc: lines", "[profiling]") {
+  // The header callgrind 3.19 writes under --cache-sim=yes (valgrind's callgrind/sim.c, cachesim_dump_desc).
+  constexpr char kText[] =
+      "version: 1\n"
+      "creator: callgrind-3.19.0\n"
+      "\n"
+      "desc: I1 cache: 65536 B, 64 B, 16-way associative\n"
+      "desc: D1 cache: 49152 B, 64 B, 12-way associative\n"
+      "desc: LL cache: 503316480 B, 64 B, 30-way associative\n"
+      "desc: Timerange: Basic block 0 - 15400961\n"
+      "desc: Trigger: Client Request: config 0\n"
+      "events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw\n"
+      "fn=f\n"
+      "1 70 20 10 1 2 3 1 1 1\n"
+      "totals: 70 20 10 1 2 3 1 1 1\n";
+  absl::StatusOr<CallgrindDump> d = ParseCallgrindDump(std::string_view(kText));
+  REQUIRE(d.ok());
+  CHECK(d->simulated_caches == std::vector<std::string>{"I1 cache: 65536 B, 64 B, 16-way associative",
+                                                        "D1 cache: 49152 B, 64 B, 12-way associative",
+                                                        "LL cache: 503316480 B, 64 B, 30-way associative"});
+  CHECK(d->trigger == "Client Request: config 0");
+  CHECK(d->EventTotal("Dr") == std::optional<uint64_t>(20));
+  CHECK(d->EventTotal("D1mw") == std::optional<uint64_t>(3));
+  // Without the simulation callgrind writes the three lines with nothing after the colon.
+  absl::StatusOr<CallgrindDump> plain = ParseCallgrindDump(
+      std::string_view("desc: I1 cache: \ndesc: D1 cache: \ndesc: LL cache: \nevents: Ir\nfn=f\n1 3\n"));
+  REQUIRE(plain.ok());
+  CHECK(plain->simulated_caches.empty());
+}
+
 TEST_CASE("callgrind dump: malformed input is rejected with the line", "[profiling]") {
   CHECK_FALSE(ParseCallgrindDump(std::string_view("hello world\n")).ok());
   CHECK_FALSE(ParseCallgrindDump(std::string_view("events: Ir\n5 10\n")).ok());         // cost before fn=
