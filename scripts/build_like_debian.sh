@@ -10,7 +10,8 @@
 #     (-DDISPATCHLAB_PGO=generate), a training run, then the optimised build (-DDISPATCHLAB_PGO=use).
 #     CPython trains on a set of its tests (`-m test --pgo`); the model trains on its whole workload:
 #     every scenario under every profile, in each of the three binaries (dispatchlab-untagged refuses
-#     the profiles whose refcount layers it has compiled out).
+#     the profiles whose refcount layers it has compiled out). numpy's mirror (core/ndarray.cc) is built
+#     without the profile, as Debian builds numpy: a package of its own, plain -O2 (round 13).
 # The result is build/debian-like/dispatchlab (with its -nocount and -untagged siblings). It is a
 # measurement build, not the project's: it has no tests, needs g++, and takes about three times a release
 # build (about 8 minutes on 2 cores). After an edit, rerun the script: a plain rebuild of build/debian-like

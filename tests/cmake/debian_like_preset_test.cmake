@@ -3,7 +3,8 @@
 #   1. the files that mirror extension modules (_ctypes, numpy) compile without LTO (-fno-lto after
 #      CMake's -flto: the last one counts), and the others with it;
 #   2. -DDISPATCHLAB_PGO=use puts -fprofile-use on every compile command and the label "Release, LTO, PGO"
-#      in the metadata; -DDISPATCHLAB_PGO=generate puts -fprofile-generate on every compile command;
+#      in the metadata, and takes it back (-fno-profile-use after it) on numpy's mirror, core/ndarray.cc,
+#      as Debian builds numpy without PGO (round 13); -DDISPATCHLAB_PGO=generate puts -fprofile-generate on every compile command;
 #   3. a DISPATCHLAB_PGO that is neither generate, use nor empty stops the configure with one message;
 #   4. the extension-module mirrors are a shared object per variant (DISPATCHLAB_EXTENSION_MODULES=shared):
 #      compiled -fPIC -fno-semantic-interposition, linked into each executable, which exports its symbols
@@ -52,6 +53,15 @@ foreach(i RANGE ${last})
   file(RELATIVE_PATH relative "${SOURCE_DIR}" "${file}")
   if(NOT command MATCHES " -fprofile-use ")
     message(FATAL_ERROR "${relative} compiles without -fprofile-use under DISPATCHLAB_PGO=use:\n${command}")
+  endif()
+  set(numpy_profile_dropped 0)
+  if(command MATCHES " -fprofile-use .* -fno-profile-use ")
+    set(numpy_profile_dropped 1)
+  endif()
+  if(relative STREQUAL "core/ndarray.cc" AND NOT numpy_profile_dropped)
+    message(FATAL_ERROR "numpy's mirror reads a profile (no -fno-profile-use after -fprofile-use):\n${command}")
+  elseif(NOT relative STREQUAL "core/ndarray.cc" AND numpy_profile_dropped)
+    message(FATAL_ERROR "${relative} is not numpy's but drops its profile:\n${command}")
   endif()
   if(relative IN_LIST extension_files)
     math(EXPR seen_extension "${seen_extension} + 1")
