@@ -36,6 +36,18 @@ bool HaveNumpy() { return HavePython() && RunChild({kPython, "-c", "import numpy
 
 bool HaveValgrind() { return RunChild({"/bin/sh", "-c", "command -v valgrind"}).exit_status == 0; }
 
+// Whether `cpython --metric=instructions` can run here (Debian's python3 and valgrind, and a build valgrind
+// can run: not AddressSanitizer's); says why not.
+bool CanCountUnderCallgrind() {
+  if (kSanitized) {
+    WARN("skipped: valgrind cannot run a program built with AddressSanitizer");
+    return false;
+  }
+  if (HavePython() && HaveValgrind()) return true;
+  WARN("skipped: needs /usr/bin/python3 and valgrind");
+  return false;
+}
+
 void ExpectOneLineError(const ChildResult& r, const std::string& mentions) {
   INFO("stdout: " << r.out << "\nstderr: " << r.err);
   CHECK(r.exit_status == 2);
@@ -198,14 +210,7 @@ TEST_CASE("cpython runs a profile with refcount layers in dispatchlab-nocount an
 
 TEST_CASE("cpython --metric=instructions counts both sides under callgrind, with --by-function",
           "[cpython]") {
-  if (!HavePython() || !HaveValgrind()) {
-    WARN("skipped: needs /usr/bin/python3 and valgrind");
-    return;
-  }
-#if defined(__SANITIZE_ADDRESS__)
-  WARN("skipped: valgrind cannot run a program built with AddressSanitizer");
-  return;
-#endif
+  if (!CanCountUnderCallgrind()) return;
   const ChildResult r = RunCli({"cpython", "sct_init_list", "sct_subscript_list", "--metric=instructions",
                                 "--n=2000", "--by-function", "--format=json"},
                                900);
@@ -253,14 +258,7 @@ TEST_CASE("cpython --metric=instructions counts both sides under callgrind, with
 
 TEST_CASE("cpython --cache-sim counts data reads, writes and simulated cache misses on both sides",
           "[cpython]") {
-  if (!HavePython() || !HaveValgrind()) {
-    WARN("skipped: needs /usr/bin/python3 and valgrind");
-    return;
-  }
-#if defined(__SANITIZE_ADDRESS__)
-  WARN("skipped: valgrind cannot run a program built with AddressSanitizer");
-  return;
-#endif
+  if (!CanCountUnderCallgrind()) return;
   const ChildResult r = RunCli(
       {"cpython", "sct_subscript_list", "--metric=instructions", "--n=2000", "--cache-sim", "--format=json"},
       900);
