@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "experiments/base/json.h"
+#include "experiments/cpython/marginal.h"
 #include "tests/cli/spawn.h"
 
 namespace dispatchlab::testing {
@@ -244,12 +245,14 @@ TEST_CASE("cpython --metric=instructions counts both sides under callgrind, with
   CHECK(layered(doc["results"][0]["cpython"]["functions"]) > 0);
   CHECK(layered(doc["results"][0]["dispatchlab"]["functions"]) > 0);
   CHECK(doc["metadata"]["metric"] == "instructions");
-  // Without --cache-sim, the cache simulation's counts are null and no cache is named.
+  // Without --cache-sim, the cache simulation's counts are null (and the branch simulation's are numbers),
+  // and no cache is named.
   for (const Json& result : doc["results"]) {
     for (const char* side : {"cpython", "dispatchlab"}) {
-      for (const char* key : {"data_reads_per_element", "data_writes_per_element", "l1d_misses_per_element",
-                              "l1i_misses_per_element", "last_level_misses_per_element"}) {
-        CHECK(result[side][key].is_null());
+      for (const cpython::EventCountInfo& row : cpython::EventCountTable()) {
+        INFO(row.key);
+        CHECK(result[side][std::string(row.key)].is_null() ==
+              (row.simulation == cpython::Simulation::kCache));
       }
     }
   }
@@ -278,6 +281,10 @@ TEST_CASE("cpython --cache-sim counts data reads, writes and simulated cache mis
       CHECK(s[key].get<double>() < s["data_reads_per_element"].get<double>());
     }
     CHECK(s["indirect_branches_per_element"].get<double>() >= 1);  // the branch simulation stays on
+    for (const cpython::EventCountInfo& row : cpython::EventCountTable()) {
+      INFO(row.key);
+      CHECK(s[std::string(row.key)].is_number());  // every row, both simulations on
+    }
   }
   const Json& caches = doc["metadata"]["simulated_caches"];
   REQUIRE(caches.size() == 3);
