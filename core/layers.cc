@@ -138,19 +138,24 @@ absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base) {
 }
 
 absl::Status CheckBuildRuns(LayerSet layers) {
-  if (kTaggedCompiledIn || UntaggedBuildRuns(layers)) return absl::OkStatus();
+  if (kTaggedCompiledIn) return absl::OkStatus();
+  if (kImmortalInline ? ImmortalBuildRuns(layers) : UntaggedBuildRuns(layers)) return absl::OkStatus();
+  const uint32_t fixed_on = kImmortalInline ? kImmortalFixedOn : kUntaggedFixedOn;
+  const uint32_t fixed_off = kImmortalInline ? kImmortalFixedOff : kUntaggedFixedOff;
   std::vector<std::string> wrong;
   for (const LayerInfo& info : LayerTable()) {
     const uint32_t bit = 1u << static_cast<int>(info.layer);
-    if ((kUntaggedFixedOn & bit) != 0 && !layers.Has(info.layer))
-      wrong.push_back(absl::StrCat("-", info.name));
-    if ((kUntaggedFixedOff & bit) != 0 && layers.Has(info.layer))
-      wrong.push_back(absl::StrCat("+", info.name));
+    if ((fixed_on & bit) != 0 && !layers.Has(info.layer)) wrong.push_back(absl::StrCat("-", info.name));
+    if ((fixed_off & bit) != 0 && layers.Has(info.layer)) wrong.push_back(absl::StrCat("+", info.name));
   }
-  return absl::FailedPreconditionError(
-      absl::StrCat("dispatchlab-untagged cannot switch ", absl::StrJoin(wrong, ","),
-                   ": it is built with the boxing layers always on and the refcount layers always off "
-                   "(docs/faithfulness.md, \"The untagged build\"); run dispatchlab or dispatchlab-nocount"));
+  return absl::FailedPreconditionError(absl::StrCat(
+      kUntaggedBuildName, " cannot switch ", absl::StrJoin(wrong, ","),
+      kImmortalInline
+          ? ": it is built with the boxing layers, immortal and thread_state always on and the other "
+            "refcount layers always off (docs/faithfulness.md, round 14)"
+          : ": it is built with the boxing layers always on and the refcount layers and "
+            "thread_state always off (docs/faithfulness.md, \"The untagged build\")",
+      "; run dispatchlab or dispatchlab-nocount"));
 }
 
 void SetActiveLayers(LayerSet layers) {

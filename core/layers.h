@@ -112,16 +112,41 @@ absl::StatusOr<LayerSet> ParseLayerSpec(absl::string_view spec, LayerSet base);
 #endif
 inline constexpr bool kTaggedCompiledIn = DISPATCHLAB_TAGGED != 0;
 
+// Whether this untagged build has CPython 3.12's immortality test inline in Py_INCREF and Py_DECREF
+// (DISPATCHLAB_IMMORTAL_INLINE; 0 unless the build says otherwise). The `_immortal` build
+// (dispatchlab-immortal) is the untagged build of the 3.12 and 3.13 profiles: the `immortal` layer always on,
+// its test a few inline instructions as in CPython 3.12's Include/object.h, not the layered slow path of the
+// tagged builds (docs/faithfulness.md, round 14).
+#ifndef DISPATCHLAB_IMMORTAL_INLINE
+#define DISPATCHLAB_IMMORTAL_INLINE 0
+#endif
+inline constexpr bool kImmortalInline = DISPATCHLAB_IMMORTAL_INLINE != 0;
+static_assert(!kImmortalInline || !kTaggedCompiledIn, "the inline immortality test is an untagged build's");
+
 // The layers an untagged build fixes: on (the boxing layers: a value is always an object) and off (the
-// refcount group: Py_INCREF is one add).
+// refcount group: Py_INCREF is one add; thread_state: the interpreter's state is a global, as up to 3.11,
+// with no switch to test on the way to it).
+inline constexpr uint32_t kThreadStateBit = 1u << static_cast<int>(Layer::kThreadState);
 inline constexpr uint32_t kUntaggedFixedOn =
     (1u << static_cast<int>(Layer::kBoxing)) | (1u << static_cast<int>(Layer::kIndexBoxing));
-inline constexpr uint32_t kUntaggedFixedOff = LayerGroupMask(LayerGroup::kRefcount);
-// Whether an untagged build runs `layers` as asked: the boxing layers on and no refcount layer on (CPython
-// 3.6 to 3.11's profiles).
+inline constexpr uint32_t kUntaggedFixedOff = LayerGroupMask(LayerGroup::kRefcount) | kThreadStateBit;
+// The immortal build fixes the same layers, but with `immortal` and `thread_state` on (CPython 3.12's).
+inline constexpr uint32_t kImmortalBit = 1u << static_cast<int>(Layer::kImmortal);
+inline constexpr uint32_t kImmortalFixedOn = kUntaggedFixedOn | kImmortalBit | kThreadStateBit;
+inline constexpr uint32_t kImmortalFixedOff = kUntaggedFixedOff & ~kImmortalFixedOn;
+// Whether an untagged build runs `layers` as asked: the boxing layers on, no refcount layer and not
+// thread_state (CPython 3.6 to 3.11's profiles).
 constexpr bool UntaggedBuildRuns(LayerSet layers) {
   return (layers.bits() & kUntaggedFixedOn) == kUntaggedFixedOn && (layers.bits() & kUntaggedFixedOff) == 0;
 }
+// Whether the immortal build runs `layers` as asked: the boxing layers, `immortal` and `thread_state` on, no
+// other refcount layer (CPython 3.12 and 3.13's profiles; not 3.13t's, whose atomic_refcount it lacks).
+constexpr bool ImmortalBuildRuns(LayerSet layers) {
+  return (layers.bits() & kImmortalFixedOn) == kImmortalFixedOn && (layers.bits() & kImmortalFixedOff) == 0;
+}
+// This executable's name: dispatchlab (or -nocount) for the tagged builds, else the untagged one's.
+inline constexpr absl::string_view kUntaggedBuildName =
+    kImmortalInline ? "dispatchlab-immortal" : "dispatchlab-untagged";
 // OK when this build runs `layers`; in an untagged build that cannot, FailedPrecondition naming the layers
 // and the build that can.
 absl::Status CheckBuildRuns(LayerSet layers);
@@ -132,6 +157,12 @@ extern uint32_t g_active_layers;
 }  // namespace internal
 
 inline bool LayerOn(Layer layer) { return (internal::g_active_layers >> static_cast<int>(layer)) & 1u; }
+// Whether the `thread_state` layer is on: a switch in the tagged builds, fixed in the untagged ones (off in
+// dispatchlab-untagged, on in dispatchlab-immortal), whose paths to the interpreter's state test nothing.
+inline bool ThreadStateOn() {
+  if constexpr (kTaggedCompiledIn) return LayerOn(Layer::kThreadState);
+  return kImmortalInline;
+}
 inline LayerSet ActiveLayers() { return LayerSet(internal::g_active_layers); }
 void SetActiveLayers(LayerSet layers);
 

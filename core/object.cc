@@ -80,14 +80,14 @@ void SlowIncref(Object* o) {
   if (IsTagged(o)) return;
   Count(Counter::kIncrefs);
   if (LayeredIncref(o)) return;
-  ++o->ob_refcnt;
+  PlainIncref(o);
 }
 
 void SlowDecref(Object* o) {
   if (IsTagged(o)) return;
   Count(Counter::kDecrefs);
   if (LayeredDecref(o)) return;
-  if (--o->ob_refcnt == 0) _Py_Dealloc(o);
+  PlainDecref(o);
 }
 
 }  // namespace internal

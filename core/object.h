@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "core/counters.h"
 #include "core/layers.h"
+#include "core/pystate.h"
 
 namespace dispatchlab {
 
@@ -34,8 +35,11 @@ struct Object {
   uint32_t ob_flags;
 };
 
-// Objects with at least this count are immortal (statics, small ints, interned names, None).
-inline constexpr Py_ssize_t kImmortalRefcnt = Py_ssize_t{1} << 60;
+// Objects with at least this count are immortal (statics, small ints, interned names, None). CPython 3.12's
+// _Py_IMMORTAL_REFCNT on 64-bit builds (Include/object.h): UINT_MAX, so that adding 1 to the count's low 32
+// bits wraps them to 0 and the count read as a 32-bit int is negative, the two tests of the inline path
+// (PlainIncref, PlainDecref below).
+inline constexpr Py_ssize_t kImmortalRefcnt = Py_ssize_t{0xFFFFFFFF};
 
 // ---- Slot signatures (CPython's names) ----
 using destructor = void (*)(Object*);
@@ -191,13 +195,35 @@ inline bool RefcountSlowPath(const Object* o) {
 
 void _Py_Dealloc(Object* o);
 
+namespace internal {
+// The count's own operation, once the tag and the layered paths are out of the way: CPython 3.11's one add
+// and one subtract and test; in the immortal build (kImmortalInline), CPython 3.12's Py_INCREF (add 1 to the
+// low 32 bits, and leave the count alone when they wrap to 0: an immortal object) and Py_DECREF (return
+// early when _Py_IsImmortal, the count read as a 32-bit int being negative).
+inline void PlainIncref(Object* o) {
+  if constexpr (kImmortalInline) {
+    const uint32_t incremented = static_cast<uint32_t>(o->ob_refcnt) + 1;
+    if (incremented == 0) return;
+    o->ob_refcnt = incremented;
+  } else {
+    ++o->ob_refcnt;
+  }
+}
+inline void PlainDecref(Object* o) {
+  if constexpr (kImmortalInline) {
+    if (static_cast<int32_t>(o->ob_refcnt) < 0) return;
+  }
+  if (--o->ob_refcnt == 0) _Py_Dealloc(o);
+}
+}  // namespace internal
+
 inline void Py_INCREF(Object* o) {
   if (internal::RefcountSlowPath(o)) [[unlikely]] {
     internal::SlowIncref(o);
     return;
   }
   Count(Counter::kIncrefs);
-  ++o->ob_refcnt;
+  internal::PlainIncref(o);
 }
 
 inline void Py_DECREF(Object* o) {
@@ -206,7 +232,7 @@ inline void Py_DECREF(Object* o) {
     return;
   }
   Count(Counter::kDecrefs);
-  if (--o->ob_refcnt == 0) _Py_Dealloc(o);
+  internal::PlainDecref(o);
 }
 
 inline void Py_XINCREF(Object* o) {
@@ -266,13 +292,19 @@ inline GcHead* HeadOf(Object* o) { return reinterpret_cast<GcHead*>(o) - 1; }
 // _PyObject_GC_TRACK (Include/internal/pycore_object.h): links a new container at the end of generation 0.
 // A static inline function of CPython's headers, which tupleobject.c, listobject.c, iterobject.c and
 // descrobject.c's PyWrapper_New call, so inline here too: no call of its own.
+// With the `thread_state` layer on it finds generation 0 through the interpreter's state, the interpreter
+// through the thread-local (3.12: interp->gc.generation0); with it off, as a global (3.6's
+// _PyGC_generation0).
 inline void _PyObject_GC_TRACK(Object* o) {
   internal::GcHead* h = internal::HeadOf(o);
-  internal::GcHead* last = internal::g_generation0.prev;
+  internal::GcHead* generation0 = ThreadStateOn()
+                                      ? layers::thread_state::_PyInterpreterState_GET()->generation0
+                                      : &internal::g_generation0;
+  internal::GcHead* last = generation0->prev;
   h->prev = last;
-  h->next = &internal::g_generation0;
+  h->next = generation0;
   last->next = h;
-  internal::g_generation0.prev = h;
+  generation0->prev = h;
 }
 // _PyObject_GC_UNTRACK (Include/internal/pycore_object.h): unlinks a tracked container; static inline in
 // CPython, which iterobject.c's iter_dealloc uses, so inline here too.

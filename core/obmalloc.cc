@@ -9,6 +9,7 @@
 
 #include "core/layer_frame.h"
 #include "core/layers.h"
+#include "core/pystate.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -47,7 +48,7 @@ struct pool_header {
   block* freeblock;       // head of the pool's free-block list
   pool_header* nextpool;  // the usedpools list of its size class, or the arena's freepools list
   pool_header* prevpool;
-  unsigned arenaindex;     // index into g_arenas
+  unsigned arenaindex;     // index into g_om.arenas
   unsigned szidx;          // size class index
   unsigned nextoffset;     // bytes to the next block never handed out
   unsigned maxnextoffset;  // the largest valid nextoffset
@@ -69,17 +70,6 @@ struct arena_object {
 // CPython grows its arena vector with realloc; a fixed table keeps pointers stable. Past it (4 GiB of
 // arenas) requests fall back to malloc, which _PyObject_Malloc does whenever pymalloc cannot serve.
 constexpr unsigned kMaxArenas = 4096;
-arena_object g_arenas[kMaxArenas];
-unsigned g_arenas_used = 0;  // arena objects ever handed out (CPython's maxarenas)
-arena_object* g_unused_arena_objects = nullptr;
-arena_object* g_usable_arenas = nullptr;  // arenas with free pools, fewest free pools first
-size_t g_narenas_currently_allocated = 0;
-size_t g_pools_in_use = 0;
-size_t g_blocks_in_use = 0;
-
-// usedpools: per size class, the pools that have both used and free blocks. nullptr-terminated lists
-// (CPython links circular lists through dummy heads; the work per operation is the same).
-pool_header* g_usedpools[NB_SMALL_SIZE_CLASSES];
 
 inline size_t INDEX2SIZE(unsigned szidx) { return (static_cast<size_t>(szidx) + 1) << ALIGNMENT_SHIFT; }
 inline pool_header* POOL_ADDR(const void* p) {
@@ -104,7 +94,33 @@ struct arena_map_bot_t {
 struct arena_map_mid_t {
   arena_map_bot_t* ptrs[1u << kMapMidBits];
 };
-arena_map_mid_t* g_arena_map_root[1u << kMapTopBits];
+
+}  // namespace
+
+// The allocator's state (3.12: struct _obmalloc_state, Include/internal/pycore_obmalloc.h: pools, mgmt,
+// usage), one instance: the main interpreter's. _PyObject_Malloc and _PyObject_Free find it through the
+// interpreter's state with the `thread_state` layer on (3.12's get_state), as a global with it off (3.11's
+// statics); the cold paths below use the global.
+struct _obmalloc_state {
+  // usedpools: per size class, the pools that have both used and free blocks. nullptr-terminated lists
+  // (CPython links circular lists through dummy heads; the work per operation is the same).
+  pool_header* usedpools[NB_SMALL_SIZE_CLASSES];
+  arena_object arenas[kMaxArenas];
+  unsigned arenas_used;  // arena objects ever handed out (CPython's maxarenas)
+  arena_object* unused_arena_objects;
+  arena_object* usable_arenas;  // arenas with free pools, fewest free pools first
+  size_t narenas_currently_allocated;
+  size_t pools_in_use;
+  size_t blocks_in_use;
+  arena_map_mid_t* arena_map_root[1u << kMapTopBits];
+};
+namespace internal {
+constinit _obmalloc_state g_obmalloc_state = {};
+}  // namespace internal
+
+namespace {
+
+constexpr _obmalloc_state& g_om = internal::g_obmalloc_state;
 
 inline unsigned MapTopIndex(uintptr_t a) {
   return static_cast<unsigned>(a >> (ARENA_BITS + kMapMidBits + kMapBotBits));
@@ -119,7 +135,7 @@ inline unsigned MapBotIndex(uintptr_t a) {
 // arena_map_get: the leaf for `a`, created when `create` (nullptr if absent or out of memory).
 arena_map_bot_t* arena_map_get(uintptr_t a, bool create) {
   if ((a >> kAddressBits) != 0) return nullptr;
-  arena_map_mid_t*& mid = g_arena_map_root[MapTopIndex(a)];
+  arena_map_mid_t*& mid = g_om.arena_map_root[MapTopIndex(a)];
   if (mid == nullptr) {
     if (!create) return nullptr;
     mid = static_cast<arena_map_mid_t*>(std::calloc(1, sizeof(arena_map_mid_t)));
@@ -148,10 +164,10 @@ bool arena_map_mark_used(uintptr_t base, bool used) {
 }
 
 // arena_map_is_used: the address test of address_in_range.
-inline bool arena_map_is_used(const void* p) {
+inline bool arena_map_is_used(const _obmalloc_state* state, const void* p) {
   const uintptr_t a = reinterpret_cast<uintptr_t>(p);
   if ((a >> kAddressBits) != 0) return false;
-  const arena_map_mid_t* mid = g_arena_map_root[MapTopIndex(a)];
+  const arena_map_mid_t* mid = state->arena_map_root[MapTopIndex(a)];
   if (mid == nullptr) return false;
   const arena_map_bot_t* bot = mid->ptrs[MapMidIndex(a)];
   if (bot == nullptr) return false;
@@ -164,23 +180,23 @@ inline bool arena_map_is_used(const void* p) {
 
 // new_arena: maps a fresh arena (_PyObject_ArenaMmap) into an arena object.
 arena_object* new_arena() {
-  arena_object* ao = g_unused_arena_objects;
+  arena_object* ao = g_om.unused_arena_objects;
   if (ao != nullptr) {
-    g_unused_arena_objects = ao->nextarena;
+    g_om.unused_arena_objects = ao->nextarena;
   } else {
-    if (g_arenas_used == kMaxArenas) return nullptr;
-    ao = &g_arenas[g_arenas_used++];
+    if (g_om.arenas_used == kMaxArenas) return nullptr;
+    ao = &g_om.arenas[g_om.arenas_used++];
   }
   void* address = mmap(nullptr, ARENA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (address == MAP_FAILED || !arena_map_mark_used(reinterpret_cast<uintptr_t>(address), true)) {
     if (address != MAP_FAILED) munmap(address, ARENA_SIZE);
     ao->address = 0;
-    ao->nextarena = g_unused_arena_objects;
-    g_unused_arena_objects = ao;
+    ao->nextarena = g_om.unused_arena_objects;
+    g_om.unused_arena_objects = ao;
     return nullptr;
   }
   DL_ARENA_MAPPED(address, ARENA_SIZE);
-  ++g_narenas_currently_allocated;
+  ++g_om.narenas_currently_allocated;
   ao->address = reinterpret_cast<uintptr_t>(address);
   ao->freepools = nullptr;
   ao->nfreepools = ARENA_SIZE / POOL_SIZE;
@@ -202,25 +218,25 @@ void unlink_usable_arena(arena_object* ao) {
   if (ao->prevarena != nullptr)
     ao->prevarena->nextarena = ao->nextarena;
   else
-    g_usable_arenas = ao->nextarena;
+    g_om.usable_arenas = ao->nextarena;
   if (ao->nextarena != nullptr) ao->nextarena->prevarena = ao->prevarena;
 }
 
 // ---- Pools ----
 
 void link_usedpool(pool_header* pool, unsigned size) {
-  pool_header* next = g_usedpools[size];
+  pool_header* next = g_om.usedpools[size];
   pool->nextpool = next;
   pool->prevpool = nullptr;
   if (next != nullptr) next->prevpool = pool;
-  g_usedpools[size] = pool;
+  g_om.usedpools[size] = pool;
 }
 
 void unlink_usedpool(pool_header* pool) {
   if (pool->prevpool != nullptr)
     pool->prevpool->nextpool = pool->nextpool;
   else
-    g_usedpools[pool->szidx] = pool->nextpool;
+    g_om.usedpools[pool->szidx] = pool->nextpool;
   if (pool->nextpool != nullptr) pool->nextpool->prevpool = pool->prevpool;
 }
 
@@ -239,22 +255,22 @@ void unlink_usedpool(pool_header* pool) {
 // allocate_from_new_pool: no used pool of this size class has room: take a pool from the first usable
 // arena (mapping a new arena if there is none) and hand out its first block.
 [[gnu::noinline]] block* allocate_from_new_pool(unsigned size) {
-  if (g_usable_arenas == nullptr) {
-    g_usable_arenas = new_arena();
-    if (g_usable_arenas == nullptr) return nullptr;
+  if (g_om.usable_arenas == nullptr) {
+    g_om.usable_arenas = new_arena();
+    if (g_om.usable_arenas == nullptr) return nullptr;
   }
-  arena_object* ao = g_usable_arenas;
+  arena_object* ao = g_om.usable_arenas;
   pool_header* pool = ao->freepools;
   if (pool != nullptr) {
     ao->freepools = pool->nextpool;
   } else {
     pool = reinterpret_cast<pool_header*>(ao->pool_address);
-    pool->arenaindex = static_cast<unsigned>(ao - g_arenas);
+    pool->arenaindex = static_cast<unsigned>(ao - g_om.arenas);
     pool->szidx = DUMMY_SIZE_IDX;
     ao->pool_address += POOL_SIZE;
   }
   if (--ao->nfreepools == 0) unlink_usable_arena(ao);
-  ++g_pools_in_use;
+  ++g_om.pools_in_use;
   link_usedpool(pool, size);
   pool->count = 1;
   block* bp;
@@ -283,8 +299,8 @@ void unlink_usedpool(pool_header* pool) {
 // an arena wholly free is unmapped unless it is the last usable one (bpo-37257: no map/unmap thrash).
 [[gnu::noinline]] void insert_to_freepool(pool_header* pool) {
   unlink_usedpool(pool);
-  --g_pools_in_use;
-  arena_object* ao = &g_arenas[pool->arenaindex];
+  --g_om.pools_in_use;
+  arena_object* ao = &g_om.arenas[pool->arenaindex];
   pool->nextpool = ao->freepools;
   ao->freepools = pool;
   const unsigned nf = ++ao->nfreepools;
@@ -297,17 +313,17 @@ void unlink_usedpool(pool_header* pool) {
     DL_UNPOISON(reinterpret_cast<void*>(ao->address), ARENA_SIZE);
     munmap(reinterpret_cast<void*>(ao->address), ARENA_SIZE);
     ao->address = 0;
-    ao->nextarena = g_unused_arena_objects;
-    g_unused_arena_objects = ao;
-    --g_narenas_currently_allocated;
+    ao->nextarena = g_om.unused_arena_objects;
+    g_om.unused_arena_objects = ao;
+    --g_om.narenas_currently_allocated;
     return;
   }
   if (nf == 1) {
     // The arena was full: it becomes usable again, first in line (fewest free pools).
     ao->prevarena = nullptr;
-    ao->nextarena = g_usable_arenas;
-    if (g_usable_arenas != nullptr) g_usable_arenas->prevarena = ao;
-    g_usable_arenas = ao;
+    ao->nextarena = g_om.usable_arenas;
+    if (g_om.usable_arenas != nullptr) g_om.usable_arenas->prevarena = ao;
+    g_om.usable_arenas = ao;
     return;
   }
   // Keep usable_arenas sorted by free pools, so allocation fills the fullest arenas and the emptiest
@@ -323,11 +339,11 @@ void unlink_usedpool(pool_header* pool) {
 }
 
 // pymalloc_alloc: the fast path of a small request. nullptr: not small, or no memory for a new arena.
-inline void* pymalloc_alloc(size_t nbytes) {
+inline void* pymalloc_alloc(_obmalloc_state* state, size_t nbytes) {
   if (nbytes - 1 >= SMALL_REQUEST_THRESHOLD) [[unlikely]]
     return nullptr;  // also nbytes == 0
   const unsigned size = static_cast<unsigned>((nbytes - 1) >> ALIGNMENT_SHIFT);
-  pool_header* pool = g_usedpools[size];
+  pool_header* pool = state->usedpools[size];
   block* bp;
   if (pool != nullptr) [[likely]] {
     ++pool->count;
@@ -339,14 +355,14 @@ inline void* pymalloc_alloc(size_t nbytes) {
     bp = allocate_from_new_pool(size);
     if (bp == nullptr) return nullptr;
   }
-  ++g_blocks_in_use;
+  ++state->blocks_in_use;
   DL_UNPOISON(bp, INDEX2SIZE(size));
   return bp;
 }
 
 // pymalloc_free: returns a block to its pool; false if `p` is not pymalloc's (address_in_range).
-inline bool pymalloc_free(void* p) {
-  if (!arena_map_is_used(p)) [[unlikely]]
+inline bool pymalloc_free(_obmalloc_state* state, void* p) {
+  if (!arena_map_is_used(state, p)) [[unlikely]]
     return false;
   pool_header* pool = POOL_ADDR(p);
   DL_POISON(static_cast<block*>(p) + sizeof(block*), INDEX2SIZE(pool->szidx) - sizeof(block*));
@@ -354,7 +370,7 @@ inline bool pymalloc_free(void* p) {
   *static_cast<block**>(p) = lastfree;
   pool->freeblock = static_cast<block*>(p);
   --pool->count;
-  --g_blocks_in_use;
+  --state->blocks_in_use;
   if (lastfree == nullptr) [[unlikely]] {
     // The pool was full and in no list: it has room again, first in its size class.
     link_usedpool(pool, pool->szidx);
@@ -368,11 +384,19 @@ inline bool pymalloc_free(void* p) {
 
 }  // namespace
 
+namespace {
+// get_state (3.12, Objects/obmalloc.c): the interpreter's allocator state.
+inline _obmalloc_state* get_state() {
+  if (ThreadStateOn()) return layers::thread_state::_PyInterpreterState_GET()->obmalloc;
+  return &internal::g_obmalloc_state;
+}
+}  // namespace
+
 namespace layers::pymalloc {
 
 // _PyObject_Malloc: pymalloc, or the raw allocator for requests it does not serve.
 DISPATCHLAB_LAYER_FN void* _PyObject_Malloc(size_t nbytes) {
-  void* ptr = pymalloc_alloc(nbytes);
+  void* ptr = pymalloc_alloc(get_state(), nbytes);
   if (ptr != nullptr) [[likely]]
     return ptr;
   return std::malloc(nbytes != 0 ? nbytes : 1);  // PyMem_RawMalloc
@@ -381,7 +405,7 @@ DISPATCHLAB_LAYER_FN void* _PyObject_Malloc(size_t nbytes) {
 // _PyObject_Free: back to the pool, or to free() if the block is not in an arena.
 DISPATCHLAB_LAYER_FN void _PyObject_Free(void* p) {
   if (p == nullptr) return;
-  if (!pymalloc_free(p)) [[unlikely]]
+  if (!pymalloc_free(get_state(), p)) [[unlikely]]
     std::free(p);  // PyMem_RawFree
 }
 
@@ -399,8 +423,8 @@ void PyObject_Free(void* p) {
   }
   // PYTHONMALLOC=malloc frees with free(); a block handed out while the layer was on goes back to its
   // pool (the layer can be switched while objects are alive, which CPython's allocator cannot).
-  if (p != nullptr && arena_map_is_used(p)) [[unlikely]] {
-    pymalloc_free(p);
+  if (p != nullptr && arena_map_is_used(&g_om, p)) [[unlikely]] {
+    pymalloc_free(&g_om, p);
     return;
   }
   std::free(p);
@@ -409,14 +433,14 @@ void PyObject_Free(void* p) {
 void PymallocInitResidentHeap() {
   static void* resident[NB_SMALL_SIZE_CLASSES] = {};
   for (unsigned i = 0; i < NB_SMALL_SIZE_CLASSES; ++i) {
-    if (resident[i] == nullptr) resident[i] = pymalloc_alloc(INDEX2SIZE(i));
+    if (resident[i] == nullptr) resident[i] = pymalloc_alloc(&g_om, INDEX2SIZE(i));
   }
 }
 
 PymallocStats GetPymallocStats() {
-  return PymallocStats{g_narenas_currently_allocated, g_pools_in_use, g_blocks_in_use};
+  return PymallocStats{g_om.narenas_currently_allocated, g_om.pools_in_use, g_om.blocks_in_use};
 }
 
-bool PymallocOwns(const void* p) { return arena_map_is_used(p); }
+bool PymallocOwns(const void* p) { return arena_map_is_used(&g_om, p); }
 
 }  // namespace dispatchlab

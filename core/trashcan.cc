@@ -1,15 +1,8 @@
-// The trashcan's functions: CPython 3.11's Objects/object.c (_PyTrash_*) and Python/pystate.c
-// (PyThreadState_Get). What they guard and why: core/trashcan.h.
+// The trashcan's functions: CPython 3.11's Objects/object.c (_PyTrash_*); PyThreadState_Get is in
+// core/pystate.cc. What they guard and why: core/trashcan.h.
 #include "core/trashcan.h"
 
 namespace dispatchlab {
-
-namespace {
-// The model's thread state: one per thread, as CPython's tstate_current under the GIL.
-constinit thread_local PyThreadState t_thread_state;
-}  // namespace
-
-PyThreadState* PyThreadState_Get() { return &t_thread_state; }
 
 int _PyTrash_cond(Object* op, destructor dealloc) { return Py_TYPE(op)->tp_dealloc == dealloc; }
 

@@ -15,20 +15,13 @@
 #define DISPATCHLAB_CORE_TRASHCAN_H_
 
 #include "core/object.h"
+#include "core/pystate.h"
 
 namespace dispatchlab {
 
 // _PyTrash_UNWIND_LEVEL (3.11: Objects/object.c): the nesting at which deallocation is deferred.
 inline constexpr int _PyTrash_UNWIND_LEVEL = 50;
 
-// The two fields of CPython's PyThreadState the trashcan uses (Include/cpython/pystate.h), one per thread.
-struct PyThreadState {
-  int trash_delete_nesting = 0;
-  Object* trash_delete_later = nullptr;
-};
-
-// PyThreadState_Get (Python/pystate.c): the calling thread's state; never null in the model.
-PyThreadState* PyThreadState_Get();
 // _PyTrash_cond: whether `op`'s type deallocates with `dealloc` itself (a subclass's tp_dealloc has its own
 // guard, bpo-35983).
 int _PyTrash_cond(Object* op, destructor dealloc);

@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "core/layer_frame.h"
+#include "core/pystate.h"
 #include "core/trashcan.h"
 #include "core/type.h"
 
@@ -17,7 +18,26 @@ struct FreeList {
   Object* head = nullptr;  // linked through ob_item[0]
   int count = 0;
 };
-FreeList g_free_lists[PyTuple_MAXSAVESIZE + 1];
+
+}  // namespace
+
+// The tuple free lists (3.12: struct _Py_tuple_state, Include/internal/pycore_tuple.h), the main
+// interpreter's: with the `thread_state` layer on, found through the interpreter's state (get_tuple_state).
+struct _Py_tuple_state {
+  FreeList free_list[PyTuple_MAXSAVESIZE + 1];
+};
+namespace internal {
+constinit _Py_tuple_state g_tuple_state = {};
+}  // namespace internal
+
+namespace {
+
+// get_tuple_state (Objects/tupleobject.c): the interpreter's free lists.
+inline FreeList* get_tuple_state() {
+  if (ThreadStateOn()) return layers::thread_state::_PyInterpreterState_GET()->tuple->free_list;
+  return internal::g_tuple_state.free_list;
+}
+
 TupleObject g_empty_tuple;
 PySequenceMethods g_tuple_as_sequence;
 
@@ -31,8 +51,9 @@ namespace layers::free_lists {
 
 // maybe_freelist_pop: a parked tuple of `size` items, its header re-initialised, or nullptr.
 DISPATCHLAB_LAYER_FN Object* maybe_freelist_pop(Py_ssize_t size) {
-  if (size > PyTuple_MAXSAVESIZE || g_free_lists[size].head == nullptr) return nullptr;
-  FreeList& list = g_free_lists[size];
+  if (size > PyTuple_MAXSAVESIZE) return nullptr;
+  FreeList& list = get_tuple_state()[size];
+  if (list.head == nullptr) return nullptr;
   Object* o = list.head;
   list.head = AsTuple(o)->ob_item[0];
   --list.count;
@@ -44,11 +65,13 @@ DISPATCHLAB_LAYER_FN Object* maybe_freelist_pop(Py_ssize_t size) {
 // maybe_freelist_push: parks a dead tuple on its size's list; false when it does not fit (then freed).
 DISPATCHLAB_LAYER_FN bool maybe_freelist_push(Object* o) {
   const Py_ssize_t size = AsTuple(o)->ob_size;
-  if (size > PyTuple_MAXSAVESIZE || g_free_lists[size].count >= PyTuple_MAXFREELIST) return false;
+  if (size > PyTuple_MAXSAVESIZE) return false;
+  FreeList& list = get_tuple_state()[size];
+  if (list.count >= PyTuple_MAXFREELIST) return false;
   ForgetObject(o);
-  AsTuple(o)->ob_item[0] = g_free_lists[size].head;
-  g_free_lists[size].head = o;
-  ++g_free_lists[size].count;
+  AsTuple(o)->ob_item[0] = list.head;
+  list.head = o;
+  ++list.count;
   return true;
 }
 
@@ -69,7 +92,7 @@ inline Object* NewRefCountedByCaller(Object* o) {
     }
     if (internal::LayeredIncref(o)) return o;
   }
-  ++o->ob_refcnt;
+  internal::PlainIncref(o);
   return o;
 }
 
@@ -85,7 +108,7 @@ inline void XDecrefCountedByCaller(Object* o) {
     }
     if (internal::LayeredDecref(o)) return;
   }
-  if (--o->ob_refcnt == 0) _Py_Dealloc(o);
+  internal::PlainDecref(o);
 }
 
 void tupledealloc(Object* o) {
@@ -193,7 +216,7 @@ int _PyTuple_Resize(Object** pv, Py_ssize_t newsize) {
 }
 
 void ClearTupleFreeLists() {
-  for (FreeList& list : g_free_lists) {
+  for (FreeList& list : internal::g_tuple_state.free_list) {
     while (list.head != nullptr) {
       Object* o = list.head;
       list.head = AsTuple(o)->ob_item[0];
@@ -207,7 +230,7 @@ void ClearTupleFreeLists() {
 
 int TupleFreeListSize() {
   int total = 0;
-  for (const FreeList& list : g_free_lists) total += list.count;
+  for (const FreeList& list : internal::g_tuple_state.free_list) total += list.count;
   return total;
 }
 

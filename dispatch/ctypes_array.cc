@@ -46,6 +46,9 @@ DISPATCHLAB_LAYER_FN int object_isinstance(Object* inst, Object* cls) {
   return PyObject_TypeCheck(inst, AsType(cls)) ? 1 : 0;
 }
 DISPATCHLAB_LAYER_FN int PyObject_IsInstance(Object* inst, Object* cls) {
+  // 3.12+ reads the thread state first (the `thread_state` layer), for object_recursive_isinstance's
+  // recursion guard on the paths the model does not take.
+  if (ThreadStateOn()) layers::thread_state::_PyThreadState_GET();
   if (Py_TYPE(inst) == AsType(cls)) return 1;
   if (Py_TYPE(cls) == &PyType_Type) return object_isinstance(inst, cls);
   PyErr_SetString(ExcKind::kTypeError, "isinstance() arg 2 must be a type");

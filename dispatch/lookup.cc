@@ -1,18 +1,19 @@
 #include "dispatch/lookup.h"
 
 #include "core/layer_frame.h"
+#include "core/pystate.h"
 #include "core/type.h"
 
 namespace dispatchlab {
 
 namespace {
 
-struct MethodCacheEntry {
-  uint32_t version = 0;
-  StrObject* name = nullptr;
-  Object* value = nullptr;  // borrowed
-};
-MethodCacheEntry g_method_cache[kMethodCacheSize];
+// get_type_cache (Objects/typeobject.c): the interpreter's type cache (core/pystate.h), found through the
+// thread-local thread state with the `thread_state` layer on (3.12), as a global with it off.
+inline type_cache* get_type_cache() {
+  if (ThreadStateOn()) return &layers::thread_state::_PyInterpreterState_GET()->types;
+  return &internal::g_main_interpreter.types;
+}
 
 // MCACHE_HASH (3.11+): the version tag xor the name's address.
 inline uint32_t MethodCacheHash(uint32_t version, const StrObject* name) {
@@ -25,11 +26,11 @@ namespace layers::method_cache {
 
 // The miss half of _PyType_Lookup's type cache: walk the MRO, then fill the entry (assigning the type a
 // version tag first, assign_version_tag). The hit is inline in _PyType_Lookup, as in CPython.
-DISPATCHLAB_LAYER_FN Object* Fill(TypeObject* type, StrObject* name) {
+DISPATCHLAB_LAYER_FN Object* Fill(type_cache* cache, TypeObject* type, StrObject* name) {
   Count(Counter::kCacheMisses);
   Object* value = FindNameInMro(type, name);
   if (!AssignVersionTag(type)) return value;
-  MethodCacheEntry& entry = g_method_cache[MethodCacheHash(type->tp_version_tag, name)];
+  type_cache_entry& entry = cache->hashtable[MethodCacheHash(type->tp_version_tag, name)];
   entry.version = type->tp_version_tag;
   entry.name = name;
   entry.value = value;
@@ -50,18 +51,19 @@ DISPATCHLAB_LAYER_FN Object* _PyType_Lookup(TypeObject* type, StrObject* name) {
     Count(Counter::kLookups);
     return FindNameInMro(type, name);
   }
-  const MethodCacheEntry& entry = g_method_cache[MethodCacheHash(type->tp_version_tag, name)];
+  type_cache* cache = get_type_cache();
+  const type_cache_entry& entry = cache->hashtable[MethodCacheHash(type->tp_version_tag, name)];
   if (entry.version == type->tp_version_tag && entry.name == name) {
     Count(Counter::kCacheHits);
     return entry.value;
   }
-  return method_cache::Fill(type, name);
+  return method_cache::Fill(cache, type, name);
 }
 
 }  // namespace layers::lookup
 
 void PyType_ClearCache() {
-  for (MethodCacheEntry& entry : g_method_cache) entry = MethodCacheEntry();
+  for (type_cache_entry& entry : internal::g_main_interpreter.types.hashtable) entry = type_cache_entry();
 }
 
 Object* InlineCacheLookup(TypeObject* type, StrObject* name, InlineCache* cache) {

@@ -11,12 +11,12 @@
 #include <cstdint>
 
 #include "core/object.h"
+#include "core/pystate.h"
 #include "core/str.h"
 
 namespace dispatchlab {
 
-inline constexpr int MCACHE_SIZE_EXP = 12;
-inline constexpr uint32_t kMethodCacheSize = 1u << MCACHE_SIZE_EXP;
+// MCACHE_SIZE_EXP and kMethodCacheSize: core/pystate.h, with the cache (the interpreter's).
 
 namespace layers::lookup {
 // A borrowed reference to the attribute `name` found on type's MRO, or nullptr (no error set).

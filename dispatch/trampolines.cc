@@ -81,6 +81,11 @@ Object* FindMethod(StrObject* name, Object* self, int* unbound, InlineCache* cac
 }  // namespace
 
 Object* vectorcall_method(StrObject* name, Object* const* args, Py_ssize_t nargs, InlineCache* cache) {
+  // 3.12 first reads the thread state (through the thread-local: the `thread_state` layer) for
+  // vectorcall_unbound -> _PyObject_VectorcallTstate, which checks the call's result against the thread's
+  // error indicator. The model's call path keeps its error indicator in core/errors.cc and takes no thread
+  // state: the read is the step it keeps.
+  if (ThreadStateOn()) layers::thread_state::_PyThreadState_GET();
   int unbound = 0;
   Object* func = FindMethod(name, args[0], &unbound, cache);
   if (func == nullptr) return nullptr;

@@ -9,10 +9,10 @@
 #   - profile-guided optimisation, as Debian's `make profile-opt`: an instrumented build
 #     (-DDISPATCHLAB_PGO=generate), a training run, then the optimised build (-DDISPATCHLAB_PGO=use).
 #     CPython trains on a set of its tests (`-m test --pgo`); the model trains on its whole workload:
-#     every scenario under every profile, in each of the three binaries (dispatchlab-untagged refuses
-#     the profiles whose refcount layers it has compiled out). numpy's mirror (core/ndarray.cc) is built
+#     every scenario under every profile, in each of the four binaries (dispatchlab-untagged and
+#     dispatchlab-immortal refuse the profiles whose refcount layers they have compiled out). numpy's mirror (core/ndarray.cc) is built
 #     without the profile, as Debian builds numpy: a package of its own, plain -O2 (round 13).
-# The result is build/debian-like/dispatchlab (with its -nocount and -untagged siblings). It is a
+# The result is build/debian-like/dispatchlab (with its -nocount, -untagged and -immortal siblings). It is a
 # measurement build, not the project's: it has no tests, needs g++, and takes about three times a release
 # build (about 8 minutes on 2 cores). After an edit, rerun the script: a plain rebuild of build/debian-like
 # would compile the edited files against a stale profile.
@@ -42,9 +42,9 @@ bash scripts/setup.sh
 preset=debian-like
 dir=build/$preset
 [[ $modules == static ]] && dir=build/$preset-static
-# The preset's configure with this build's directory and setting, and its build of the three binaries.
+# The preset's configure with this build's directory and setting, and its build of the four binaries.
 configure() { cmake --preset "$preset" -B "$dir" -DDISPATCHLAB_EXTENSION_MODULES="$modules" "$@" >/dev/null; }
-build() { cmake --build "$dir" --target dispatchlab dispatchlab-nocount dispatchlab-untagged; }
+build() { cmake --build "$dir" --target dispatchlab dispatchlab-nocount dispatchlab-untagged dispatchlab-immortal; }
 training_errors=$dir/untagged-training.err
 finished=0
 on_exit() {
@@ -75,20 +75,24 @@ for profile in $profiles; do
   "$dir/dispatchlab" run $scenarios --n=20000 --repetitions=3 --profile="$profile" --format=json --quiet >/dev/null
   # shellcheck disable=SC2086
   "$dir/dispatchlab-nocount" run $scenarios --n=20000 --repetitions=3 --profile="$profile" --format=json --quiet >/dev/null
-  # dispatchlab-untagged runs the profiles whose refcount layers are off (3.6, 3.11), which is where
-  # `dispatchlab cpython` runs them; it refuses the others with "cannot switch".
-  # shellcheck disable=SC2086
-  if ! "$dir/dispatchlab-untagged" run $scenarios --n=20000 --repetitions=3 --profile="$profile" --format=json --quiet \
-    >/dev/null 2>"$training_errors"; then
-    grep -q "cannot switch" "$training_errors" || { cat "$training_errors" >&2; exit 1; }
-  fi
+  # dispatchlab-untagged runs the profiles whose refcount layers are off (3.6, 3.11), dispatchlab-immortal
+  # those with only `immortal` on (3.12, 3.13), which is where `dispatchlab cpython` runs them; each
+  # refuses the others with "cannot switch".
+  for untagged in dispatchlab-untagged dispatchlab-immortal; do
+    # shellcheck disable=SC2086
+    if ! "$dir/$untagged" run $scenarios --n=20000 --repetitions=3 --profile="$profile" --format=json --quiet \
+      >/dev/null 2>"$training_errors"; then
+      grep -q "cannot switch" "$training_errors" || { cat "$training_errors" >&2; exit 1; }
+    fi
+  done
 done
 
 # The profiles the optimised build will read: one per object file of each binary's libraries. The
 # optimised build does not warn about a missing one (-Wno-missing-profile), so count them here.
 libraries="core dispatch"
 [[ $modules == shared ]] && libraries+=" extension_modules"
-for variant in $libraries ${libraries// /_nocount }_nocount ${libraries// /_untagged }_untagged; do
+for variant in $libraries ${libraries// /_nocount }_nocount ${libraries// /_untagged }_untagged \
+  ${libraries// /_immortal }_immortal; do
   if ! find "$dir/CMakeFiles/dispatchlab_$variant.dir" -name '*.gcda' | grep -q .; then
     echo "build_like_debian: the training run left no profile for dispatchlab_$variant" >&2
     exit 1

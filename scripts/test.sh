@@ -9,8 +9,8 @@
 #      when clang is not installed). A finding fails the run, with its input saved and printed.
 # Budget: the aim is under 20 minutes on 2 cores from a clean clone (docs/hardening.md, "CI time", has the
 # measured runs and stages; cmake/test_speed.cmake, cmake/library_pch.cmake and the asan-ubsan preset's
-# -O1 -g1 are the levers in place). The release build makes three copies of core/ and dispatch/ (counting,
-# _nocount, _untagged) and two and a part of experiments/; the asan-ubsan build makes two of each.
+# -O1 -g1 are the levers in place). The release build makes four copies of core/ and dispatch/ (counting,
+# _nocount, _untagged, _immortal) and two and two parts of experiments/; the asan-ubsan build makes two of each.
 # FUZZ_RUNS=N changes the fuzz run's length; FUZZ_RUNS=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."

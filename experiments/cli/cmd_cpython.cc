@@ -55,7 +55,8 @@ const CommandSpec& CPythonCommandSpec() {
       "[--profile=P] [--format=table|json] [--by-function] [--cache-sim] [--python-env=K=V]",
       "Runs each scenario that has a real counterpart on a real CPython (experiments/cpython/cases.py: the "
       "seed's statements, every result verified) and on the model (dispatchlab-untagged for the 3.6 and 3.11 "
-      "profiles, dispatchlab-nocount for the others), side by side: ns or "
+      "profiles, dispatchlab-immortal for 3.12 and 3.13, dispatchlab-nocount for the others), side by side: "
+      "ns or "
       "instructions per element, both sides' ratios to sct_subscript, the model's distance and a verdict. "
       "--metric=time interleaves rounds with the order rotated each round; --metric=instructions counts with "
       "callgrind, (Ir[3 calls] - Ir[1 call]) / 2 / n, on both sides. The numpy cases need numpy (Debian's "

@@ -94,7 +94,10 @@ int Dispatch(int argc, char** argv) {
     // The same git describe as the "version" of every JSON's metadata.
     std::cout << "dispatchlab " << DispatchlabVersion() << " (" << CompilerName() << ", "
               << (kCountingCompiledIn ? "counting compiled in" : "counting compiled out")
-              << (kTaggedCompiledIn ? "" : ", untagged") << ")\n";
+              << (kTaggedCompiledIn ? ""
+                  : kImmortalInline ? ", untagged, immortal inline"
+                                    : ", untagged")
+              << ")\n";
     return kExitOk;
   }
   for (const Command& c : CommandTable()) {
@@ -109,11 +112,11 @@ int Dispatch(int argc, char** argv) {
     return c.run(*args);
   }
   if (!kTaggedCompiledIn) {
-    return UsageError(absl::StrFormat(
-        "unknown command '%s' for dispatchlab-untagged, which runs only run, list and the model side of "
-        "'dispatchlab cpython' (its boxing and refcount layers are fixed): see "
-        "'dispatchlab-untagged --help', or use dispatchlab or dispatchlab-nocount for the other commands",
-        name));
+    return UsageError(
+        absl::StrFormat("unknown command '%s' for %s, which runs only run, list and the model side of "
+                        "'dispatchlab cpython' (its boxing and refcount layers are fixed): see "
+                        "'%s --help', or use dispatchlab or dispatchlab-nocount for the other commands",
+                        name, kUntaggedBuildName, kUntaggedBuildName));
   }
   return UsageError(absl::StrFormat("unknown command '%s' (see 'dispatchlab --help')", name));
 }

@@ -47,7 +47,7 @@ std::string Shorten(std::string s, size_t width) {
   return s;
 }
 
-// The file name of the build the model side ran in (dispatchlab-untagged or dispatchlab-nocount).
+// The file name of the build the model side ran in (dispatchlab-untagged, -immortal or -nocount).
 std::string ModelBinaryName(const InterpreterRun& run) {
   return run.model_binary.substr(run.model_binary.rfind('/') + 1);
 }
@@ -266,7 +266,11 @@ std::string CPythonFunctionLayer(const std::string& function) {
 
 std::string ModelFunctionLayer(const std::string& function) {
   profiling::SymbolLayer s = profiling::LayerOfSymbol(function);
-  return s.layer.has_value() ? std::string(InfoOf(*s.layer).name) : "";
+  if (s.layer.has_value()) return std::string(InfoOf(*s.layer).name);
+  // A function of the C library or the dynamic linker the model calls as CPython does (`__tls_get_addr`
+  // for thread_state) gets the layer the mirrors column gives it on the CPython side.
+  if (function.find("dispatchlab::") == std::string::npos) return CPythonFunctionLayer(function);
+  return "";
 }
 
 std::string ComparisonTable(const std::vector<InterpreterRun>& runs, const std::vector<Skipped>& skipped,

@@ -88,9 +88,12 @@ absl::StatusOr<std::string> CountingFreeBinary() {
 }
 
 std::string ModelBinaryFor(LayerSet layers, const std::string& counting_free) {
-  if (!UntaggedBuildRuns(layers)) return counting_free;
-  const std::string untagged = counting_free.substr(0, counting_free.rfind('/') + 1) + "dispatchlab-untagged";
-  return access(untagged.c_str(), X_OK) == 0 ? untagged : counting_free;
+  const char* name = UntaggedBuildRuns(layers)   ? "dispatchlab-untagged"
+                     : ImmortalBuildRuns(layers) ? "dispatchlab-immortal"
+                                                 : nullptr;
+  if (name == nullptr) return counting_free;
+  const std::string sibling = counting_free.substr(0, counting_free.rfind('/') + 1) + name;
+  return access(sibling.c_str(), X_OK) == 0 ? sibling : counting_free;
 }
 
 absl::StatusOr<Timing> TimeModel(const std::string& binary, const std::string& scenario, int64_t n,

@@ -38,8 +38,9 @@ absl::StatusOr<InstructionCount> CountReal(const Interpreter& python, const std:
 // The counting-free build: dispatchlab-nocount next to this executable (this executable when it is that).
 absl::StatusOr<std::string> CountingFreeBinary();
 // The build the model side of `layers` runs in: dispatchlab-untagged next to `counting_free` when it runs
-// them (core/layers.h, UntaggedBuildRuns: CPython 3.6 to 3.11's profiles) and is built; else `counting_free`.
-// The untagged build's Py_INCREF, Py_DECREF and Py_TYPE have no test, as CPython's (docs/faithfulness.md).
+// them (core/layers.h, UntaggedBuildRuns: CPython 3.6 to 3.11's profiles) and is built, dispatchlab-immortal
+// likewise for ImmortalBuildRuns (3.12 and 3.13's); else `counting_free`. The untagged build's Py_INCREF,
+// Py_DECREF and Py_TYPE have no test, as 3.11's; the immortal build's have 3.12's (docs/faithfulness.md).
 std::string ModelBinaryFor(LayerSet layers, const std::string& counting_free);
 
 // One process of `binary run SCENARIO --repetitions=1 --min-time=S --profile=P`.

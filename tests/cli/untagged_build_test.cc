@@ -30,7 +30,25 @@ TEST_CASE("UntaggedBuildRuns accepts exactly the profiles with boxed values and 
   CHECK_FALSE(UntaggedBuildRuns(cpython311.Without(Layer::kIndexBoxing)));
   CHECK_FALSE(UntaggedBuildRuns(cpython311.With(Layer::kImmortal)));
   CHECK_FALSE(UntaggedBuildRuns(cpython311.With(Layer::kAtomicRefcount)));
+  CHECK_FALSE(UntaggedBuildRuns(cpython311.With(Layer::kThreadState)));
   CHECK(UntaggedBuildRuns(cpython311.Without(Layer::kTrampoline)));  // only the four layers matter
+}
+
+TEST_CASE(
+    "ImmortalBuildRuns accepts exactly the profiles with boxed values and only immortal of the refcount "
+    "layers",
+    "[layers][untagged]") {
+  for (const Profile& p : ProfileTable()) {
+    INFO(p.name);
+    const bool immortal = p.name == "cpython312" || p.name == "cpython313";
+    CHECK(ImmortalBuildRuns(p.layers) == immortal);
+  }
+  const LayerSet cpython312 = ProfileFromName("cpython312")->layers;
+  CHECK_FALSE(ImmortalBuildRuns(cpython312.Without(Layer::kImmortal)));
+  CHECK_FALSE(ImmortalBuildRuns(cpython312.Without(Layer::kBoxing)));
+  CHECK_FALSE(ImmortalBuildRuns(cpython312.With(Layer::kAtomicRefcount)));
+  CHECK_FALSE(ImmortalBuildRuns(cpython312.Without(Layer::kThreadState)));
+  CHECK(ImmortalBuildRuns(cpython312.Without(Layer::kTrampoline)));  // only the six layers matter
   // This build (the test suite's) switches every layer: it runs every set.
   CHECK(kTaggedCompiledIn);
   CHECK(CheckBuildRuns(LayerSet::None()).ok());
@@ -88,6 +106,7 @@ TEST_CASE("dispatchlab-untagged refuses the layer sets and commands it cannot ho
           "[cli][untagged]") {
   ExpectRefused({"run", "sct_init", "--n=100", "--layers=-boxing"}, "cannot switch -boxing");
   ExpectRefused({"run", "sct_init", "--n=100", "--layers=-index_boxing"}, "cannot switch -index_boxing");
+  ExpectRefused({"run", "sct_init", "--n=100", "--layers=+thread_state"}, "cannot switch +thread_state");
   ExpectRefused({"run", "sct_init", "--n=100", "--profile=cpython312"}, "+immortal");
   ExpectRefused({"run", "sct_init", "--n=100", "--profile=direct"}, "-boxing");
   // The bitmask of the `direct` profile (every layer off) as valgrind's child would get it.
@@ -108,6 +127,52 @@ TEST_CASE("dispatchlab-untagged refuses the layer sets and commands it cannot ho
 }
 
 #endif  // DISPATCHLAB_UNTAGGED_CLI
+
+#ifdef DISPATCHLAB_IMMORTAL_CLI
+
+ChildResult RunImmortal(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{DISPATCHLAB_IMMORTAL_CLI};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunChild(argv, 120);
+}
+
+TEST_CASE("dispatchlab-immortal names itself, runs the cpython312 and cpython313 scenarios, refuses the rest",
+          "[cli][untagged]") {
+  const ChildResult version = RunImmortal({"--version"});
+  REQUIRE(version.exit_status == 0);
+  CHECK(absl::StrContains(version.out, "counting compiled out, untagged, immortal inline"));
+  for (const char* profile : {"--profile=cpython312", "--profile=cpython313"}) {
+    const ChildResult r =
+        RunImmortal({"run", "sct_init", "sct_init_list", "sct_subscript_list", "--n=2000", "--repetitions=1",
+                     "--min-time=0.001", profile, "--no-interleave", "--format=json"});
+    INFO(profile << "\n" << r.err);
+    REQUIRE(r.exit_status == 0);
+    absl::StatusOr<Json> doc = ParseJson(r.out);
+    REQUIRE(doc.ok());
+    int timed = 0;
+    for (const Json& b : (*doc)["benchmarks"]) {
+      if (b.value("run_type", "") == "iteration") ++timed;
+    }
+    CHECK(timed == 3);
+  }
+  const std::vector<std::pair<std::vector<std::string>, std::string>> refused = {
+      {{"run", "sct_init", "--n=100", "--profile=cpython311"},
+       "dispatchlab-immortal cannot switch -immortal"},
+      {{"run", "sct_init", "--n=100", "--profile=cpython313t"}, "+atomic_refcount"},
+      {{"run", "sct_init", "--n=100", "--profile=cpython312", "--layers=-boxing"}, "-boxing"},
+      {{"attribute"}, "for dispatchlab-immortal, which runs only run, list and the model side"},
+  };
+  for (const auto& [args, mentions] : refused) {
+    const ChildResult r = RunImmortal(args);
+    INFO("dispatchlab-immortal " << absl::StrJoin(args, " ") << "\nstderr: " << r.err);
+    CHECK(r.exit_status == 2);
+    CHECK(r.out.empty());
+    CHECK(LineCount(r.err) == 1);
+    CHECK(absl::StrContains(r.err, mentions));
+  }
+}
+
+#endif  // DISPATCHLAB_IMMORTAL_CLI
 
 }  // namespace
 }  // namespace dispatchlab::testing

@@ -80,9 +80,9 @@ foreach(i RANGE ${last})
     endif()
   endif()
 endforeach()
-# Three variants (counting, nocount, untagged) of each file.
-if(NOT seen_extension EQUAL 9 OR seen_interpreter LESS 30)
-  message(FATAL_ERROR "expected 9 extension-module compiles and 30 or more others, saw ${seen_extension} and "
+# Four variants (counting, nocount, untagged, immortal) of each file.
+if(NOT seen_extension EQUAL 12 OR seen_interpreter LESS 30)
+  message(FATAL_ERROR "expected 12 extension-module compiles and 30 or more others, saw ${seen_extension} and "
                       "${seen_interpreter}")
 endif()
 
@@ -92,7 +92,7 @@ endif()
 
 # 4. Each executable links its variant's shared object and exports the interpreter to it.
 file(READ "${WORK_DIR}/pgo-use/build.ninja" ninja)
-foreach(exe dispatchlab dispatchlab-nocount dispatchlab-untagged)
+foreach(exe dispatchlab dispatchlab-nocount dispatchlab-untagged dispatchlab-immortal)
   string(REPLACE "dispatchlab" "" suffix "${exe}")
   string(REPLACE "-" "_" suffix "${suffix}")  # the libraries' suffix: "", _nocount, _untagged
   string(REGEX MATCH "\nbuild ${exe}: [^\n]*\n( [^\n]*\n)*" rule "${ninja}")
@@ -136,8 +136,8 @@ foreach(i RANGE ${last})
     endif()
   endif()
 endforeach()
-if(NOT seen_extension EQUAL 9)
-  message(FATAL_ERROR "expected 9 extension-module compiles with DISPATCHLAB_EXTENSION_MODULES=static, saw ${seen_extension}")
+if(NOT seen_extension EQUAL 12)
+  message(FATAL_ERROR "expected 12 extension-module compiles with DISPATCHLAB_EXTENSION_MODULES=static, saw ${seen_extension}")
 endif()
 
 # 3. The refusals, each with its one message.

@@ -190,23 +190,26 @@ TEST_CASE("cpython --metric=time prints strict JSON with both sides for list cas
 #endif
 }
 
-TEST_CASE("cpython runs a profile with refcount layers in dispatchlab-nocount and names the build",
-          "[cpython]") {
+TEST_CASE("cpython runs each profile in the build that serves it and names the build", "[cpython]") {
   if (!HavePython()) {
     WARN("skipped: /usr/bin/python3 is not installed");
     return;
   }
-  // cpython313 switches the immortal layer on: the untagged build cannot run it.
-  const ChildResult r = RunCli(
-      {"cpython", "sct_subscript_list", "--n=2000", "--rounds=1", "--min-time=0.001", "--profile=cpython313"},
-      300);
-  INFO(r.err);
-  REQUIRE(r.exit_status == 0);
-  CHECK(absl::StrContains(r.out, "|  dispatchlab-nocount, profile cpython313\n"));
-  // The test builds have no LTO, so the table says that Debian's interpreter is held against another kind
-  // of build (docs/faithfulness.md, round 11).
-  CHECK(absl::StrContains(
-      r.out, "\nbuild: /usr/bin/python3 is built with LTO and PGO and this model build is not;"));
+  // cpython313 switches the immortal layer on: dispatchlab-immortal runs it (ImmortalBuildRuns);
+  // cpython313t adds atomic_refcount, which only the switchable builds have.
+  for (const auto& [profile, build] :
+       {std::pair{"cpython313", "dispatchlab-immortal"}, std::pair{"cpython313t", "dispatchlab-nocount"}}) {
+    const ChildResult r = RunCli({"cpython", "sct_subscript_list", "--n=2000", "--rounds=1",
+                                  "--min-time=0.001", std::string("--profile=") + profile},
+                                 300);
+    INFO(r.err);
+    REQUIRE(r.exit_status == 0);
+    CHECK(absl::StrContains(r.out, absl::StrCat("|  ", build, ", profile ", profile, "\n")));
+    // The test builds have no LTO, so the table says that Debian's interpreter is held against another
+    // kind of build (docs/faithfulness.md, round 11).
+    CHECK(absl::StrContains(
+        r.out, "\nbuild: /usr/bin/python3 is built with LTO and PGO and this model build is not;"));
+  }
 }
 
 TEST_CASE("cpython --metric=instructions counts both sides under callgrind, with --by-function",

@@ -9,6 +9,7 @@
 #include "experiments/cpython/marginal.h"
 #include "experiments/cpython/mirrors.h"
 #include "experiments/cpython/reference_figures.h"
+#include "experiments/cpython/render.h"
 #include "experiments/scenarios/scenarios.h"
 
 namespace dispatchlab::cpython {
@@ -49,7 +50,16 @@ TEST_CASE("CPython functions map to the layer whose mirrors column names them, t
   CHECK(layer("_PyNumber_Index") == "conversion");
   CHECK(layer("PyStgInfo_FromType") == "type_data");
   CHECK(layer("_PyEval_EvalFrameDefault") == "eval");  // the `eval` row names the evaluation loop
+  CHECK(layer("__tls_get_addr") == "thread_state");
   CHECK(layer("Objects") == "none");
+}
+
+TEST_CASE("model functions map to their layers:: namespace; the C library's the CPython side's way",
+          "[cpython]") {
+  CHECK(ModelFunctionLayer("dispatchlab::layers::thread_state::_PyInterpreterState_GET()") == "thread_state");
+  CHECK(ModelFunctionLayer("__tls_get_addr") == "thread_state");  // called from that frame, as CPython's
+  CHECK(ModelFunctionLayer("dispatchlab::PyTuple_GetSlice(dispatchlab::Object*, long, long)").empty());
+  CHECK(ModelFunctionLayer("malloc").empty());
 }
 
 profiling::CallgrindDump Dump(uint64_t total, std::vector<std::pair<std::string, uint64_t>> self) {
