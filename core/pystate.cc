@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/counters.h"
 #include "core/layers.h"
 
 namespace dispatchlab {
@@ -89,10 +90,12 @@ PyThreadState* PyThreadState_Get() {
 namespace layers::thread_state {
 
 DISPATCHLAB_LAYER_FN PyThreadState* _PyThreadState_GET() {
+  Count(Counter::kThreadStateReads);
   return static_cast<PyThreadState*>(__tls_get_addr(&g_tstate_tls_index));
 }
 
 DISPATCHLAB_LAYER_FN PyInterpreterState* _PyInterpreterState_GET() {
+  Count(Counter::kThreadStateReads);
   return static_cast<PyThreadState*>(__tls_get_addr(&g_tstate_tls_index))->interp;
 }
 

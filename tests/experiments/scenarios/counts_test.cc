@@ -76,6 +76,21 @@ TEST_CASE("sct_init under cpython313: three type-data lookups per element, immor
   CHECK(r.totals[Counter::kImmortalSkips] > 0);
 }
 
+TEST_CASE("sct_init_list reads the thread state as often as CPython calls __tls_get_addr") {
+  // Per element, from callgrind's callers of __tls_get_addr in pyenv's CPython 3.12.1 (docs/faithfulness.md,
+  // round 14): two free-list pops and two GC tracks (the 3-tuple and its slice), two free-list pushes, the
+  // trashcan's thread state twice, the type cache, vectorcall_method, and the boxed index's malloc and free
+  // (the indices past the small ints): 12; 3.13 adds PyObject_IsInstance twice (StgInfo): 14. The
+  // difference between two sizes cancels what one call reads once.
+  auto reads = [](const char* profile, int64_t n) {
+    return static_cast<int64_t>(Count("sct_init_list", n, profile).totals[Counter::kThreadStateReads]);
+  };
+  CHECK(reads("cpython312", 2000) - reads("cpython312", 1000) == 12 * 1000);
+  CHECK(reads("cpython313", 2000) - reads("cpython313", 1000) == 14 * 1000);
+  CHECK(reads("cpython311", 2000) == 0);
+  CHECK(reads("cpython36", 2000) == 0);
+}
+
 TEST_CASE("a list source: no scalars, no conversions") {
   const int64_t n = 500;
   CountReport r = Count("sct_subscript_list", n, "cpython311");
