@@ -195,10 +195,17 @@ TEST_CASE("cpython runs each profile in the build that serves it and names the b
     WARN("skipped: /usr/bin/python3 is not installed");
     return;
   }
-  // cpython313 switches the immortal layer on: dispatchlab-immortal runs it (ImmortalBuildRuns);
-  // cpython313t adds atomic_refcount, which only the switchable builds have.
+  // cpython313 switches the immortal layer on: dispatchlab-immortal runs it (ImmortalBuildRuns) where it is
+  // built beside the CLI (not in the sanitizer builds, which build only the two switchable CLIs: there the
+  // command falls back to dispatchlab-nocount); cpython313t adds atomic_refcount, which only the switchable
+  // builds have.
+#ifdef DISPATCHLAB_IMMORTAL_CLI
+  const char* immortal_build = "dispatchlab-immortal";
+#else
+  const char* immortal_build = "dispatchlab-nocount";
+#endif
   for (const auto& [profile, build] :
-       {std::pair{"cpython313", "dispatchlab-immortal"}, std::pair{"cpython313t", "dispatchlab-nocount"}}) {
+       {std::pair{"cpython313", immortal_build}, std::pair{"cpython313t", "dispatchlab-nocount"}}) {
     const ChildResult r = RunCli({"cpython", "sct_subscript_list", "--n=2000", "--rounds=1",
                                   "--min-time=0.001", std::string("--profile=") + profile},
                                  300);
