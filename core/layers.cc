@@ -158,6 +158,14 @@ absl::Status CheckBuildRuns(LayerSet layers) {
       "; run dispatchlab or dispatchlab-nocount"));
 }
 
+std::string ProfilesThisBuildRuns() {
+  std::vector<absl::string_view> names;
+  for (const Profile& p : ProfileTable()) {
+    if (CheckBuildRuns(p.layers).ok()) names.push_back(p.name);
+  }
+  return absl::StrJoin(names, ", ");
+}
+
 void SetActiveLayers(LayerSet layers) {
   internal::g_active_layers = layers.bits();
   // The one test of Py_INCREF / Py_DECREF (core/object.h): the tag bit, or every bit under a refcount layer.

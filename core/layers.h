@@ -94,7 +94,6 @@ struct Profile {
 };
 const std::vector<Profile>& ProfileTable();
 absl::StatusOr<Profile> ProfileFromName(absl::string_view name);
-inline constexpr absl::string_view kDefaultProfile = "cpython311";
 
 // Applies a --layers= specification to `base`: "all", "none", or a comma-separated list of
 // "+name" (switch on), "-name" (switch off) and bare "name" entries. A list made only of bare names means
@@ -123,6 +122,10 @@ inline constexpr bool kTaggedCompiledIn = DISPATCHLAB_TAGGED != 0;
 inline constexpr bool kImmortalInline = DISPATCHLAB_IMMORTAL_INLINE != 0;
 static_assert(!kImmortalInline || !kTaggedCompiledIn, "the inline immortality test is an untagged build's");
 
+// The profile a command runs without --profile: CPython 3.11's, the seed's interpreter; 3.12's in the
+// immortal build, which cannot run 3.11's (CheckBuildRuns).
+inline constexpr absl::string_view kDefaultProfile = kImmortalInline ? "cpython312" : "cpython311";
+
 // The layers an untagged build fixes: on (the boxing layers: a value is always an object) and off (the
 // refcount group: Py_INCREF is one add; thread_state: the interpreter's state is a global, as up to 3.11,
 // with no switch to test on the way to it).
@@ -150,6 +153,10 @@ inline constexpr absl::string_view kUntaggedBuildName =
 // OK when this build runs `layers`; in an untagged build that cannot, FailedPrecondition naming the layers
 // and the build that can.
 absl::Status CheckBuildRuns(LayerSet layers);
+
+// The profiles this build runs (all of them but in the untagged and immortal builds), comma-separated, in
+// the table's order: the --profile help of every command.
+std::string ProfilesThisBuildRuns();
 
 // The process-wide active set, read by every switch in the hot paths.
 namespace internal {

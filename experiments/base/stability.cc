@@ -87,8 +87,8 @@ TimingStability JudgeTimings(const std::vector<TimedSeries>& series, bool compar
   if (more_spread > 0) v.reasons.push_back(absl::StrCat(more_spread, " more series with a far min or max"));
   if (comparison && !series.empty() && v.repetitions < limits.min_repetitions) {
     v.reasons.push_back(absl::StrCat("only ", v.repetitions, " repetitions feed a comparison (at least ",
-                                     limits.min_repetitions,
-                                     " recommended: --repetitions=", limits.min_repetitions, ")"));
+                                     limits.min_repetitions, " recommended: ", limits.repetitions_flag, "=",
+                                     limits.min_repetitions, ")"));
   }
   if (machine.load_average >= 0 && machine.cpus > 0 &&
       machine.load_average > limits.max_load_per_cpu * machine.cpus) {

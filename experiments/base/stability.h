@@ -21,6 +21,7 @@ struct StabilityLimits {
   double max_spread = 0.50;       // min or max farther than this fraction from the median (pyperf: 50%)
   int min_repetitions = 9;        // samples per series when the series feed a comparison
   double max_load_per_cpu = 1.0;  // 1-minute load average over online CPUs
+  const char* repetitions_flag = "--repetitions";  // the command's flag for more samples, in the advice
 };
 
 // What the machine says about itself (Linux /proc and /sys). Unknown facts are empty / negative.

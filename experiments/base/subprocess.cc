@@ -176,6 +176,13 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   ProcessResult result;
   absl::Status failure;
+  // The deadline needs the pidfd (a plain waitpid cannot time out); Linux >= 5.3 has it.
+  const auto now = [] {
+    struct timespec ts = {};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
+  const double deadline = spec.timeout_seconds > 0 ? now() + spec.timeout_seconds : 0;
   while (true) {
     if (InterruptSignal() != 0) {
       StopChild(pid);
@@ -184,7 +191,20 @@ absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec) {
     }
     if (pidfd >= 0) {
       struct pollfd pfd = {pidfd, POLLIN, 0};
-      if (ppoll(&pfd, 1, nullptr, &wait_mask) < 0) continue;  // EINTR: a signal; look at the flag
+      struct timespec left = {};
+      if (deadline > 0) {
+        const double remaining = deadline - now();
+        if (remaining <= 0) {
+          StopChild(pid);
+          failure = absl::DeadlineExceededError(
+              absl::StrCat("no answer within ", spec.timeout_seconds, " seconds (stopped)"));
+          break;
+        }
+        left.tv_sec = static_cast<time_t>(remaining);
+        left.tv_nsec = static_cast<long>((remaining - static_cast<double>(left.tv_sec)) * 1e9);
+      }
+      const int polled = ppoll(&pfd, 1, deadline > 0 ? &left : nullptr, &wait_mask);
+      if (polled <= 0) continue;  // EINTR: a signal, look at the flag; 0: the deadline, checked above
     }
     int status = 0;
     struct rusage usage = {};

@@ -26,6 +26,9 @@ struct ProcessSpec {
   // When >= 0, the child's stdout / stderr is this descriptor of ours instead of the path (it stays open).
   int stdout_fd = -1;
   int stderr_fd = -1;
+  // When > 0, a child still running after this many seconds is stopped (as on an interrupt) and the call
+  // fails with DeadlineExceeded; for a child that should answer at once, such as an interpreter's probe.
+  double timeout_seconds = 0;
 };
 
 struct ProcessResult {
@@ -37,7 +40,7 @@ struct ProcessResult {
 };
 
 // Runs the child to completion. Fails with NotFound when argv[0] cannot be executed, Cancelled when
-// interrupted (the child is stopped first).
+// interrupted, DeadlineExceeded past spec.timeout_seconds (the child is stopped first).
 absl::StatusOr<ProcessResult> RunProcess(const ProcessSpec& spec);
 
 // Runs `argv` to completion and returns its standard output (held in an anonymous memory file, so nothing

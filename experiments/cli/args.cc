@@ -154,14 +154,22 @@ absl::StatusOr<std::vector<int64_t>> ParseCountList(absl::string_view flag, absl
 
 absl::StatusOr<int64_t> ParseIntInRange(absl::string_view flag, absl::string_view text, int64_t min,
                                         int64_t max) {
+  // The number forms --n takes (10, 1e1, 1.0e1), as long as the value is whole.
+  auto bad = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": ", why));
+  };
+  if (!IsPlainDecimal(text, /*real=*/true)) return bad("not a whole number");
   int64_t value = 0;
-  if (!IsPlainDecimal(text, /*real=*/false) || !absl::SimpleAtoi(text, &value)) {
-    return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": not a whole number"));
+  if (!absl::SimpleAtoi(text, &value)) {
+    double d = 0;
+    if (!absl::SimpleAtod(text, &d) || !std::isfinite(d)) return bad("not a whole number");
+    if (d < static_cast<double>(min) || d > static_cast<double>(max)) {
+      return bad(absl::StrCat("must be between ", min, " and ", max));
+    }
+    if (d != std::floor(d)) return bad("not a whole number");
+    value = static_cast<int64_t>(d);
   }
-  if (value < min || value > max) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, "=", text, ": must be between ", min, " and ", max));
-  }
+  if (value < min || value > max) return bad(absl::StrCat("must be between ", min, " and ", max));
   return value;
 }
 

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/shm_arena.h"
 #include "experiments/base/json.h"
@@ -44,25 +45,37 @@ const AllocResult* Find(const std::vector<AllocResult>& results, AllocExperiment
   return nullptr;
 }
 
-// One grid: a row per (experiment, n), a column per backend; `cell` renders one result.
+// One grid: a row per (experiment, n), a column per backend; `cell` renders one result. Columns are at
+// least `width` wide, wider when a cell is.
 template <typename Cell>
 void PrintGrid(const AllocBenchConfig& config, const std::vector<AllocResult>& results, int width,
                Cell cell) {
-  std::string header = absl::StrFormat("%-15s %10s", "experiment", "n");
-  for (Backend b : config.backends) absl::StrAppend(&header, absl::StrFormat(" %*s", width, BackendName(b)));
-  std::printf("%s\n", header.c_str());
+  struct Row {
+    AllocExperiment experiment;
+    int64_t n;
+    std::vector<std::string> cells;
+  };
+  std::vector<Row> rows;
   for (AllocExperiment e : config.experiments) {
     for (int64_t n : config.sizes) {
-      std::string line = absl::StrFormat("%-15s %10d", ExperimentName(e), n);
+      Row row{e, n, {}};
       bool any = false;
       for (Backend b : config.backends) {
         const AllocResult* r = Find(results, e, b, n);
-        std::string text = r == nullptr ? "-" : !r->error.empty() ? "error" : cell(*r, e, n);
+        row.cells.push_back(r == nullptr ? "-" : !r->error.empty() ? "error" : cell(*r, e, n));
+        width = std::max(width, static_cast<int>(row.cells.back().size()));
         any = any || r != nullptr;
-        absl::StrAppend(&line, absl::StrFormat(" %*s", width, text));
       }
-      if (any) std::printf("%s\n", line.c_str());
+      if (any) rows.push_back(std::move(row));
     }
+  }
+  std::string header = absl::StrFormat("%-15s %10s", "experiment", "n");
+  for (Backend b : config.backends) absl::StrAppend(&header, absl::StrFormat(" %*s", width, BackendName(b)));
+  std::printf("%s\n", header.c_str());
+  for (const Row& row : rows) {
+    std::string line = absl::StrFormat("%-15s %10d", ExperimentName(row.experiment), row.n);
+    for (const std::string& text : row.cells) absl::StrAppend(&line, absl::StrFormat(" %*s", width, text));
+    std::printf("%s\n", line.c_str());
   }
 }
 
@@ -133,15 +146,22 @@ void PrintJson(const AllocBenchConfig& config, const std::vector<AllocResult>& r
 }  // namespace
 
 const CommandSpec& AllocCommandSpec() {
+  // The experiments' names come from their table (experiments/shm/alloc_bench.cc).
+  static const std::string description = [] {
+    std::vector<absl::string_view> names;
+    for (const AllocExperimentInfo& info : AllocExperimentTable()) names.push_back(info.name);
+    return absl::StrCat(
+        "Measures what the memory of RawArray(c_int, n) costs per backend, in ns per element, with every "
+        "backend side by side in one run: allocation from a warm heap, first touch of a fresh arena (page "
+        "faults) against a pre-faulted one, a whole new arena (3.7+ ftruncate and 3.6 zero writes), tmpfs "
+        "(/dev/shm) against the --tempdir file system. Experiments: ",
+        absl::StrJoin(names, ", "), ".");
+  }();
   static const CommandSpec spec = {
       "alloc",
       "alloc [--experiment=E,...] [--backend=B,...] [--tempdir=DIR] [--n=N,...] [--repetitions=R] "
       "[--min-time=S] [--format=table|json]",
-      "Measures what the memory of RawArray(c_int, n) costs per backend, in ns per element, with every "
-      "backend side by side in one run: allocation from a warm heap, first touch of a fresh arena (page "
-      "faults) against a pre-faulted one, a whole new arena (3.7+ ftruncate and 3.6 zero writes), tmpfs "
-      "(/dev/shm) against the --tempdir file system. Experiments: warm, warm_keep, touch_fresh, "
-      "touch_prefault, new_arena, new_prefault, new_arena_36.",
+      description,
       {
           {"experiment", "E,...", "allocation experiments to run", "all"},
           {"backend", "B,...", "backends: anon, shm, file, private; ratios are to the first",
@@ -182,9 +202,9 @@ int RunAllocCommand(const ParsedArgs& args) {
       ParseBackendList("backend", args.Get("backend", "anon,shm,file,private"));
   if (!backends.ok()) return UsageError(backends.status().message());
   config.backends = *backends;
+  // The default list names file, so --tempdir alone is fine; a list without file has no use for it.
   if (args.Has("tempdir") &&
-      (!args.Has("backend") ||
-       std::find(config.backends.begin(), config.backends.end(), Backend::kFile) == config.backends.end())) {
+      std::find(config.backends.begin(), config.backends.end(), Backend::kFile) == config.backends.end()) {
     return UsageError("--tempdir goes with a --backend list that names file");
   }
   config.tempdir = args.Get("tempdir");

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
@@ -47,7 +48,11 @@ int RunCountsCommand(const ParsedArgs& args) {
   std::vector<CountReport> reports;
   for (const Scenario* s : *scenarios) {
     absl::StatusOr<CountReport> r = CountScenario(*s, *n, pl->layers, pl->profile);
-    if (!r.ok()) return Failure(r.status().message());
+    if (!r.ok()) {
+      // A binary without counters is the wrong tool for the command (exit 2, as explore says it).
+      return absl::IsFailedPrecondition(r.status()) ? UsageError(r.status().message())
+                                                    : Failure(r.status().message());
+    }
     reports.push_back(*r);
   }
   if (*format == "json") {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
 #include "experiments/base/progress.h"
@@ -40,6 +41,10 @@ absl::StatusOr<Env> ParseEnv(const std::string& text) {
     if (!valid) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--python-env: '", item, "' is not NAME=VALUE (e.g. --python-env=PYTHONMALLOC=malloc)"));
+    }
+    for (const auto& [name, value] : env) {
+      if (name == key)
+        return absl::InvalidArgumentError(absl::StrCat("--python-env: ", key, " is given twice"));
     }
     env.emplace_back(std::string(key), std::string(item.substr(eq + 1)));
   }
@@ -147,6 +152,14 @@ int RunCPythonCommand(const ParsedArgs& args) {
   std::vector<cpython::Skipped> skipped;
   for (const std::string& path : all ? cpython::DiscoverInterpreters() : std::vector<std::string>{python}) {
     absl::StatusOr<Interpreter> probed = cpython::ProbeInterpreter(path, request.env);
+    if (!probed.ok() && !request.env.empty() && profiling::InterruptSignal() == 0 &&
+        cpython::ProbeInterpreter(path, {}).ok()) {
+      // The interpreter answers without the environment: blame the flag that broke it.
+      absl::string_view why = probed.status().message();
+      absl::ConsumePrefix(&why, "--python: ");
+      probed = absl::FailedPreconditionError(
+          absl::StrCat("--python-env=", args.Get("python-env"), ": ", path, " does not run with it: ", why));
+    }
     if (!probed.ok()) {
       if (profiling::InterruptSignal() != 0) return 128 + profiling::InterruptSignal();
       if (!all) return Usage(probed.status().message());
@@ -191,7 +204,11 @@ int RunCPythonCommand(const ParsedArgs& args) {
   // Time only: the run's stability (every side's rounds, the machine's load), warned on stderr unless
   // --quiet.
   TimingStability stability;
-  if (time) stability = JudgeAndWarn(args, cpython::SeriesOf(runs), /*comparison=*/true);
+  if (time) {
+    StabilityLimits limits;
+    limits.repetitions_flag = "--rounds";  // each round gives every side one more sample
+    stability = JudgeAndWarn(args, cpython::SeriesOf(runs), /*comparison=*/true, limits);
+  }
   if (*format == "json") {
     std::cout << cpython::ComparisonJson(
         runs, skipped, request,
@@ -207,9 +224,7 @@ int RunCPythonCommand(const ParsedArgs& args) {
                 << "\n";
     }
   }
-  std::cout.flush();
-  if (!std::cout) return Failure("cpython: cannot write the output");
-  return kExitOk;
+  return kExitOk;  // a write that failed is reported, once, by Main's frame (commands.cc)
 }
 
 }  // namespace dispatchlab::cli

@@ -115,7 +115,7 @@ const CommandSpec& MpCommandSpec() {
         {
             {"workers", "W,...", "worker counts, each 1..256, run interleaved", "1,2,4"},
             {"n", "N", "elements, 1..2^40 and within memory", "1e6"},
-            {"profile", "P", "layer profile active in the workers", "cpython311"},
+            {"profile", "P", "layer profile active in the workers", kDefaultProfile},
             {"layers", "L", "layer spec on top of the profile (see 'dispatchlab list')", ""},
             {"repetitions", "R", "interleaved repetitions per W, 1..1000", "5"},
             {"format", "F", "table or json", "table"},

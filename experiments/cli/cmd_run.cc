@@ -32,15 +32,18 @@ void PrintTable(const std::vector<const Scenario*>& scenarios, const std::vector
   };
   std::cout << absl::StrFormat("dispatchlab run: n = %d, profile %s (layers: %s), %d repetitions\n",
                                request.n, request.profile, request.layers.ToString(), request.repetitions);
-  std::cout << absl::StrFormat("%-20s %11s %10s %8s %9s %22s  %s\n", "scenario", "ms/call", "ns/elem", "cv",
-                               "/subscr", "CPython /subscr [where]", "stands for");
+  int name_width = 20;  // the longest name's, when it is longer (sct_init_override_setslice)
+  for (const ScenarioTiming& t : timings)
+    name_width = std::max(name_width, static_cast<int>(t.scenario.size()));
+  std::cout << absl::StrFormat("%-*s %11s %10s %8s %9s %22s  %s\n", name_width, "scenario", "ms/call",
+                               "ns/elem", "cv", "/subscr", "CPython /subscr [where]", "stands for");
   for (size_t i = 0; i < timings.size(); ++i) {
     const ScenarioTiming& t = timings[i];
     const double ms = t.median * static_cast<double>(request.n) * 1e-6;
     const double reference = median_of(scenarios[i]->reference);
     std::string ratio = reference > 0 ? absl::StrFormat("%8.2fx", t.median / reference) : "        -";
-    std::cout << absl::StrFormat("%-20s %11.3f %10.2f %7.1f%% %s %22s  %s\n", t.scenario, ms, t.median,
-                                 100.0 * t.cv, ratio, cpython::ReferenceRatioCell(t.scenario),
+    std::cout << absl::StrFormat("%-*s %11.3f %10.2f %7.1f%% %s %22s  %s\n", name_width, t.scenario, ms,
+                                 t.median, 100.0 * t.cv, ratio, cpython::ReferenceRatioCell(t.scenario),
                                  scenarios[i]->story);
   }
   std::cout
@@ -79,7 +82,7 @@ int CompareCounting(const ParsedArgs& args, const RunRequest& request,
   }
   words.push_back("--format=json");
   words.push_back("--quiet");
-  std::cerr << "timing again in " << *sibling << "\n";
+  if (!args.Has("quiet")) std::cerr << "timing again in " << *sibling << "\n";
   absl::StatusOr<std::string> json = profiling::RunAndCapture(words);
   if (!json.ok()) return Failure(json.status().message());
   absl::StatusOr<std::map<std::string, std::vector<double>>> other = NsPerElementByRun(*json);

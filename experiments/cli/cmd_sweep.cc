@@ -1,5 +1,6 @@
 #include "experiments/cli/cmd_sweep.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -52,6 +53,9 @@ int RunSweepCommand(const ParsedArgs& args) {
   request.min_time = flags->min_time;
   if (absl::Status heap = InstallHeap(args); !heap.ok()) return UsageError(heap.message());
   request.scenarios = *scenarios;
+  // Points in increasing n, whatever the order given: the first is the smallest, which the others are
+  // compared with.
+  std::sort(ns->begin(), ns->end());
   request.ns = *ns;
   request.layers = flags->profile_and_layers.layers;
   request.profile = flags->profile_and_layers.profile;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "core/layers.h"
 #include "experiments/base/progress.h"
 #include "experiments/base/stability.h"
@@ -19,10 +20,8 @@ namespace dispatchlab::cli {
 
 inline const FlagSpec kFlagN{"n", "N", "elements per array (1e5 or 100000), 1..2^40 and within memory",
                              "1e5"};
-inline const FlagSpec kFlagProfile{"profile", "P",
-                                   "CPython profile: cpython36, cpython311, cpython312, cpython313, "
-                                   "cpython313t, direct",
-                                   "cpython311"};
+inline const std::string kProfileHelp = absl::StrCat("CPython profile: ", ProfilesThisBuildRuns());
+inline const FlagSpec kFlagProfile{"profile", "P", kProfileHelp, kDefaultProfile};
 inline const FlagSpec kFlagLayers{"layers", "SPEC",
                                   "layer switches: all, none, a,b (exactly these), or edits +a,-b of the "
                                   "profile",
@@ -83,13 +82,16 @@ std::vector<TimedSeries> SeriesOf(const std::vector<ScenarioTiming>& timings, co
 
 // Judges `series` on the machine as it is now and warns on stderr unless --quiet: every timing command's
 // last step before it prints.
-TimingStability JudgeAndWarn(const ParsedArgs& args, const std::vector<TimedSeries>& series, bool comparison);
+TimingStability JudgeAndWarn(const ParsedArgs& args, const std::vector<TimedSeries>& series, bool comparison,
+                             const StabilityLimits& limits = {});
 
 // --backend, --tempdir and --arenas: installs the default heap RawArray allocates from.
 inline absl::Status InstallHeap(const ParsedArgs& args) { return InstallHeapFromArgs(args); }
 
-// Checks that n elements of the widest item type (8 bytes) can be allocated: n * 8 must not overflow and
-// must fit in this machine's memory (with the source arrays, about 3 * 8 * n bytes).
+// Checks that the scenario with the most alive at once fits in this machine's memory, or in what the
+// address-space limit (ulimit -v, less what this process has mapped already) or the data limit leaves:
+// kPeakBytesPerElement * n bytes.
+inline constexpr double kPeakBytesPerElement = 52;
 absl::Status CheckFitsInMemory(int64_t n);
 
 // An output file flag (--out=FILE, --output=FILE), checked before any work so that bad input never leaves a

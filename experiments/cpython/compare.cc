@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -128,6 +129,14 @@ absl::StatusOr<std::vector<std::string>> PlanCases(const Interpreter& python,
         absl::StrCat(absl::StrJoin(numpy_cases, ", "), " need", numpy_cases.size() == 1 ? "s" : "",
                      " numpy, which does not import in ", python.path, " (", python.numpy_error,
                      "); Debian's /usr/bin/python3 has it: ", kAptNumpy));
+  }
+  // Every ratio is taken to a reference case: add it when the named cases leave it out (as `explore` adds
+  // sct_subscript), sct_subscript where numpy imports, sct_subscript_list where it does not.
+  if (!cases.empty() && !absl::c_linear_search(cases, ReferenceCase()) &&
+      !absl::c_linear_search(cases, ListReferenceCase())) {
+    const CaseInfo* reference = python.Case(ReferenceCase());
+    cases.push_back(reference != nullptr && python.CanRun(*reference) ? ReferenceCase()
+                                                                      : ListReferenceCase());
   }
   return cases;
 }

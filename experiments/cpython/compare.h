@@ -77,7 +77,9 @@ struct InterpreterRun {
 
 // The cases to run on `python`: `named` (scenario names) or, when empty, the default cases it can run. A
 // named case without a real counterpart is InvalidArgument; a named numpy case on an interpreter without
-// numpy is FailedPrecondition when `strict` (one --python), otherwise it is listed in `skipped`.
+// numpy is FailedPrecondition when `strict` (one --python), otherwise it is listed in `skipped`. The
+// reference case is added when the named ones leave it out (ReferenceCase where numpy imports, else
+// ListReferenceCase).
 absl::StatusOr<std::vector<std::string>> PlanCases(const Interpreter& python,
                                                    const std::vector<std::string>& named, bool strict,
                                                    std::vector<std::string>* skipped);

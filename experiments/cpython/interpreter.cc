@@ -60,7 +60,8 @@ const CaseInfo* Interpreter::Case(const std::string& name) const {
 }
 
 absl::StatusOr<std::string> RunCasesScript(const std::string& python, const std::vector<std::string>& args,
-                                           const Env& env, const std::vector<std::string>& wrapper) {
+                                           const Env& env, const std::vector<std::string>& wrapper,
+                                           double timeout_seconds) {
   absl::StatusOr<std::unique_ptr<profiling::ScratchDir>> dir = profiling::ScratchDir::Create("cpython");
   if (!dir.ok()) return dir.status();
   ProcessSpec spec;
@@ -72,7 +73,11 @@ absl::StatusOr<std::string> RunCasesScript(const std::string& python, const std:
   spec.extra_env = env;
   spec.stdout_path = (*dir)->File("stdout");
   spec.stderr_path = (*dir)->File("stderr");
+  spec.timeout_seconds = timeout_seconds;
   absl::StatusOr<ProcessResult> result = profiling::RunProcess(spec);
+  if (result.status().code() == absl::StatusCode::kDeadlineExceeded) {
+    return absl::DeadlineExceededError(absl::StrCat(python, " gave ", result.status().message()));
+  }
   if (!result.ok()) return result.status();
   if (!result->ok()) {
     std::string why = profiling::LastLine(profiling::ReadTextFile(spec.stderr_path));
@@ -91,7 +96,7 @@ absl::StatusOr<Interpreter> ProbeInterpreter(const std::string& path, const Env&
     }
     return absl::NotFoundError(absl::StrCat("--python: ", path, " is not an executable file"));
   }
-  absl::StatusOr<std::string> text = RunCasesScript(path, {"info"}, env);
+  absl::StatusOr<std::string> text = RunCasesScript(path, {"info"}, env, {}, kProbeTimeoutSeconds);
   absl::StatusOr<Json> parsed = text.ok() ? ParseJson(*text) : absl::StatusOr<Json>(Json());
   const Json info = parsed.ok() ? *parsed : Json();
   if (!text.ok() || !info.is_object() || !info.contains("version_info")) {
@@ -123,7 +128,7 @@ absl::StatusOr<Interpreter> ProbeInterpreter(const std::string& path, const Env&
   }
   interp.ctypes_file = info["ctypes"].get<std::string>();
 
-  absl::StatusOr<std::string> list_text = RunCasesScript(path, {"list"}, env);
+  absl::StatusOr<std::string> list_text = RunCasesScript(path, {"list"}, env, {}, kProbeTimeoutSeconds);
   if (!list_text.ok()) return list_text.status();
   absl::StatusOr<Json> list_parsed = ParseJson(*list_text);
   const Json list = list_parsed.ok() ? *list_parsed : Json();

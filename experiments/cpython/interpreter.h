@@ -52,9 +52,15 @@ struct Interpreter {
 };
 
 // Runs cases.py with `args` on `python` and returns what it printed on stdout. The error names the
-// interpreter and quotes the last line of its stderr.
+// interpreter and quotes the last line of its stderr. With `timeout_seconds` > 0 a run that takes longer
+// is stopped and fails (the probe's questions: a program that never answers is not an interpreter).
 absl::StatusOr<std::string> RunCasesScript(const std::string& python, const std::vector<std::string>& args,
-                                           const Env& env, const std::vector<std::string>& wrapper = {});
+                                           const Env& env, const std::vector<std::string>& wrapper = {},
+                                           double timeout_seconds = 0);
+
+// How long the probe waits for `cases.py info` and `cases.py list` (an import of numpy and ctypes, well
+// under a second on a warm machine).
+inline constexpr double kProbeTimeoutSeconds = 60;
 
 // Asks `path` what it is. NotFound when there is no such executable (for Debian's path: with the apt line),
 // FailedPrecondition when it is not a Python interpreter, is Python 2, or has no working ctypes; each a

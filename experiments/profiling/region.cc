@@ -39,9 +39,12 @@ absl::StatusOr<PerfControl> PerfControl::Open(const PerfControlPaths& paths) {
   // O_NONBLOCK on a write-only fifo fails with ENXIO when no reader has it open: no perf, no hang.
   int ctl = open(paths.ctl.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (ctl < 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("perf control fifo ", paths.ctl, ": ", std::strerror(errno),
-                     errno == ENXIO ? " (no perf record --control=fifo:... is reading it)" : ""));
+    // No reader (ENXIO) is the moment's state, exit 1; a path that cannot be a fifo is bad input.
+    const int err = errno;
+    const std::string why =
+        absl::StrCat("perf control fifo ", paths.ctl, ": ", std::strerror(err),
+                     err == ENXIO ? " (no perf record --control=fifo:... is reading it)" : "");
+    return err == ENXIO ? absl::FailedPreconditionError(why) : absl::InvalidArgumentError(why);
   }
   // Only a FIFO: a regular file (or a device) given by mistake must not be written to. Checked on the
   // opened descriptor, before any write, so nothing can swap the path in between.
@@ -57,8 +60,7 @@ absl::StatusOr<PerfControl> PerfControl::Open(const PerfControlPaths& paths) {
     if (ack < 0) {
       int err = errno;
       close(ctl);
-      return absl::FailedPreconditionError(
-          absl::StrCat("perf ack fifo ", paths.ack, ": ", std::strerror(err)));
+      return absl::InvalidArgumentError(absl::StrCat("perf ack fifo ", paths.ack, ": ", std::strerror(err)));
     }
     if (absl::Status fifo = CheckFifo(ack, "perf ack fifo", paths.ack); !fifo.ok()) {
       close(ctl);

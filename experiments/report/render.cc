@@ -258,10 +258,10 @@ std::vector<Block> ReportBlocks(const ReportData& data) {
       o.command_line.empty() ? absl::StrFormat("dispatchlab report --out=DIR --n=%d %s", o.n, layer_flags)
                              : o.command_line;
   para(absl::StrFormat(
-      "%s; the pieces: dispatchlab run --suite=seed --n=%d --repetitions=%d %s; dispatchlab attribute "
-      "sct_init --n=%d %s; dispatchlab counts %s --n=%d %s.",
-      command, o.n, o.repetitions, layer_flags, o.n, layer_flags, absl::StrJoin(o.count_scenarios, " "), o.n,
-      layer_flags));
+      "%s; the pieces: dispatchlab run --suite=seed --n=%d --repetitions=%d --min-time=%g %s; dispatchlab "
+      "attribute sct_init --n=%d %s; dispatchlab counts %s --n=%d %s.",
+      command, o.n, o.repetitions, o.min_time, layer_flags, o.n, layer_flags,
+      absl::StrJoin(o.count_scenarios, " "), o.n, layer_flags));
   return out;
 }
 

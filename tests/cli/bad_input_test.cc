@@ -163,7 +163,11 @@ TEST_CASE("every subcommand rejects unknown names", "[cli]") {
     }
     if (absl::StrContains(help, "--backend=")) {
       ExpectRejected({With(cmd, {"--backend=nosuch"}), "nosuch"});
-      ExpectRejected({With(cmd, {"--tempdir=/tmp"}), "--tempdir"});  // conflicts with the default backend
+      // --tempdir conflicts with a backend that is not file: the default of every command but alloc, whose
+      // default list names file.
+      ExpectRejected({With(cmd, cmd == "alloc" ? std::vector<std::string>{"--backend=anon", "--tempdir=/tmp"}
+                                               : std::vector<std::string>{"--tempdir=/tmp"}),
+                      "--tempdir"});
       ExpectRejected({With(cmd, {"--backend=file", "--tempdir=/no/such/dir"}), "/no/such/dir"});
     }
     if (absl::StrContains(help, "--method=")) ExpectRejected({With(cmd, {"--method=nosuch"}), "nosuch"});
@@ -171,6 +175,9 @@ TEST_CASE("every subcommand rejects unknown names", "[cli]") {
       ExpectRejected({With(cmd, {"--repetitions=0"}), "--repetitions=0"});
       ExpectRejected({With(cmd, {"--repetitions=-1"}), "--repetitions=-1"});
       ExpectRejected({With(cmd, {"--repetitions=many"}), "--repetitions=many"});
+      // The number forms --n takes, held to the same rules: a whole number, within the range.
+      ExpectRejected({With(cmd, {"--repetitions=2.5"}), "--repetitions=2.5: not a whole number"});
+      ExpectRejected({With(cmd, {"--repetitions=1e300"}), "--repetitions=1e300: must be between"});
     }
   }
 }

@@ -145,6 +145,12 @@ TEST_CASE("every subcommand reports a failed write of its output instead of exit
             !absl::StrContains(full.err, "standard output"))) {
         CHECK(full.exit_status == 1);
         CHECK(absl::StartsWith(LastLine(full.err), "dispatchlab: cannot write standard output"));
+        // One error line for one failed write: no command adds its own before the frame's.
+        int error_lines = 0;
+        for (absl::string_view line : absl::StrSplit(full.err, '\n')) {
+          error_lines += absl::StartsWith(line, "dispatchlab: ") && absl::StrContains(line, "write");
+        }
+        CHECK(error_lines == 1);
       }
       // Standard output closed: refused before any work, in one line.
       const ChildResult closed = RunCli(args, 300, tmp.path, Stdout::kClosed);
@@ -234,28 +240,32 @@ TEST_CASE("numbers are plain decimals with an upper bound", "[cli]") {
 
 TEST_CASE("a memory limit is refused up front or reported in one line, never an abort", "[cli]") {
   if (kSanitized) return;  // ASan reserves terabytes of address space: ulimit -v does not apply to it
-  // 200 MB of address space: --n=1e7 needs about 240 MB, refused before any work.
-  const ChildResult refused =
-      RunChild({"/bin/sh", "-c",
-                absl::StrCat("ulimit -v 200000; exec '", DISPATCHLAB_CLI, "' counts sct_init --n=1e7")});
-  INFO(refused.err);
-  CHECK(refused.exit_status == 2);
-  CHECK(LineCount(refused.err) == 1);
-  CHECK(absl::StrContains(refused.err, "ulimit -v"));
+  // 200 and 400 MB of address space: --n=1e7 needs about 520 MB (sct_init keeps 1e7 scalars alive),
+  // refused before any work.
+  for (const char* limit : {"200000", "400000"}) {
+    const ChildResult refused = RunChild(
+        {"/bin/sh", "-c",
+         absl::StrCat("ulimit -v ", limit, "; exec '", DISPATCHLAB_CLI, "' counts sct_init --n=1e7")});
+    INFO("ulimit -v " << limit << ": " << refused.err);
+    CHECK(refused.exit_status == 2);
+    CHECK(LineCount(refused.err) == 1);
+    CHECK(absl::StrContains(refused.err, "ulimit -v"));
+  }
   const ChildResult child = RunChild({"/bin/sh", "-c",
                                       absl::StrCat("ulimit -v 200000; exec '", DISPATCHLAB_CLI,
                                                    "' profile-child sct_init --n=1e7 --configs=0x0")});
   INFO(child.err);
   CHECK(child.exit_status == 2);
   CHECK(absl::StrContains(child.err, "ulimit -v"));
-  // Past the up-front check, an allocation that still fails is one line and exit 1 (never 134).
-  for (const char* n : {"4e6", "6e6", "8e6"}) {
+  // Near the limit: refused up front (2), or run (0), or an allocation that still fails is one line and
+  // exit 1 (never 134).
+  for (const char* n : {"2e6", "3e6", "4e6"}) {
     const ChildResult r = RunChild({"/bin/sh", "-c",
                                     absl::StrCat("ulimit -v 200000; exec '", DISPATCHLAB_CLI,
                                                  "' counts sct_init sct_subscript --n=", n)});
     INFO("--n=" << n << ": exit " << r.exit_status << " " << r.err);
-    CHECK((r.exit_status == 0 || r.exit_status == 1));
-    if (r.exit_status == 1) CHECK(LineCount(r.err) == 1);
+    CHECK((r.exit_status == 0 || r.exit_status == 1 || r.exit_status == 2));
+    if (r.exit_status != 0) CHECK(LineCount(r.err) == 1);
   }
 }
 

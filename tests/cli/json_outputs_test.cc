@@ -101,6 +101,21 @@ TEST_CASE("counts, list and sweep --format=json match docs/cli.md", "[cli][json]
               "sweep");
 }
 
+TEST_CASE("sweep compares every point with the smallest n, whatever order --n gives", "[cli][json]") {
+  const ChildResult r = RunCli({"sweep", "sct_subscript", "--n=400,200", "--repetitions=2",
+                                "--min-time=0.001", "--quiet", "--format=json"},
+                               120);
+  INFO(r.err);
+  REQUIRE(r.exit_status == 0);
+  absl::StatusOr<Json> doc = ParseJson(r.out);
+  REQUIRE(doc.ok());
+  const Json& points = (*doc)["series"][0]["points"];
+  REQUIRE(points.size() == 2);
+  CHECK(points[0]["n"] == 200);
+  CHECK(points[0]["relative"] == 1.0);
+  CHECK(points[1]["n"] == 400);
+}
+
 TEST_CASE("list --format=json gives each layer's parent from the layer table, null for a top layer",
           "[cli][json]") {
   const ChildResult r = RunCli({"list", "--format=json"}, 60);

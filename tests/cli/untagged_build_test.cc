@@ -161,6 +161,15 @@ TEST_CASE("dispatchlab-immortal names itself, runs the cpython312 and cpython313
     }
     CHECK(timed == 3);
   }
+  // Without --profile it runs the first profile it can (3.12's), and its help lists only those it runs.
+  const ChildResult plain = RunImmortal(
+      {"run", "sct_subscript_list", "--n=1000", "--repetitions=1", "--min-time=0.001", "--format=json"});
+  INFO(plain.err);
+  CHECK(plain.exit_status == 0);
+  CHECK(ParseJson(plain.out).ok());
+  const ChildResult help = RunImmortal({"run", "--help"});
+  REQUIRE(help.exit_status == 0);
+  CHECK(absl::StrContains(help.out, "CPython profile: cpython312, cpython313 (default: cpython312)"));
   const std::vector<std::pair<std::vector<std::string>, std::string>> refused = {
       {{"run", "sct_init", "--n=100", "--profile=cpython311"},
        "dispatchlab-immortal cannot switch -immortal"},

@@ -80,6 +80,22 @@ TEST_CASE("A missing tool is NotFound", "[profiling]") {
   CHECK(FindInPath("sh").has_value());
 }
 
+TEST_CASE("A child past its timeout is stopped and the call fails with DeadlineExceeded", "[profiling]") {
+  ProcessSpec spec;
+  spec.argv = {"sleep", "600"};
+  spec.timeout_seconds = 0.2;
+  absl::StatusOr<ProcessResult> r = RunProcess(spec);
+  REQUIRE_FALSE(r.ok());
+  CHECK(absl::IsDeadlineExceeded(r.status()));
+  CHECK(r.status().message() == "no answer within 0.2 seconds (stopped)");
+  // One that finishes in time is unaffected.
+  spec.argv = {"true"};
+  spec.timeout_seconds = 30;
+  r = RunProcess(spec);
+  REQUIRE(r.ok());
+  CHECK(r->ok());
+}
+
 TEST_CASE("SIGTERM during a profiling run stops the child and cleans up", "[profiling]") {
   std::string path;
   {
