@@ -1,8 +1,12 @@
 #include "experiments/cli/cmd_list.h"
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "experiments/base/json.h"
 #include "experiments/base/metadata.h"
 #include "experiments/cli/commands.h"
@@ -57,7 +61,12 @@ int RunListCommand(const ParsedArgs& args) {
   for (const Scenario& s : ScenarioTable()) {
     std::cout << absl::StrFormat("  %-20s %s\n  %-20s   %s\n", s.name, s.expression, "", s.story);
   }
-  std::cout << "\nlayers (on in: 36 311 313 313t):\n";
+  // The columns' header from the profile table, as the marks below ("cpython312" -> "312").
+  std::vector<std::string> columns;
+  for (const Profile& p : ProfileTable()) {
+    if (p.name != "direct") columns.emplace_back(absl::StripPrefix(p.name, "cpython"));
+  }
+  std::cout << "\nlayers (on in: " << absl::StrJoin(columns, " ") << "):\n";
   for (const LayerInfo& l : LayerTable()) {
     std::string marks;
     for (const Profile& p : ProfileTable()) {
