@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -94,20 +95,20 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// The only number syntax the flags accept: an optional '-', decimal digits and, when `real`, a fraction
-// and an exponent (1e5, 0.05, 2.5E-3). absl's parsers alone would also take " 5", "+5", "0x10" (a hex
+// The only number syntax the flags accept: an optional '-', decimal digits, an optional fraction and an
+// optional exponent (1e5, 0.05, 2.5E-3). absl's parsers alone would also take " 5", "+5", "0x10" (a hex
 // float) and "inf"; a flag value that is not written as a plain decimal is refused.
-bool IsPlainDecimal(absl::string_view text, bool real) {
+bool IsPlainDecimal(absl::string_view text) {
   size_t i = 0;
   if (i < text.size() && text[i] == '-') ++i;
   size_t digits = 0;
   while (i < text.size() && IsDigit(text[i])) ++i, ++digits;
-  if (real && i < text.size() && text[i] == '.') {
+  if (i < text.size() && text[i] == '.') {
     ++i;
     while (i < text.size() && IsDigit(text[i])) ++i, ++digits;
   }
   if (digits == 0) return false;
-  if (real && i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
     ++i;
     if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
     size_t exponent_digits = 0;
@@ -117,6 +118,16 @@ bool IsPlainDecimal(absl::string_view text, bool real) {
   return i == text.size();
 }
 
+// The value of a plain decimal with an optional exponent (IsPlainDecimal), or nullopt for anything else or
+// a value beyond double's range. Every whole number a flag takes (at most 2^53) is exact in a double.
+std::optional<double> DecimalValue(absl::string_view text) {
+  double d = 0;
+  if (!IsPlainDecimal(text) || !absl::SimpleAtod(text, &d) || !std::isfinite(d)) {
+    return std::nullopt;
+  }
+  return d;
+}
+
 }  // namespace
 
 absl::StatusOr<int64_t> ParseCount(absl::string_view flag, absl::string_view text) {
@@ -124,19 +135,12 @@ absl::StatusOr<int64_t> ParseCount(absl::string_view flag, absl::string_view tex
   auto bad = [&](absl::string_view why) {
     return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": ", why));
   };
-  if (!IsPlainDecimal(text, /*real=*/true)) return bad("not a number");
-  int64_t value = 0;
-  if (absl::SimpleAtoi(text, &value)) {
-    if (value <= 0) return bad("must be a positive number of elements");
-    if (value > kMax) return bad("too large (at most 2^40)");
-    return value;
-  }
-  double d = 0;
-  if (!absl::SimpleAtod(text, &d) || !std::isfinite(d)) return bad("not a number");
-  if (d <= 0) return bad("must be a positive number of elements");
-  if (d > static_cast<double>(kMax)) return bad("too large (at most 2^40)");
-  if (d != std::floor(d)) return bad("must be a whole number");
-  return static_cast<int64_t>(d);
+  const std::optional<double> d = DecimalValue(text);
+  if (!d.has_value()) return bad("not a number");
+  if (*d <= 0) return bad("must be a positive number of elements");
+  if (*d > static_cast<double>(kMax)) return bad("too large (at most 2^40)");
+  if (*d != std::floor(*d)) return bad("must be a whole number");
+  return static_cast<int64_t>(*d);
 }
 
 absl::StatusOr<std::vector<int64_t>> ParseCountList(absl::string_view flag, absl::string_view text) {
@@ -158,28 +162,22 @@ absl::StatusOr<int64_t> ParseIntInRange(absl::string_view flag, absl::string_vie
   auto bad = [&](absl::string_view why) {
     return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": ", why));
   };
-  if (!IsPlainDecimal(text, /*real=*/true)) return bad("not a whole number");
-  int64_t value = 0;
-  if (!absl::SimpleAtoi(text, &value)) {
-    double d = 0;
-    if (!absl::SimpleAtod(text, &d) || !std::isfinite(d)) return bad("not a whole number");
-    if (d < static_cast<double>(min) || d > static_cast<double>(max)) {
-      return bad(absl::StrCat("must be between ", min, " and ", max));
-    }
-    if (d != std::floor(d)) return bad("not a whole number");
-    value = static_cast<int64_t>(d);
+  const std::optional<double> d = DecimalValue(text);
+  if (!d.has_value()) return bad("not a whole number");
+  if (*d < static_cast<double>(min) || *d > static_cast<double>(max)) {
+    return bad(absl::StrCat("must be between ", min, " and ", max));
   }
-  if (value < min || value > max) return bad(absl::StrCat("must be between ", min, " and ", max));
-  return value;
+  if (*d != std::floor(*d)) return bad("not a whole number");
+  return static_cast<int64_t>(*d);
 }
 
 absl::StatusOr<double> ParsePositiveDouble(absl::string_view flag, absl::string_view text, double max) {
-  double d = 0;
-  if (!IsPlainDecimal(text, /*real=*/true) || !absl::SimpleAtod(text, &d) || !std::isfinite(d) || d <= 0) {
+  const std::optional<double> d = DecimalValue(text);
+  if (!d.has_value() || *d <= 0) {
     return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": must be a positive number"));
   }
-  if (d > max) return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": at most ", max));
-  return d;
+  if (*d > max) return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", text, ": at most ", max));
+  return *d;
 }
 
 absl::StatusOr<std::string> ParseChoice(absl::string_view flag, absl::string_view text,

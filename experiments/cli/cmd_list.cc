@@ -61,17 +61,18 @@ int RunListCommand(const ParsedArgs& args) {
   for (const Scenario& s : ScenarioTable()) {
     std::cout << absl::StrFormat("  %-20s %s\n  %-20s   %s\n", s.name, s.expression, "", s.story);
   }
-  // The columns' header from the profile table, as the marks below ("cpython312" -> "312").
-  std::vector<std::string> columns;
+  // One column per CPython profile (all but `direct`), named in the header as marked below.
+  std::vector<const Profile*> columns;
+  std::vector<absl::string_view> labels;
   for (const Profile& p : ProfileTable()) {
-    if (p.name != "direct") columns.emplace_back(absl::StripPrefix(p.name, "cpython"));
+    if (p.name == "direct") continue;
+    columns.push_back(&p);
+    labels.push_back(absl::StripPrefix(p.name, "cpython"));
   }
-  std::cout << "\nlayers (on in: " << absl::StrJoin(columns, " ") << "):\n";
+  std::cout << "\nlayers (on in: " << absl::StrJoin(labels, " ") << "):\n";
   for (const LayerInfo& l : LayerTable()) {
     std::string marks;
-    for (const Profile& p : ProfileTable()) {
-      if (p.name != "direct") marks += p.layers.Has(l.layer) ? " x " : " . ";
-    }
+    for (const Profile* p : columns) marks += p->layers.Has(l.layer) ? " x " : " . ";
     std::cout << absl::StrFormat("  %-16s %s\n  %-16s   on:  %s\n  %-16s   off: %s\n  %-16s   mirrors: %s\n",
                                  l.name, marks, "", l.on, "", l.off, "", l.mirrors);
   }
