@@ -1,8 +1,10 @@
 # The real side of `dispatchlab cpython`: the seed's statements, run on a real CPython.
 #
-# Each case is exactly the Python of shared/reference/measured-tables.md (and of the scenario of the same
-# name in experiments/scenarios/scenarios.cc, whose `cpython_case` column lists exactly these cases: a test checks
-# it); its sources are made once, outside the measured calls, as the model's ScenarioInput does: l = numpy.random.randint(0, 10, size=n) (int64), and l.tolist() for the list cases.
+# Each case is exactly the Python of the project's reference measurements (docs/puzzle.md, "The CPython
+# figures `run` quotes") and of the scenario of the same name in experiments/scenarios/scenarios.cc, whose
+# `cpython_case` column lists exactly these cases (a test checks it). Its sources are made once, outside the
+# measured calls, as the model's ScenarioInput does: l = numpy.random.randint(0, 10, size=n) (int64), and
+# l.tolist() for the list cases.
 # Every call's result is checked against the source values.
 #
 #   python3 cases.py info                      the interpreter, numpy, _ctypes, the machine (one JSON line)

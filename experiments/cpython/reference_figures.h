@@ -30,7 +30,7 @@ std::optional<ReferenceFigure> ReferenceRatio(absl::string_view scenario);
 std::string ReferenceRatioCell(absl::string_view scenario);
 
 // One line per source used by `scenarios`: "[xeon-3.11] Intel Xeon VM, 2 vCPU; Debian 12 ...; minima of ...
-// (shared/reference/measured-tables.md)".
+// (docs/puzzle.md)".
 std::vector<std::string> ReferenceFootnotes(const std::vector<absl::string_view>& scenarios);
 
 }  // namespace dispatchlab::cpython

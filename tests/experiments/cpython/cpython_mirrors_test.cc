@@ -2,9 +2,13 @@
 // column (experiments/cpython/mirrors.h), the marginal method (marginal.h), the quoted reference figures
 // (reference_figures.h) and the verdicts (compare.h).
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string_view>
 
+#include "absl/strings/str_cat.h"
 #include "experiments/cpython/compare.h"
 #include "experiments/cpython/marginal.h"
 #include "experiments/cpython/mirrors.h"
@@ -162,6 +166,26 @@ TEST_CASE("every quoted CPython figure names a scenario and a source with its ma
   REQUIRE(notes.size() == 2);
   CHECK(notes[0].find("Intel Xeon") != std::string::npos);
   CHECK(notes[1].find("3.6") != std::string::npos);
+}
+
+TEST_CASE("every quoted CPython figure is in the docs page its source names, as run prints it", "[cpython]") {
+  int quoted = 0;
+  for (const Scenario& s : ScenarioTable()) {
+    std::optional<ReferenceFigure> f = ReferenceRatio(s.name);
+    if (!f.has_value()) continue;
+    ++quoted;
+    // The page is in this repository (not the team's shared folder, which a reader does not have).
+    const std::filesystem::path page =
+        std::filesystem::path(DISPATCHLAB_SOURCE_DIR) / std::string(f->source->where);
+    INFO(s.name << " -> " << page);
+    std::ifstream in(page);
+    REQUIRE(in.good());
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::string row = absl::StrCat("| `", s.name, "` | ", ReferenceRatioCell(s.name), " |");
+    CHECK(text.find(row) != std::string::npos);
+    CHECK(text.find(absl::StrCat("| `", f->source->id, "` |")) != std::string::npos);
+  }
+  CHECK(quoted >= 10);
 }
 
 TEST_CASE("verdicts: within the tolerance agrees, otherwise the model is higher or lower", "[cpython]") {
