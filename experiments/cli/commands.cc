@@ -3,6 +3,7 @@
 #include <iostream>
 #include <new>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/counters.h"
 #include "experiments/base/metadata.h"
@@ -69,21 +70,23 @@ int Failure(absl::string_view message) {
 
 namespace {
 void PrintUsage(std::ostream& out) {
-  out << "usage: dispatchlab COMMAND [ARGS...]\n\n"
+  out << "usage: " << ProgramName()
+      << " COMMAND [ARGS...]\n\n"
          "An instrumented miniature of CPython's dispatch: time, count and attribute each layer of\n"
          "indirection between RawArray(c_int, numpy_array) and the buffer.\n\ncommands:\n";
   for (const Command& c : CommandTable()) {
     if (c.hidden) continue;
     out << absl::StrFormat("  %-10s %s\n", c.spec().name, c.spec().synopsis);
   }
-  out << "\n'dispatchlab COMMAND --help' explains one command; 'dispatchlab --version' names the build.\n"
+  out << "\n'" << ProgramName() << " COMMAND --help' explains one command; '" << ProgramName()
+      << " --version' names the build.\n"
          "docs/README.md is the guide.\n";
 }
 }  // namespace
 
 namespace {
 int Dispatch(int argc, char** argv) {
-  if (argc < 2) return UsageError("no command given (see 'dispatchlab --help')");
+  if (argc < 2) return UsageError(absl::StrCat("no command given (see '", ProgramName(), " --help')"));
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     PrintUsage(std::cout);
@@ -118,7 +121,7 @@ int Dispatch(int argc, char** argv) {
                         "'%s --help', or use dispatchlab or dispatchlab-nocount for the other commands",
                         name, kUntaggedBuildName, kUntaggedBuildName));
   }
-  return UsageError(absl::StrFormat("unknown command '%s' (see 'dispatchlab --help')", name));
+  return UsageError(absl::StrFormat("unknown command '%s' (see '%s --help')", name, ProgramName()));
 }
 }  // namespace
 

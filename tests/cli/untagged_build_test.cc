@@ -86,6 +86,10 @@ TEST_CASE("dispatchlab-untagged names itself and runs the cpython311 and cpython
   const ChildResult version = RunUntagged({"--version"});
   REQUIRE(version.exit_status == 0);
   CHECK(absl::StrContains(version.out, "counting compiled out, untagged"));
+  // Its usage lines name it, not dispatchlab.
+  CHECK(absl::StartsWith(RunUntagged({"--help"}).out, "usage: dispatchlab-untagged COMMAND"));
+  CHECK(absl::StartsWith(RunUntagged({"run", "--help"}).out, "usage: dispatchlab-untagged run "));
+  CHECK(absl::StrContains(RunUntagged({}).err, "see 'dispatchlab-untagged --help'"));
 
   // The scenarios with a real counterpart, timed under both profiles the untagged build serves (what they
   // store is checked in-process, against the source, by tests/untagged/untagged_semantics_test.cc).
@@ -147,6 +151,8 @@ TEST_CASE("dispatchlab-immortal names itself, runs the cpython312 and cpython313
   const ChildResult version = RunImmortal({"--version"});
   REQUIRE(version.exit_status == 0);
   CHECK(absl::StrContains(version.out, "counting compiled out, untagged, immortal inline"));
+  CHECK(absl::StartsWith(RunImmortal({"--help"}).out, "usage: dispatchlab-immortal COMMAND"));
+  CHECK(absl::StartsWith(RunImmortal({"list", "--help"}).out, "usage: dispatchlab-immortal list"));
   for (const char* profile : {"--profile=cpython312", "--profile=cpython313"}) {
     const ChildResult r =
         RunImmortal({"run", "sct_init", "sct_init_list", "sct_subscript_list", "--n=2000", "--repetitions=1",
