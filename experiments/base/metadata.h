@@ -19,7 +19,8 @@ struct MetadataFields {
   bool max_rss = false;     // add "max_rss_bytes" (PeakRssBytes() when MetadataJson is called)
 };
 
-// {"version", "machine": {...}, "compiler", "flags", "build_type", "counting", "profile", "layers", "n",
+// {"version", "binary", "machine": {...}, "compiler", "flags", "build_type", "counting", "profile", "layers",
+//  "n",
 //  "repetitions", "max_rss_bytes", "date"}: the object docs/cli.md documents ("The metadata object").
 Json MetadataJson(const MetadataFields& fields);
 
@@ -34,7 +35,13 @@ std::string DispatchlabVersion();
 // The compiler that built this binary: "g++ 12.2.0" or "clang 14.0.6".
 std::string CompilerName();
 
-// One line for tables: "machine ..., g++ 12.2, Release, counting compiled in".
+// This executable: dispatchlab, dispatchlab-nocount, dispatchlab-untagged or dispatchlab-immortal, from the
+// build variant it was compiled as (CMakeLists.txt, dispatchlab_add_cli). Its usage lines, the metadata's
+// "binary" and MetadataLine name it, so that an output says which of the four made it.
+absl::string_view BinaryName();
+
+// One line for tables: "AMD EPYC x2; g++ 12.2.0; Release; counting compiled in; dispatchlab 7e77667" (the
+// binary's name, then its version).
 std::string MetadataLine();
 
 // The build as the metadata names it: the build type, then ", LTO" and ", PGO" when they are on

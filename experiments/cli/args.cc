@@ -11,8 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "core/counters.h"
-#include "core/layers.h"
+#include "experiments/base/metadata.h"
 
 namespace dispatchlab::cli {
 
@@ -74,14 +73,9 @@ absl::StatusOr<ParsedArgs> ParseArgs(const CommandSpec& spec, const std::vector<
   return out;
 }
 
-absl::string_view ProgramName() {
-  if (!kTaggedCompiledIn) return kUntaggedBuildName;
-  return kCountingCompiledIn ? "dispatchlab" : "dispatchlab-nocount";
-}
-
 std::string HelpText(const CommandSpec& spec) {
   std::string text =
-      absl::StrCat("usage: ", ProgramName(), " ", spec.synopsis, "\n\n", spec.description, "\n");
+      absl::StrCat("usage: ", BinaryName(), " ", spec.synopsis, "\n\n", spec.description, "\n");
   if (!spec.flags.empty()) {
     absl::StrAppend(&text, "\nflags:\n");
     for (const FlagSpec& f : spec.flags) {

@@ -50,10 +50,6 @@ class ParsedArgs {
 
 // Parses `args` (the words after the subcommand name). "--help" is reported as has_help.
 absl::StatusOr<ParsedArgs> ParseArgs(const CommandSpec& spec, const std::vector<std::string>& args);
-// This executable's name, as its usage lines print it: dispatchlab, dispatchlab-nocount, dispatchlab-untagged
-// or dispatchlab-immortal, from the build variant it was compiled as (CMakeLists.txt, dispatchlab_add_cli).
-absl::string_view ProgramName();
-
 std::string HelpText(const CommandSpec& spec);
 
 // Value parsers shared by the commands; errors name the flag.

@@ -70,7 +70,7 @@ int Failure(absl::string_view message) {
 
 namespace {
 void PrintUsage(std::ostream& out) {
-  out << "usage: " << ProgramName()
+  out << "usage: " << BinaryName()
       << " COMMAND [ARGS...]\n\n"
          "An instrumented miniature of CPython's dispatch: time, count and attribute each layer of\n"
          "indirection between RawArray(c_int, numpy_array) and the buffer.\n\ncommands:\n";
@@ -78,7 +78,7 @@ void PrintUsage(std::ostream& out) {
     if (c.hidden) continue;
     out << absl::StrFormat("  %-10s %s\n", c.spec().name, c.spec().synopsis);
   }
-  out << "\n'" << ProgramName() << " COMMAND --help' explains one command; '" << ProgramName()
+  out << "\n'" << BinaryName() << " COMMAND --help' explains one command; '" << BinaryName()
       << " --version' names the build.\n"
          "docs/README.md is the guide.\n";
 }
@@ -86,7 +86,7 @@ void PrintUsage(std::ostream& out) {
 
 namespace {
 int Dispatch(int argc, char** argv) {
-  if (argc < 2) return UsageError(absl::StrCat("no command given (see '", ProgramName(), " --help')"));
+  if (argc < 2) return UsageError(absl::StrCat("no command given (see '", BinaryName(), " --help')"));
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     PrintUsage(std::cout);
@@ -121,7 +121,7 @@ int Dispatch(int argc, char** argv) {
                         "'%s --help', or use dispatchlab or dispatchlab-nocount for the other commands",
                         name, kUntaggedBuildName, kUntaggedBuildName));
   }
-  return UsageError(absl::StrFormat("unknown command '%s' (see '%s --help')", name, ProgramName()));
+  return UsageError(absl::StrFormat("unknown command '%s' (see '%s --help')", name, BinaryName()));
 }
 }  // namespace
 

@@ -111,7 +111,10 @@ TEST_CASE("dispatchlab-untagged names itself and runs the cpython311 and cpython
   }
   const ChildResult listed = RunUntagged({"list", "--format=json"});
   CHECK(listed.exit_status == 0);
-  CHECK(ParseJson(listed.out).ok());
+  absl::StatusOr<Json> list_doc = ParseJson(listed.out);
+  REQUIRE(list_doc.ok());
+  // Its outputs say which binary made them (docs/cli.md, "The metadata object").
+  CHECK((*list_doc)["metadata"]["binary"] == "dispatchlab-untagged");
 }
 
 TEST_CASE("dispatchlab-untagged refuses the layer sets and commands it cannot honour, with one line",
