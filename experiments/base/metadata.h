@@ -20,8 +20,7 @@ struct MetadataFields {
 };
 
 // {"version", "binary", "machine": {...}, "compiler", "flags", "build_type", "counting", "profile", "layers",
-//  "n",
-//  "repetitions", "max_rss_bytes", "date"}: the object docs/cli.md documents ("The metadata object").
+//  "n", "repetitions", "max_rss_bytes", "date"}: the object docs/cli.md documents ("The metadata object").
 Json MetadataJson(const MetadataFields& fields);
 
 // The peak resident set of this process so far, in bytes: getrusage(RUSAGE_SELF).ru_maxrss (kilobytes on
