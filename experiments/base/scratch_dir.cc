@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -39,6 +40,12 @@ void InstallHandlers() {
   sigaction(SIGINT, &sa, &g_saved_int);
   sigaction(SIGTERM, &sa, &g_saved_term);
   sigaction(SIGHUP, &sa, &g_saved_hup);  // a closed terminal must not leave the scratch folder behind
+  // A signal this process inherited as ignored (`nohup`, a background job of a non-interactive shell)
+  // stays ignored: the run was asked to survive it.
+  for (auto [sig, saved] : {std::pair{SIGINT, &g_saved_int}, std::pair{SIGTERM, &g_saved_term},
+                            std::pair{SIGHUP, &g_saved_hup}}) {
+    if (saved->sa_handler == SIG_IGN) sigaction(sig, saved, nullptr);
+  }
 }
 
 void RestoreHandlers() {

@@ -4,7 +4,8 @@
 // Interruption: while a ScratchDir exists, SIGINT, SIGTERM and SIGHUP are caught. The handler only records
 // the signal (InterruptSignal() becomes non-zero); waiting code (subprocess.h) notices it, stops the child
 // and returns a Cancelled status, the stack unwinds, the destructor removes the directory, and the CLI
-// exits with 128+signal. No file outlives the run.
+// dies of the same signal (cli::Interrupted). No file outlives the run. A signal inherited as ignored
+// (nohup) is left ignored.
 #ifndef DISPATCHLAB_EXPERIMENTS_PROFILING_SCRATCH_DIR_H_
 #define DISPATCHLAB_EXPERIMENTS_PROFILING_SCRATCH_DIR_H_
 

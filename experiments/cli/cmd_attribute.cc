@@ -16,6 +16,7 @@
 #include "experiments/attribution/attribute.h"
 #include "experiments/attribution/render.h"
 #include "experiments/base/metadata.h"
+#include "experiments/base/scratch_dir.h"
 #include "experiments/cli/commands.h"
 #include "experiments/cli/common.h"
 #include "experiments/measure/runner.h"
@@ -265,13 +266,14 @@ int RunAttributeCommand(const ParsedArgs& args) {
   }
 
   if (req.drift_window > 0 && req.ci_target > 0 && !args.Has("quiet")) {
-    absl::FPrintF(stderr,
-                  "attribute: warning: drift-adjusted intervals are optimistic with few samples per "
-                  "configuration, so the sequential design may stop early (docs/attribution.md)\n");
+    absl::FPrintF(
+        stderr,
+        "dispatchlab: attribute: warning: drift-adjusted intervals are optimistic with few samples per "
+        "configuration, so the sequential design may stop early (docs/attribution.md)\n");
   }
-  if (req.ci_target == 0 && req.repetitions < 9) {
+  if (req.ci_target == 0 && req.repetitions < 9 && !args.Has("quiet")) {
     absl::FPrintF(stderr,
-                  "attribute: warning: %d repetitions; 9 or more are recommended for a stable "
+                  "dispatchlab: attribute: warning: %d repetitions; 9 or more are recommended for a stable "
                   "verdict\n",
                   req.repetitions);
   }
@@ -299,6 +301,7 @@ int RunAttributeCommand(const ParsedArgs& args) {
   absl::StatusOr<AttributionResult> result = attribution::Attribute(req, sampler);
   progress->Finish();
   if (!result.ok()) {
+    if (profiling::InterruptSignal() != 0) return Interrupted("attribute");
     if (result.status().code() == absl::StatusCode::kInvalidArgument) return UsageFrom(result.status());
     return Failure(std::string(result.status().message()));
   }

@@ -161,7 +161,7 @@ int RunCPythonCommand(const ParsedArgs& args) {
           absl::StrCat("--python-env=", args.Get("python-env"), ": ", path, " does not run with it: ", why));
     }
     if (!probed.ok()) {
-      if (profiling::InterruptSignal() != 0) return 128 + profiling::InterruptSignal();
+      if (profiling::InterruptSignal() != 0) return Interrupted("cpython");
       if (!all) return Usage(probed.status().message());
       std::cerr << "dispatchlab: cpython: skipping " << path << ": " << probed.status().message() << "\n";
       skipped.emplace_back(path, std::string(probed.status().message()));
@@ -191,10 +191,7 @@ int RunCPythonCommand(const ParsedArgs& args) {
   for (size_t i = 0; i < interpreters.size(); ++i) {
     absl::StatusOr<cpython::InterpreterRun> run = cpython::Compare(interpreters[i], cases[i], request);
     if (!run.ok()) {
-      if (profiling::InterruptSignal() != 0) {
-        std::cerr << "dispatchlab: cpython: interrupted; temporary files removed\n";
-        return 128 + profiling::InterruptSignal();
-      }
+      if (profiling::InterruptSignal() != 0) return Interrupted("cpython");
       return Failure(absl::StrCat("cpython: ", run.status().message()));
     }
     run->skipped = skipped_cases[i];

@@ -103,10 +103,7 @@ int RunProfileCommand(const ParsedArgs& args) {
   absl::StatusOr<profiling::LayerProfile> profile =
       *tool == "perf" ? profiling::ProfileWithPerf(request) : profiling::ProfileWithCallgrind(request);
   if (!profile.ok()) {
-    if (profiling::InterruptSignal() != 0) {
-      std::cerr << "dispatchlab: profile: interrupted; temporary files removed\n";
-      return 128 + profiling::InterruptSignal();
-    }
+    if (profiling::InterruptSignal() != 0) return Interrupted("profile");
     return Failure(absl::StrCat("profile: ", profile.status().message()));
   }
   for (const std::string& note : profile->notes) {

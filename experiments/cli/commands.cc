@@ -1,5 +1,7 @@
 #include "experiments/cli/commands.h"
 
+#include <signal.h>
+
 #include <iostream>
 #include <new>
 
@@ -7,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "core/counters.h"
 #include "experiments/base/metadata.h"
+#include "experiments/base/scratch_dir.h"
 #include "experiments/cli/cmd_alloc.h"
 #include "experiments/cli/cmd_attribute.h"
 #include "experiments/cli/cmd_counts.h"
@@ -66,6 +69,21 @@ int UsageError(absl::string_view message) {
 int Failure(absl::string_view message) {
   std::cerr << "dispatchlab: " << EscapeForMessage(message) << "\n";
   return kExitFailure;
+}
+
+int Interrupted(absl::string_view command) {
+  const int sig = profiling::InterruptSignal();
+  std::cerr << "dispatchlab: " << command << ": interrupted; temporary files removed" << std::endl;
+  struct sigaction default_action = {};
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  sigaction(sig, &default_action, nullptr);
+  sigset_t only;
+  sigemptyset(&only);
+  sigaddset(&only, sig);
+  sigprocmask(SIG_UNBLOCK, &only, nullptr);
+  raise(sig);
+  return 128 + sig;
 }
 
 namespace {

@@ -30,6 +30,12 @@ int Main(int argc, char** argv);
 int UsageError(absl::string_view message);
 // Prints "dispatchlab: <message>" on stderr and returns kExitFailure.
 int Failure(absl::string_view message);
+// The end of `command` stopped by SIGINT, SIGTERM or SIGHUP (profiling::InterruptSignal()), once its
+// children are stopped and its temporary files removed: one line on stderr, then the process dies of the
+// same signal with its default action, so that a calling shell or loop stops as it does for any program
+// killed by Ctrl-C (`run`, `sweep`, `mp` and `alloc` die the same way, from core/shm_names.cc's handler).
+// Returns 128+signal only where the signal cannot end the process.
+int Interrupted(absl::string_view command);
 
 }  // namespace dispatchlab::cli
 

@@ -115,5 +115,21 @@ TEST_CASE("SIGTERM during a profiling run stops the child and cleans up", "[prof
   CHECK_FALSE(Exists(path));
 }
 
+TEST_CASE("a signal inherited as ignored stays ignored while a ScratchDir exists", "[profiling]") {
+  struct sigaction ignore = {}, before = {}, during = {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  sigaction(SIGHUP, &ignore, &before);  // as `nohup` starts a program
+  {
+    auto dir = ScratchDir::Create("test");
+    REQUIRE(dir.ok());
+    sigaction(SIGHUP, nullptr, &during);
+    CHECK(during.sa_handler == SIG_IGN);
+    sigaction(SIGINT, nullptr, &during);
+    CHECK(during.sa_handler != SIG_IGN);  // the others are caught, to clean up
+  }
+  sigaction(SIGHUP, &before, nullptr);
+}
+
 }  // namespace
 }  // namespace dispatchlab::profiling
