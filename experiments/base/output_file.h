@@ -12,8 +12,11 @@
 
 namespace dispatchlab {
 
-// Creates or truncates `path` (mode 0644 before umask) and writes `contents`. On failure, Internal
-// "cannot write PATH: <strerror>", and a file this call created is removed.
+// Writes `contents` to `path` (a new file: mode 0644 before umask; an existing one keeps its mode). A
+// regular file or a new one is written all or nothing: a temporary file beside it, renamed over it at the
+// end, so that a failure leaves the old file (or none), never a truncated one. Anything else (a symbolic
+// link, a device such as /dev/stdout, a fifo) is written in place. On failure, Internal
+// "cannot write PATH: <strerror>".
 absl::Status WriteFile(const std::string& path, absl::string_view contents);
 
 // WriteFile(to, contents of `from`).

@@ -1,9 +1,12 @@
 #include "experiments/cli/common.h"
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -158,12 +161,20 @@ absl::Status CheckOutputPath(absl::string_view flag, const std::string& path) {
   if (stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return bad("is a directory");
     if (access(path.c_str(), W_OK) != 0) return bad("not writable");
-    return absl::OkStatus();
+    if (!S_ISREG(st.st_mode)) return absl::OkStatus();  // a device or fifo is written in place
   }
   const size_t slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return bad("its directory does not exist");
   if (access(dir.c_str(), W_OK | X_OK) != 0) return bad("its directory is not writable");
+  // What WriteFile will do (experiments/base/output_file.h), tried now rather than after the run: create
+  // a file beside the target. access() says yes to root everywhere, and /proc or /sys refuse only the
+  // create itself.
+  std::string probe = absl::StrCat(dir, "/.dispatchlab-write-XXXXXX");
+  const int fd = mkostemp(probe.data(), O_CLOEXEC);
+  if (fd < 0) return bad(absl::StrCat("its directory takes no new file (", std::strerror(errno), ")"));
+  close(fd);
+  unlink(probe.c_str());
   return absl::OkStatus();
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "experiments/base/output_file.h"
 
 namespace dispatchlab::report {
@@ -139,7 +140,7 @@ absl::Status WriteAndRename(const std::string& dir,
   struct stat target_st;
   const bool target_exists = stat(target.c_str(), &target_st) == 0;
   std::string pattern =
-      absl::StrCat(target_exists ? target : ParentOf(target), "/.dispatchlab-report-XXXXXX");
+      absl::StrCat(target_exists ? target : ParentOf(target), "/.dispatchlab-partial-XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) {
     return absl::InternalError(
         absl::StrCat("cannot create a temporary directory beside ", dir, ": ", std::strerror(errno)));
@@ -150,7 +151,8 @@ absl::Status WriteAndRename(const std::string& dir,
     const std::string path = absl::StrCat(tmp, "/", name);
     if (absl::Status written = WriteFile(path, contents); !written.ok()) {
       RemoveTree(tmp, files);
-      return written;
+      // Named as the user's file, not the hidden folder it was being written in.
+      return absl::InternalError(absl::StrReplaceAll(written.message(), {{tmp, target}}));
     }
   }
   if (!target_exists) {

@@ -205,6 +205,8 @@ TEST_CASE("every subcommand with an output rejects an unwritable path and writes
       ExpectRejected({With(cmd, {flag + dir.path}), dir.path});  // a directory
     }
     ExpectRejected({With(cmd, {flag + "/no/such/dir/out"}), "/no/such/dir"});
+    // A folder that takes no new file even for root (access() says yes there): refused before the run.
+    ExpectRejected({With(cmd, {flag + "/proc/dispatchlab-out"}), "/proc/dispatchlab-out"});
     const std::string target = dir.path + "/out";
     ExpectRejected({With(cmd, {flag + target, "--no-such-flag"}), "--no-such-flag"}, target);
     if (absl::StrContains(help, "--n="))
