@@ -76,10 +76,10 @@ PerfProbe ProbePerf() {
 
 std::string PerfRecordCommandLine(const std::string& event, const std::string& self,
                                   const std::string& child_args) {
-  return absl::StrCat("mkfifo /tmp/dl-ctl /tmp/dl-ack && perf record -e ", event,
-                      " --call-graph=fp --delay=-1 --control=fifo:/tmp/dl-ctl,/tmp/dl-ack -o perf.data -- ",
-                      self, " ", child_args,
-                      " --perf-ctl=/tmp/dl-ctl --perf-ack=/tmp/dl-ack; rm -f /tmp/dl-ctl /tmp/dl-ack");
+  // The fifos go in a private folder under $TMPDIR (mktemp -d), so that two such lines never share them.
+  return absl::StrCat(R"(d=$(mktemp -d) && mkfifo "$d/ctl" "$d/ack" && perf record -e )", event,
+                      R"( --call-graph=fp --delay=-1 --control=fifo:"$d/ctl","$d/ack" -o perf.data -- )",
+                      self, " ", child_args, R"( --perf-ctl="$d/ctl" --perf-ack="$d/ack"; rm -rf "$d")");
 }
 
 absl::StatusOr<LayerProfile> ProfileWithPerf(const ProfileRequest& request) {

@@ -33,8 +33,8 @@ TEST_CASE("The printed perf record line records only the measured region", "[pro
   CHECK(line.find("perf record -e cpu-clock --call-graph=fp --delay=-1 --control=fifo:") !=
         std::string::npos);
   CHECK(line.find("-- /b/dispatchlab perf sct_init --n=10 --perf-ctl=") != std::string::npos);
-  CHECK(line.find("mkfifo") == 0);
-  CHECK(line.find("rm -f") != std::string::npos);
+  CHECK(line.find("d=$(mktemp -d) && mkfifo ") == 0);  // a private folder under $TMPDIR
+  CHECK(line.find(R"(rm -rf "$d")") != std::string::npos);
 }
 
 }  // namespace
