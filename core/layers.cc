@@ -149,7 +149,7 @@ absl::Status CheckBuildRuns(LayerSet layers) {
     if ((fixed_off & bit) != 0 && layers.Has(info.layer)) wrong.push_back(absl::StrCat("+", info.name));
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      kUntaggedBuildName, " cannot switch ", absl::StrJoin(wrong, ","),
+      kThisBuildName, " cannot switch ", absl::StrJoin(wrong, ","),
       kImmortalInline
           ? ": it is built with the boxing layers, immortal and thread_state always on and the other "
             "refcount layers always off (docs/faithfulness.md, round 14)"

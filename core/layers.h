@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/counters.h"
 
 namespace dispatchlab {
 
@@ -147,9 +148,19 @@ constexpr bool UntaggedBuildRuns(LayerSet layers) {
 constexpr bool ImmortalBuildRuns(LayerSet layers) {
   return (layers.bits() & kImmortalFixedOn) == kImmortalFixedOn && (layers.bits() & kImmortalFixedOff) == 0;
 }
-// This executable's name: dispatchlab (or -nocount) for the tagged builds, else the untagged one's.
-inline constexpr absl::string_view kUntaggedBuildName =
-    kImmortalInline ? "dispatchlab-immortal" : "dispatchlab-untagged";
+// The four executables, one per build variant (CMakeLists.txt, dispatchlab_add_cli): counting and the
+// run-time switch of every layer; the same without the counters; without the switch of the boxing and
+// refcount layers (CPython 3.11's Py_INCREF); the same with 3.12's immortality test inline.
+inline constexpr absl::string_view kCountingBuildName = "dispatchlab";
+inline constexpr absl::string_view kNocountBuildName = "dispatchlab-nocount";
+inline constexpr absl::string_view kUntaggedBuildName = "dispatchlab-untagged";
+inline constexpr absl::string_view kImmortalBuildName = "dispatchlab-immortal";
+// This executable's name, from the variant it was compiled as: its usage lines, the metadata's "binary"
+// and the messages of the builds that refuse a layer set say it.
+inline constexpr absl::string_view kThisBuildName =
+    !kTaggedCompiledIn    ? (kImmortalInline ? kImmortalBuildName : kUntaggedBuildName)
+    : kCountingCompiledIn ? kCountingBuildName
+                          : kNocountBuildName;
 // OK when this build runs `layers`; in an untagged build that cannot, FailedPrecondition naming the layers
 // and the build that can.
 absl::Status CheckBuildRuns(LayerSet layers);

@@ -52,7 +52,7 @@ Json MetadataJson(const MetadataFields& fields) {
   uname(&u);
   Json m = Json::object();
   m["version"] = DispatchlabVersion();
-  m["binary"] = std::string(BinaryName());
+  m["binary"] = std::string(kThisBuildName);
   m["machine"] = {{"cpu", CpuModel()},
                   {"cpus", CpuCount()},
                   {"kernel", absl::StrCat(u.sysname, " ", u.release)},
@@ -78,15 +78,10 @@ int64_t PeakRssBytes() {
 
 std::string BuildType() { return DISPATCHLAB_BUILD_TYPE; }
 
-absl::string_view BinaryName() {
-  if (!kTaggedCompiledIn) return kUntaggedBuildName;
-  return kCountingCompiledIn ? "dispatchlab" : "dispatchlab-nocount";
-}
-
 std::string MetadataLine() {
   return absl::StrCat(CpuModel(), " x", CpuCount(), "; ", CompilerName(), "; ", DISPATCHLAB_BUILD_TYPE,
-                      "; counting ", kCountingCompiledIn ? "compiled in" : "compiled out", "; ", BinaryName(),
-                      " ", DispatchlabVersion());
+                      "; counting ", kCountingCompiledIn ? "compiled in" : "compiled out", "; ",
+                      kThisBuildName, " ", DispatchlabVersion());
 }
 
 }  // namespace dispatchlab

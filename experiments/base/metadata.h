@@ -34,13 +34,8 @@ std::string DispatchlabVersion();
 // The compiler that built this binary: "g++ 12.2.0" or "clang 14.0.6".
 std::string CompilerName();
 
-// This executable: dispatchlab, dispatchlab-nocount, dispatchlab-untagged or dispatchlab-immortal, from the
-// build variant it was compiled as (CMakeLists.txt, dispatchlab_add_cli). Its usage lines, the metadata's
-// "binary" and MetadataLine name it, so that an output says which of the four made it.
-absl::string_view BinaryName();
-
 // One line for tables: "AMD EPYC x2; g++ 12.2.0; Release; counting compiled in; dispatchlab 7e77667" (the
-// binary's name, then its version).
+// binary's name, kThisBuildName in core/layers.h, then its version).
 std::string MetadataLine();
 
 // The build as the metadata names it: the build type, then ", LTO" and ", PGO" when they are on

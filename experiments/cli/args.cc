@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "experiments/base/metadata.h"
+#include "core/layers.h"
 
 namespace dispatchlab::cli {
 
@@ -75,7 +75,7 @@ absl::StatusOr<ParsedArgs> ParseArgs(const CommandSpec& spec, const std::vector<
 
 std::string HelpText(const CommandSpec& spec) {
   std::string text =
-      absl::StrCat("usage: ", BinaryName(), " ", spec.synopsis, "\n\n", spec.description, "\n");
+      absl::StrCat("usage: ", kThisBuildName, " ", spec.synopsis, "\n\n", spec.description, "\n");
   if (!spec.flags.empty()) {
     absl::StrAppend(&text, "\nflags:\n");
     for (const FlagSpec& f : spec.flags) {

@@ -88,7 +88,7 @@ int Interrupted(absl::string_view command) {
 
 namespace {
 void PrintUsage(std::ostream& out) {
-  out << "usage: " << BinaryName()
+  out << "usage: " << kThisBuildName
       << " COMMAND [ARGS...]\n\n"
          "An instrumented miniature of CPython's dispatch: time, count and attribute each layer of\n"
          "indirection between RawArray(c_int, numpy_array) and the buffer.\n\ncommands:\n";
@@ -96,7 +96,7 @@ void PrintUsage(std::ostream& out) {
     if (c.hidden) continue;
     out << absl::StrFormat("  %-10s %s\n", c.spec().name, c.spec().synopsis);
   }
-  out << "\n'" << BinaryName() << " COMMAND --help' explains one command; '" << BinaryName()
+  out << "\n'" << kThisBuildName << " COMMAND --help' explains one command; '" << kThisBuildName
       << " --version' names the build.\n"
          "docs/README.md is the guide.\n";
 }
@@ -104,7 +104,7 @@ void PrintUsage(std::ostream& out) {
 
 namespace {
 int Dispatch(int argc, char** argv) {
-  if (argc < 2) return UsageError(absl::StrCat("no command given (see '", BinaryName(), " --help')"));
+  if (argc < 2) return UsageError(absl::StrCat("no command given (see '", kThisBuildName, " --help')"));
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     PrintUsage(std::cout);
@@ -137,9 +137,9 @@ int Dispatch(int argc, char** argv) {
         absl::StrFormat("unknown command '%s' for %s, which runs only run, list and the model side of "
                         "'dispatchlab cpython' (its boxing and refcount layers are fixed): see "
                         "'%s --help', or use dispatchlab or dispatchlab-nocount for the other commands",
-                        name, kUntaggedBuildName, kUntaggedBuildName));
+                        name, kThisBuildName, kThisBuildName));
   }
-  return UsageError(absl::StrFormat("unknown command '%s' (see '%s --help')", name, BinaryName()));
+  return UsageError(absl::StrFormat("unknown command '%s' (see '%s --help')", name, kThisBuildName));
 }
 }  // namespace
 

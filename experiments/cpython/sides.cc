@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/counters.h"
+#include "core/layers.h"
 #include "experiments/base/json.h"
 #include "experiments/base/scratch_dir.h"
 #include "experiments/base/subprocess.h"
@@ -88,11 +89,11 @@ absl::StatusOr<std::string> CountingFreeBinary() {
 }
 
 std::string ModelBinaryFor(LayerSet layers, const std::string& counting_free) {
-  const char* name = UntaggedBuildRuns(layers)   ? "dispatchlab-untagged"
-                     : ImmortalBuildRuns(layers) ? "dispatchlab-immortal"
-                                                 : nullptr;
-  if (name == nullptr) return counting_free;
-  const std::string sibling = counting_free.substr(0, counting_free.rfind('/') + 1) + name;
+  const absl::string_view name = UntaggedBuildRuns(layers)   ? kUntaggedBuildName
+                                 : ImmortalBuildRuns(layers) ? kImmortalBuildName
+                                                             : absl::string_view();
+  if (name.empty()) return counting_free;
+  const std::string sibling = absl::StrCat(counting_free.substr(0, counting_free.rfind('/') + 1), name);
   return access(sibling.c_str(), X_OK) == 0 ? sibling : counting_free;
 }
 

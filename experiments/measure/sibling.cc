@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/counters.h"
+#include "core/layers.h"
 #include "experiments/base/json.h"
 #include "experiments/base/subprocess.h"
 
@@ -15,7 +16,7 @@ absl::StatusOr<std::string> SiblingBinary() {
   const std::string& path = *self;
   const size_t slash = path.rfind('/');
   const std::string dir = path.substr(0, slash + 1);
-  std::string sibling = dir + (kCountingCompiledIn ? "dispatchlab-nocount" : "dispatchlab");
+  std::string sibling = absl::StrCat(dir, kCountingCompiledIn ? kNocountBuildName : kCountingBuildName);
   if (access(sibling.c_str(), X_OK) != 0) {
     return absl::NotFoundError(
         absl::StrCat("the sibling build ", sibling, " is not there (build both targets)"));
