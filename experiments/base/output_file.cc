@@ -36,12 +36,16 @@ absl::Status CannotWrite(const std::string& path, int error) {
   return absl::InternalError(absl::StrCat("cannot write ", path, ": ", std::strerror(error)));
 }
 
-std::string DirectoryOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-}
-
 }  // namespace
+
+std::string ParentDirectory(const std::string& path) {
+  std::string d = path;
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  const size_t slash = d.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return d.substr(0, slash);
+}
 
 absl::Status WriteFile(const std::string& path, absl::string_view contents) {
   struct stat st;
@@ -57,7 +61,7 @@ absl::Status WriteFile(const std::string& path, absl::string_view contents) {
   // A regular file, or none: all or nothing. The contents go to a temporary file beside it, which is
   // renamed over it only once every byte is written, so a full disk or an interrupt leaves the old file
   // (or no file) in place, never a truncated one.
-  std::string temporary = absl::StrCat(DirectoryOf(path), "/.dispatchlab-write-XXXXXX");
+  std::string temporary = absl::StrCat(ParentDirectory(path), "/.dispatchlab-write-XXXXXX");
   const int fd = mkostemp(temporary.data(), O_CLOEXEC);
   if (fd < 0) return CannotWrite(path, errno);
   mode_t mode = 0644;

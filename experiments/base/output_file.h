@@ -19,6 +19,9 @@ namespace dispatchlab {
 // "cannot write PATH: <strerror>".
 absl::Status WriteFile(const std::string& path, absl::string_view contents);
 
+// The folder a path names its entry in: "a/b/c" -> "a/b", "a/b/" -> "a", "c" -> ".", "/c" -> "/".
+std::string ParentDirectory(const std::string& path);
+
 // WriteFile(to, contents of `from`).
 absl::Status CopyFile(const std::string& from, const std::string& to);
 

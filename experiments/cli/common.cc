@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "experiments/base/output_file.h"
 
 namespace dispatchlab::cli {
 
@@ -163,8 +164,7 @@ absl::Status CheckOutputPath(absl::string_view flag, const std::string& path) {
     if (access(path.c_str(), W_OK) != 0) return bad("not writable");
     if (!S_ISREG(st.st_mode)) return absl::OkStatus();  // a device or fifo is written in place
   }
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const std::string dir = ParentDirectory(path);
   if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return bad("its directory does not exist");
   if (access(dir.c_str(), W_OK | X_OK) != 0) return bad("its directory is not writable");
   // What WriteFile will do (experiments/base/output_file.h), tried now rather than after the run: create

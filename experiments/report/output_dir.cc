@@ -16,15 +16,6 @@ namespace dispatchlab::report {
 
 namespace {
 
-std::string ParentOf(const std::string& dir) {
-  std::string d = dir;
-  while (d.size() > 1 && d.back() == '/') d.pop_back();
-  const size_t slash = d.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return d.substr(0, slash);
-}
-
 std::string Trimmed(const std::string& dir) {
   std::string d = dir;
   while (d.size() > 1 && d.back() == '/') d.pop_back();
@@ -86,7 +77,7 @@ absl::Status CheckOutputDir(const std::string& dir, const std::vector<std::strin
   if (errno != ENOENT) {
     return absl::InvalidArgumentError(absl::StrCat("--out=", dir, ": ", std::strerror(errno)));
   }
-  const std::string parent = ParentOf(target);
+  const std::string parent = ParentDirectory(target);
   if (!IsWritableDirectory(parent)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--out=", dir, ": parent directory ", parent, " does not exist or is not writable"));
@@ -140,7 +131,7 @@ absl::Status WriteAndRename(const std::string& dir,
   struct stat target_st;
   const bool target_exists = stat(target.c_str(), &target_st) == 0;
   std::string pattern =
-      absl::StrCat(target_exists ? target : ParentOf(target), "/.dispatchlab-partial-XXXXXX");
+      absl::StrCat(target_exists ? target : ParentDirectory(target), "/.dispatchlab-partial-XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) {
     return absl::InternalError(
         absl::StrCat("cannot create a temporary directory beside ", dir, ": ", std::strerror(errno)));

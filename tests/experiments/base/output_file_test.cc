@@ -45,6 +45,14 @@ mode_t ModeOf(const std::string& path) {
   return lstat(path.c_str(), &st) == 0 ? st.st_mode : 0;
 }
 
+TEST_CASE("ParentDirectory names the folder a path's entry is in", "[output]") {
+  CHECK(ParentDirectory("a/b/c") == "a/b");
+  CHECK(ParentDirectory("a/b/") == "a");
+  CHECK(ParentDirectory("c") == ".");
+  CHECK(ParentDirectory("/c") == "/");
+  CHECK(ParentDirectory("/") == "/");
+}
+
 TEST_CASE("WriteFile makes a new file with mode 0644 less the umask, and leaves nothing else", "[output]") {
   Folder dir;
   REQUIRE(!dir.path.empty());
